@@ -1,0 +1,3 @@
+from ruralqa.cli import main
+
+main()

@@ -1,0 +1,150 @@
+"""A pure, sentence-aware Chinese chunker.
+
+A paragraph is one non-empty line. Short lines without a sentence end are headings: they are not passages
+themselves but give context to the passages below. Long paragraphs are cut at sentence ends (then at commas,
+then anywhere) into passages of at most `max_chars`. A passage never crosses a paragraph, so a photo caption or a
+fragment left by the page layout stays its own passage. Every chunk's offsets satisfy
+`report.text[char_start:char_end] == chunk.text`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+from collections.abc import Iterable
+
+from ruralqa.config import ChunkSettings
+from ruralqa.types import Article, Chunk, Citation, Report
+
+SENTENCE_END = re.compile(r"[。！？!?；;…]+[”’」』）)\"']*")
+CLAUSE_END = re.compile(r"[，,、：:]")
+_HEADING_STOPS = ("。", "！", "？", "!", "?", "；", ";", "…", "，", ",", "、", "：", ":")
+
+
+def content_id(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+def _lines(text: str) -> Iterable[tuple[int, int, int]]:
+    """(line number, start, end) of each non-blank line, trimmed of surrounding whitespace."""
+    pos = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip()
+        if stripped:
+            start = pos + (len(line) - len(line.lstrip()))
+            yield number, start, start + len(stripped)
+        pos += len(line) + 1
+
+
+def _pieces(text: str, start: int, end: int, pattern: re.Pattern, max_chars: int) -> list[tuple[int, int]]:
+    """Cut text[start:end] after each match of `pattern`; pieces still too long are cut finer."""
+    cuts, last = [], start
+    for m in pattern.finditer(text, start, end):
+        if m.end() > last:
+            cuts.append((last, m.end()))
+            last = m.end()
+    if last < end:
+        cuts.append((last, end))
+    out = []
+    for a, b in cuts:
+        if b - a <= max_chars:
+            out.append((a, b))
+        elif pattern is SENTENCE_END:
+            out.extend(_pieces(text, a, b, CLAUSE_END, max_chars))
+        else:
+            out.extend((i, min(i + max_chars, b)) for i in range(a, b, max_chars))
+    return out
+
+
+def _pack(pieces: list[tuple[int, int]], max_chars: int) -> list[tuple[int, int]]:
+    """Join consecutive pieces into spans of balanced size, none longer than max_chars."""
+    total = pieces[-1][1] - pieces[0][0]
+    target = -(-total // -(-total // max_chars))  # ceil(total / number of spans needed)
+    spans, cur = [], None
+    for a, b in pieces:
+        if cur and b - cur[0] <= max_chars and cur[1] - cur[0] < target:
+            cur = (cur[0], b)
+        else:
+            if cur:
+                spans.append(cur)
+            cur = (a, b)
+    spans.append(cur)
+    return spans
+
+
+def split_paragraph(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
+    """Spans of one paragraph, trimmed of whitespace; they tile the paragraph apart from that whitespace."""
+    spans = []
+    for a, b in _pack(_pieces(text, start, end, SENTENCE_END, max_chars), max_chars):
+        piece = text[a:b]
+        a2 = a + len(piece) - len(piece.lstrip())
+        b2 = b - (len(piece) - len(piece.rstrip()))
+        if b2 > a2:
+            spans.append((a2, b2))
+    return spans
+
+
+def _is_heading(line: str, settings: ChunkSettings) -> bool:
+    if line.startswith("#"):
+        return True
+    return len(line) <= settings.heading_max_chars and not line.endswith(_HEADING_STOPS)
+
+
+def chunk_report(
+    report: Report,
+    articles: list[Article],
+    settings: ChunkSettings = ChunkSettings(),
+    captions: Iterable[str] = (),
+) -> list[Chunk]:
+    text = report.text
+    captions = {c.strip() for c in captions}
+    titles = {a.title.strip() for a in articles}
+    lines = list(_lines(text))
+    kinds = [_kind(text[s:e], settings, captions, titles) for _, s, e in lines]
+    # A short line broken off by a caption or a title is a fragment of a paragraph, not a heading.
+    for i, kind in enumerate(kinds):
+        if kind == "heading" and i + 1 < len(kinds) and kinds[i + 1] in ("caption", "title"):
+            kinds[i] = "body"
+    chunks, heading, article_i = [], "", -1
+    for paragraph, ((number, s, e), kind) in enumerate(zip(lines, kinds), start=1):
+        art = _article_at(articles, number)
+        if art != article_i:
+            article_i, heading = art, ""
+        article = articles[art] if articles else Article("", "", 1, number)
+        if kind == "title":
+            continue
+        if kind == "heading":
+            heading = text[s:e].lstrip("#").strip()
+            continue
+        for a, b in split_paragraph(text, s, e, settings.max_chars):
+            citation = Citation(
+                file=report.path, title=article.title, region=article.region, paragraph=paragraph,
+                line_start=number, line_end=number, char_start=a, char_end=b, page=_page(report, a),
+            )
+            ctx_heading = heading if kind == "body" else ""
+            probe = Chunk(id="", text=text[a:b], heading=ctx_heading, kind=kind, citation=citation)
+            chunks.append(Chunk(id=content_id(probe.embed_text), text=probe.text, heading=ctx_heading,
+                                kind=kind, citation=citation))
+    return chunks
+
+
+def _kind(line: str, settings: ChunkSettings, captions: set[str], titles: set[str]) -> str:
+    if line in titles or line.lstrip("#").strip() in titles:
+        return "title"
+    if line in captions:
+        return "caption"
+    return "heading" if _is_heading(line, settings) else "body"
+
+
+def _article_at(articles: list[Article], line: int) -> int:
+    for i, art in enumerate(articles):
+        if art.start_line <= line <= art.end_line:
+            return i
+    return 0
+
+
+def _page(report: Report, offset: int) -> int | None:
+    if not report.pages:
+        return None
+    return bisect.bisect_right(report.pages, offset)

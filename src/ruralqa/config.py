@@ -1,0 +1,83 @@
+"""Settings and their resolution: command-line options > environment variables > ruralqa.toml > defaults."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ruralqa.errors import UsageError
+
+DEFAULT_MODEL = "multilingual-e5-small"
+CONFIG_FILE = "ruralqa.toml"
+ENV = {
+    "corpus": "RURALQA_CORPUS",
+    "index": "RURALQA_INDEX",
+    "model": "RURALQA_MODEL",
+    "device": "RURALQA_DEVICE",
+    "chunk_size": "RURALQA_CHUNK_SIZE",
+}
+
+
+@dataclass(frozen=True)
+class ChunkSettings:
+    max_chars: int = 200  # a passage never exceeds this; e5-small reads ~512 tokens, ~1 per Chinese character
+    heading_max_chars: int = 40  # a line this short without a sentence end is a heading
+
+    def as_dict(self) -> dict:
+        return {"max_chars": self.max_chars, "heading_max_chars": self.heading_max_chars}
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path("index")
+    model: str | None = None  # None: the index's own model when reading, DEFAULT_MODEL when building
+    device: str | None = None  # sentence-transformers device (cpu, cuda, mps); None picks automatically
+    chunking: ChunkSettings = ChunkSettings()
+
+
+def _from_file(cwd: Path) -> dict:
+    path = cwd / CONFIG_FILE
+    if not path.is_file():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path} is not valid TOML ({exc}); fix or remove it") from exc
+
+
+def resolve(
+    corpus: str | None = None,
+    index: str | None = None,
+    model: str | None = None,
+    device: str | None = None,
+    chunk_size: int | None = None,
+    cwd: Path | None = None,
+) -> Settings:
+    """Build Settings from explicit values, then the environment, then ruralqa.toml."""
+    cwd = cwd or Path.cwd()
+    given = {"corpus": corpus, "index": index, "model": model, "device": device, "chunk_size": chunk_size}
+    filed = _from_file(cwd)
+    values = {}
+    for key, value in given.items():
+        if value is None:
+            value = os.environ.get(ENV[key]) or filed.get(key)
+        values[key] = value
+    chunking = ChunkSettings()
+    if values["chunk_size"] is not None:
+        try:
+            size = int(values["chunk_size"])
+        except ValueError:
+            raise UsageError(f"chunk size must be a whole number, got {values['chunk_size']!r}") from None
+        if size < 20:
+            raise UsageError(f"chunk size {size} is too small; use at least 20 characters")
+        chunking = replace(chunking, max_chars=size)
+    return Settings(
+        corpus_dir=cwd / (values["corpus"] or "corpus"),
+        index_dir=cwd / (values["index"] or "index"),
+        model=values["model"] or None,
+        device=values["device"] or None,
+        chunking=chunking,
+    )

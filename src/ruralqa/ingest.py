@@ -1,0 +1,124 @@
+"""Read reports of every supported format and encoding into text that citations can point into.
+
+For .txt/.md the text is the file's decoded content (a UTF-8 or UTF-16 byte-order mark is not part of it), so
+slicing it at a citation's offsets gives the passage. For .html/.docx/.pdf it is the extracted text, which the
+index keeps beside its manifest so a citation can always be shown.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from pathlib import Path
+
+from ruralqa.errors import ReportError
+from ruralqa.types import Report
+
+TEXT_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md"}
+HTML_SUFFIXES = {".html": "html", ".htm": "html"}
+SUFFIXES = {**TEXT_SUFFIXES, **HTML_SUFFIXES, ".docx": "docx", ".pdf": "pdf"}
+
+# Characters a real Chinese report is made of; a decoding that yields much else is mojibake.
+_PLAUSIBLE = re.compile(
+    r"[\u4e00-\u9fff\u3400-\u4dbf\u3000-\u303f\uff00-\uffef\u2000-\u206f\u00a0-\u00ff"
+    r"\u2e80-\u2fdf\u31c0-\u31ef\ufe30-\ufe4f\s\x20-\x7e]"
+)
+
+
+def is_supported(path: Path) -> bool:
+    return path.suffix.lower() in SUFFIXES
+
+
+def _plausible(text: str) -> bool:
+    if not text:
+        return True
+    good = sum(1 for _ in _PLAUSIBLE.finditer(text))
+    return good / len(text) >= 0.97
+
+
+def decode(data: bytes, name: str) -> tuple[str, str]:
+    """Return (text, encoding). Never guesses silently: mojibake is refused, not produced."""
+    if data.startswith(codecs.BOM_UTF8):
+        return _strict(data[3:], "utf-8", name), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _strict(data, "utf-16", name), "utf-16"
+    if b"\x00" in data:
+        raise ReportError(name, "looks like a binary file, not text; convert it to UTF-8 text or remove it")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and _plausible(text):
+        return text, "gb18030"
+    raise ReportError(
+        name, "cannot be decoded as UTF-8, UTF-16 (with BOM) or GB18030/GBK; re-save it as UTF-8"
+    )
+
+
+def _strict(data: bytes, encoding: str, name: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise ReportError(name, f"has a {encoding} byte-order mark but invalid {encoding} at byte {exc.start}; "
+                                "re-save it as UTF-8") from None
+
+
+def read_report(path: Path, corpus_dir: Path) -> Report:
+    """Read one report; raises ReportError naming the file and the fix."""
+    rel = path.relative_to(corpus_dir).as_posix()
+    fmt = SUFFIXES.get(path.suffix.lower())
+    if fmt is None:
+        raise ReportError(rel, f"unsupported format {path.suffix!r}; use one of {', '.join(sorted(SUFFIXES))}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReportError(rel, f"cannot be read ({exc.strerror}); check its permissions") from None
+    if not data.strip():
+        raise ReportError(rel, "is empty; add text to it or remove it")
+    digest = hashlib.sha256(data).hexdigest()
+    pages: tuple[int, ...] = ()
+    if fmt in ("txt", "md"):
+        text, encoding = decode(data, rel)
+    elif fmt == "html":
+        from ruralqa.formats import html_text
+
+        raw, encoding = decode(data, rel)
+        text = html_text(raw)
+        encoding = f"html/{encoding}"
+    elif fmt == "docx":
+        from ruralqa.formats import docx_text
+
+        text, encoding = docx_text(data, rel), "docx"
+    else:
+        from ruralqa.formats import pdf_text
+
+        text, pages = pdf_text(data, rel)
+        encoding = "pdf"
+    if not text.strip():
+        raise ReportError(rel, "contains no text; check that it is a report and not an image or an empty page")
+    return Report(path=rel, text=text, sha256=digest, format=fmt, encoding=encoding, pages=pages)
+
+
+def list_reports(corpus_dir: Path) -> list[Path]:
+    """Supported report files under the corpus folder, in a stable order; hidden files are skipped."""
+    files = []
+    for path in sorted(corpus_dir.rglob("*")):
+        rel = path.relative_to(corpus_dir)
+        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
+            continue
+        if is_supported(path):
+            files.append(path)
+    return files
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

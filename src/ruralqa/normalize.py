@@ -1,0 +1,143 @@
+"""Chinese text normalization for matching: traditional → simplified, full-width → half-width, and Chinese
+numerals → Arabic where they count something (三亿元 → 3亿元, 五千五百座 → 5500座), never in names or idioms
+(张三, 零售, 一村一品, 五治并举 stay as written). Questions and indexed text go through the same function.
+Citations always point at the original text; normalized text is only ever compared, never shown.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+SMALL = {"十": 10, "百": 100, "千": 1000}
+LARGE = {"万": 10_000, "亿": 100_000_000}
+MULTIPLIERS = {"万亿": 10**12, "亿": 10**8, "万": 10**4, "千": 10**3, "百": 10**2}
+# Measure words and units after which a numeral is a quantity. Longest first so 平方米 wins over 米.
+UNITS = sorted("""元 万元 亿元 座 个 人 人次 户 亩 万亩 吨 万吨 家 名 支 件 辆 头 只 棒 万棒 项 次 倍 斤 公斤 千克 米 公里 平方米
+    平方公里 所 条 份 批 类 种 期 届 套 张 台 栋 间 处 株 棵 箱 年 周年 天 月 小时 岁 元/人 %""".split(), key=len, reverse=True)
+_NUMERAL_RUN = re.compile(
+    r"(百分之)?([零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+[万亿]*)?)([余多]?)"
+)
+_UNIT_AT = re.compile("|".join(re.escape(u) for u in UNITS))
+QUANTITY = re.compile(
+    r"(?<![\d.])(\d+(?:,\d{3})*(?:\.\d+)?)(万亿|亿|万|千|百)?(余|多)?(" + "|".join(re.escape(u) for u in UNITS)
+    + r")?(以上|以下|左右)?"
+)
+
+
+@lru_cache(maxsize=1)
+def _zhconv():
+    import zhconv
+
+    return zhconv
+
+
+def to_simplified(text: str) -> str:
+    # zh-hans converts characters only; zh-cn would also swap regional vocabulary.
+    return _zhconv().convert(text, "zh-hans")
+
+
+def to_halfwidth(text: str) -> str:
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if 0xFF01 <= code <= 0xFF5E:
+            ch = chr(code - 0xFEE0)
+        elif code == 0x3000:
+            ch = " "
+        out.append(ch)
+    return "".join(out)
+
+
+def parse_chinese_number(s: str) -> float | None:
+    """三亿 → 300000000, 五千五百 → 5500, 三点五万 → 35000, 二十 → 20; None if not a numeral."""
+    if not s:
+        return None
+    if "点" in s:
+        whole, _, frac = s.partition("点")
+        tail = ""
+        while frac and frac[-1] in LARGE:
+            tail = frac[-1] + tail
+            frac = frac[:-1]
+        head = parse_chinese_number(whole) if whole else 0
+        if head is None or not frac or any(c not in DIGITS for c in frac):
+            return None
+        value = head + float("0." + "".join(str(DIGITS[c]) for c in frac))
+        for c in tail:
+            value *= LARGE[c]
+        return value
+    total, section, digit = 0, 0, None
+    for ch in s:
+        if ch in DIGITS:
+            if digit is not None and digit != 0 and ch != "零":
+                return None  # 三五 (a range or a name), not a single number
+            digit = DIGITS[ch]
+        elif ch in SMALL:
+            section += (1 if digit is None else digit) * SMALL[ch]
+            digit = None
+        elif ch in LARGE:
+            section += digit or 0
+            if ch == "亿":
+                total = (total + section) * LARGE[ch]
+            else:
+                total += section * LARGE[ch]
+            section, digit = 0, None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def _arabic_run(m: re.Match, text: str) -> str:
+    percent, run, approx = m.group(1), m.group(2), m.group(3)
+    if not any(c in DIGITS or c in SMALL for c in run):
+        return m.group(0)  # a bare 万 or 亿 after Arabic digits (3亿元) is already in normal form
+    after = text[m.end():]
+    unit = _UNIT_AT.match(after)
+    if percent:
+        value = parse_chinese_number(run)
+        return m.group(0) if value is None else _fmt(value) + approx + "%"
+    if run == "一" or (run in ("两", "二") and not unit) or (not unit and run[-1] not in "万亿"):
+        return m.group(0)  # 一村一品, 张三, 五治并举: not quantities
+    if not unit and not approx:
+        return m.group(0)
+    # Keep a trailing 万/亿 as written (3亿元 stays 3亿元), convert the numeral before it.
+    mult = ""
+    while run and run[-1] in "万亿" and (len(run) > 1):
+        mult = run[-1] + mult
+        run = run[:-1]
+    value = parse_chinese_number(run)
+    if value is None:
+        return m.group(0)
+    return _fmt(value) + mult + approx
+
+
+def numerals_to_arabic(text: str) -> str:
+    return _NUMERAL_RUN.sub(lambda m: _arabic_run(m, text), text)
+
+
+def normalize(text: str) -> str:
+    """The form questions and passages are compared in."""
+    return numerals_to_arabic(to_halfwidth(to_simplified(text)))
+
+
+def parse_quantity(span: str) -> tuple[float, str] | None:
+    """'3亿元' → (300000000, '元'); '3.5万余人' → (35000, '人'); '95%' → (95, '%'). None if no number."""
+    m = QUANTITY.search(normalize(span))
+    if not m:
+        return None
+    value = float(m.group(1).replace(",", ""))
+    if m.group(2):
+        value *= MULTIPLIERS[m.group(2)]
+    unit = m.group(4) or ""
+    for prefix, factor in (("亿", 10**8), ("万", 10**4)):
+        if unit.startswith(prefix) and len(unit) > 1:
+            value *= factor
+            unit = unit[1:]
+    value = round(value, 6)
+    value = int(value) if value.is_integer() else value
+    return value, unit

@@ -1,0 +1,108 @@
+"""Plain frozen dataclasses passed between the pipeline stages."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Report:
+    """A report's text as ruralqa reads it; every citation offset points into `text`."""
+
+    path: str  # relative to the corpus folder, with forward slashes
+    text: str  # decoded (txt/md) or extracted (html/docx/pdf) text
+    sha256: str  # of the file's bytes
+    format: str  # txt, md, html, docx, pdf
+    encoding: str  # how the bytes were decoded, or the extractor used
+    pages: tuple[int, ...] = ()  # pdf: offset in `text` where each page starts
+
+
+@dataclass(frozen=True)
+class Article:
+    """A titled part of a report; a newspaper page may hold several."""
+
+    title: str
+    region: str
+    start_line: int  # 1-based, inclusive
+    end_line: int  # 1-based, inclusive
+
+
+@dataclass(frozen=True)
+class Citation:
+    file: str
+    title: str
+    region: str
+    paragraph: int  # 1-based count of non-empty lines in the file's text
+    line_start: int  # 1-based
+    line_end: int
+    char_start: int  # text[char_start:char_end] == chunk text
+    char_end: int
+    page: int | None = None  # pdf only, 1-based
+
+    def label(self) -> str:
+        lines = f"L{self.line_start}" if self.line_start == self.line_end else f"L{self.line_start}-{self.line_end}"
+        parts = [self.title or self.file, self.file]
+        if self.page is not None:
+            parts.append(f"p.{self.page}")
+        parts += [f"¶{self.paragraph}", lines, f"chars {self.char_start}:{self.char_end}"]
+        return " · ".join(parts)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    id: str  # content hash of what gets embedded
+    text: str
+    heading: str  # nearest heading above, for context; "" if none
+    kind: str  # body or caption
+    citation: Citation
+
+    @property
+    def context(self) -> str:
+        return " ".join(p for p in (self.citation.region, self.heading) if p)
+
+    @property
+    def embed_text(self) -> str:
+        """What the encoders and BM25 see: region and heading give the passage its context."""
+        return f"{self.context}：{self.text}" if self.context else self.text
+
+
+@dataclass(frozen=True)
+class Hit:
+    chunk: Chunk
+    score: float
+    rank: int
+    dense_score: float | None = None
+    bm25_score: float | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str  # the span as written in the report
+    sentence: str
+    citation: Citation  # offsets of the span itself
+    sentence_citation: Citation
+    confidence: float
+    value: float | None = None  # normalized quantity, e.g. 300000000
+    unit: str | None = None  # e.g. 元
+
+
+def to_dict(obj) -> dict:
+    return asdict(obj)
+
+
+@dataclass
+class IndexSummary:
+    """What `ruralqa index` did; printed as a summary or as JSON."""
+
+    reports_added: list[str] = field(default_factory=list)
+    reports_changed: list[str] = field(default_factory=list)
+    reports_removed: list[str] = field(default_factory=list)
+    reports_unchanged: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    chunks_embedded: int = 0
+    chunks_reused: int = 0
+    chunks_removed: int = 0
+    chunks_total: int = 0
+    seconds: float = 0.0
+    index_type: str = ""
+    up_to_date: bool = False
