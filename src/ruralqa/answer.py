@@ -1,0 +1,240 @@
+"""The extracted answer: the span of a retrieved passage that answers the question, with its own citation.
+
+Candidates are quantities (a number with its unit), quoted names, enumerations (A、B、C) and clauses of the
+sentences in the top passages. A candidate is scored by how much of the question's content (its rarer words
+weigh more) stands near it: in the same clause, in the same sentence, or in the passage's heading. A question
+that expects a kind of quantity (产值 → 元, 多少人 → 人, 比例 → %) rejects other units. When the best candidate's
+passage does not cover enough of the question, or is about another place than the one asked about, there is no
+answer: ruralqa says the reports do not say, rather than guess. Nothing outside the passages is ever returned.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from ruralqa.chunk import SENTENCE_END
+from ruralqa.normalize import QUANTITY, UNITS, _NUMERAL_RUN, normalize, parse_chinese_number, parse_quantity
+from ruralqa.types import Answer, Citation, Hit
+
+QUANTITY_WORDS = re.compile(r"多少|几|多大|多高|多长|多远|多重|多久|比例|比重|占比|百分之|增长率|增速|增幅|幅度")
+NAME_WORDS = re.compile(r"什么|哪|谁|何种|何处|名称|叫")
+YESNO_WORDS = re.compile(r"是否|有没有|是不是|能否|吗")
+# What kind of quantity a question asks for, by the words it uses; the first match wins.
+EXPECT = [
+    (re.compile(r"多少(?:个)?(?:村|行政村)|几个(?:村|行政村)"), {"个"}),
+    (re.compile(r"多少人|几人|人数|多少名|多少户|几户|户数"), {"人", "名", "户", "人次"}),
+    (re.compile(r"率|比例|比重|占比|百分之|增长了?多少|增幅|增速|满意度"), {"%"}),
+    (re.compile(r"产值|收入|投入|资金|金额|贷款|销售额|多少钱|营收|元"), {"元"}),
+    (re.compile(r"面积|多少亩|几亩"), {"亩"}),
+    (re.compile(r"产量|多少吨"), {"吨"}),
+]
+_QUESTION_FILLER = re.compile(r"多少|几|多大|多高|多长|什么|哪些|哪个|哪|谁|是否|有没有|是不是|吗|呢|请问|的|了|是|有|为|共|一共|总共|？|\?")
+CLAUSE = re.compile(r"[，,；;：:]")
+QUOTED = re.compile(r"[“「『\"]([^”」』\"]{1,30})[”」』\"]")
+ENUM = re.compile(r"[\u4e00-\u9fff]{1,10}(?:、[\u4e00-\u9fff]{1,10})+")
+MIN_COVERAGE = 0.6
+
+
+@dataclass(frozen=True)
+class Candidate:
+    start: int  # offsets in the chunk text
+    end: int
+    kind: str  # quantity, quoted, enum, clause
+    unit: str = ""
+    value: float | None = None
+
+
+def question_kind(question: str) -> str:
+    q = normalize(question)
+    if QUANTITY_WORDS.search(q):
+        return "quantity"
+    if NAME_WORDS.search(q):
+        return "name"
+    if YESNO_WORDS.search(q):
+        return "yesno"
+    return "other"
+
+
+def expected_units(question: str) -> set[str]:
+    q = normalize(question)
+    explicit = re.search(r"(?:多少|几)(" + "|".join(re.escape(u) for u in UNITS) + ")", q)
+    if explicit and explicit.group(1) != "个":
+        return {explicit.group(1)}
+    for pattern, units in EXPECT:
+        if pattern.search(q):
+            return units
+    return set()
+
+
+def _unit_family(unit: str) -> str:
+    if unit.endswith("元"):
+        return "元"
+    if unit in ("万亩",):
+        return "亩"
+    if unit in ("万吨",):
+        return "吨"
+    return unit
+
+
+def quantities(text: str) -> list[Candidate]:
+    """Numbers with units, as written; years, dates and bare codes (“1+5”) are not answers."""
+    out = []
+    for m in QUANTITY.finditer(text):
+        unit = m.group(4) or ""
+        if not unit and not m.group(2):
+            continue
+        if unit in ("年", "月", "天", "周年") and (len(m.group(1)) == 4 or text[m.end():m.end() + 1] in "至—-"):
+            continue
+        if text[m.end():m.end() + 1] in "月日":
+            continue
+        parsed = parse_quantity(m.group(0))
+        end = m.end() - len(m.group(5) or "")
+        out.append(Candidate(m.start(), end, "quantity", _unit_family(parsed[1]) if parsed else unit,
+                             parsed[0] if parsed else None))
+    for m in _NUMERAL_RUN.finditer(text):
+        unit = next((u for u in UNITS if text.startswith(u, m.end())), "")
+        value = parse_chinese_number(m.group(2))
+        if unit and value is not None and m.group(2) != "一" and not (m.group(1)):
+            parsed = parse_quantity(text[m.start():m.end() + len(unit)])
+            if parsed:
+                out.append(Candidate(m.start(), m.end() + len(unit), "quantity", _unit_family(parsed[1]),
+                                     parsed[0]))
+    return out
+
+
+def _names(text: str) -> list[Candidate]:
+    out = [Candidate(m.start(1), m.end(1), "quoted") for m in QUOTED.finditer(text)]
+    out += [Candidate(m.start(), m.end(), "enum") for m in ENUM.finditer(text)]
+    pos = 0
+    for piece in re.split(r"(?<=[，,；;。！？])", text):
+        if piece.strip():
+            a = pos + len(piece) - len(piece.lstrip())
+            b = pos + len(piece.rstrip().rstrip("，,；;。！？"))
+            if b > a:
+                out.append(Candidate(a, b, "clause"))
+        pos += len(piece)
+    return out
+
+
+def content_terms(question: str, places: tuple[str, ...], tokenize) -> list[str]:
+    """The question's content words: no question words, no place names (those are checked separately)."""
+    q = normalize(question)
+    for p in places:
+        q = q.replace(p, " ").replace(p[:-1], " ") if len(p) >= 3 else q.replace(p, " ")
+    q = _QUESTION_FILLER.sub(" ", q)
+    terms = []
+    for t in tokenize(q):
+        if t not in terms and not re.fullmatch(r"\d+|[\W_]+", t):
+            terms.append(t)
+    # search-mode tokens overlap (香菇产值, 香菇, 产值): keep the smallest pieces, so partial matches count
+    return [t for t in terms if not any(o != t and o in t for o in terms)] or terms
+
+
+def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
+    start = 0
+    for m in SENTENCE_END.finditer(text):
+        if m.end() <= pos:
+            start = m.end()
+        else:
+            return start, m.end()
+    return start, len(text)
+
+
+def _clause_bounds(text: str, a: int, b: int) -> tuple[int, int]:
+    s, e = _sentence_bounds(text, a)
+    left = max([m.end() for m in CLAUSE.finditer(text, s, a)], default=s)
+    right = next((m.start() for m in CLAUSE.finditer(text, b, e)), e)
+    return left, right
+
+
+def _score(cand: Candidate, text: str, context: str, terms: dict[str, float]) -> tuple[float, float]:
+    """(proximity score, coverage): how near the question's words are, and how many are in the passage."""
+    norm = normalize
+    cl_a, cl_b = _clause_bounds(text, cand.start, cand.end)
+    se_a, se_b = _sentence_bounds(text, cand.start)
+    clause_before, clause_after = norm(text[cl_a:cand.start]), norm(text[cand.end:cl_b])
+    sentence, whole = norm(text[se_a:se_b]), norm(text + " " + context)
+    span = norm(text[cand.start:cand.end])
+    total = sum(terms.values()) or 1.0
+    score = covered = 0.0
+    for term, w in terms.items():
+        if term in span and cand.kind != "quantity":
+            continue  # an answer that repeats the question's words does not answer it
+        if term in clause_before:
+            score += w
+        elif term in clause_after:
+            score += 0.7 * w
+        elif term in sentence:
+            score += 0.45 * w
+        elif term in whole:
+            score += 0.2 * w
+        if term in whole:
+            covered += w
+    return score / total, covered / total
+
+
+def _covered_by_question(span: str, question: str) -> bool:
+    return normalize(span) in normalize(question)
+
+
+def extract(question: str, hits: list[Hit], places: tuple[str, ...], tokenize, idf,
+            top: int = 5) -> Answer | None:
+    kind = question_kind(question)
+    terms = content_terms(question, places, tokenize)
+    if not terms:
+        return None
+    weights = idf(terms)
+    expect = expected_units(question) if kind == "quantity" else set()
+    best = None
+    for hit in hits[:top]:
+        chunk = hit.chunk
+        if places and not _about(chunk, places):
+            continue
+        text = chunk.text
+        context = " ".join((chunk.heading, chunk.citation.region, chunk.citation.title))
+        cands = quantities(text) if kind == "quantity" else _names(text)
+        for cand in cands:
+            if kind != "quantity" and _covered_by_question(text[cand.start:cand.end], question):
+                continue
+            proximity, coverage = _score(cand, text, context, weights)
+            fit = 1.0
+            if expect:
+                fit = 1.0 if cand.unit in expect else 0.15
+            prior = {"quantity": 1.0, "quoted": 1.0, "enum": 0.95, "clause": 0.8}[cand.kind]
+            rank_prior = 1.0 / (1.0 + 0.1 * (hit.rank - 1))
+            total = (0.6 * proximity + 0.4 * coverage) * fit * prior * rank_prior
+            if best is None or total > best[0]:
+                best = (total, coverage, fit, cand, hit)
+    if best is None:
+        return None
+    total, coverage, fit, cand, hit = best
+    if coverage < MIN_COVERAGE or fit < 1.0:
+        return None
+    return _answer(cand, hit, confidence=round(min(1.0, total), 3))
+
+
+def _about(chunk, places: tuple[str, ...]) -> bool:
+    c = chunk.citation
+    return any(p == c.region or p in chunk.text or p in c.title for p in places)
+
+
+def _answer(cand: Candidate, hit: Hit, confidence: float) -> Answer:
+    chunk, text = hit.chunk, hit.chunk.text
+    base = chunk.citation.char_start
+    se_a, se_b = _sentence_bounds(text, cand.start)
+    sentence = text[se_a:se_b].strip()
+    se_a = text.index(sentence, se_a)
+    span_cit = replace(chunk.citation, char_start=base + cand.start, char_end=base + cand.end)
+    sent_cit = replace(chunk.citation, char_start=base + se_a, char_end=base + se_a + len(sentence))
+    value = unit = None
+    if cand.kind == "quantity" and cand.value is not None:
+        value, unit = cand.value, cand.unit
+    return Answer(text=text[cand.start:cand.end], sentence=sentence, citation=span_cit,
+                  sentence_citation=sent_cit, confidence=confidence, value=value, unit=unit)
+
+
+def citation_dict(c: Citation) -> dict:
+    return {"file": c.file, "title": c.title, "region": c.region, "paragraph": c.paragraph,
+            "line_start": c.line_start, "line_end": c.line_end, "char_start": c.char_start,
+            "char_end": c.char_end, "page": c.page}

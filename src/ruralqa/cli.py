@@ -1,0 +1,216 @@
+"""The `ruralqa` command: parse options, call one library function, format its result.
+
+Library errors become one-line click errors with a non-zero exit; progress goes to stderr; --json prints one
+JSON object on stdout with Chinese unescaped.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ruralqa import config
+from ruralqa.errors import RuralQAError, UsageError
+
+
+def _fail_cleanly(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except UsageError as exc:
+            raise click.UsageError(str(exc)) from None
+        except RuralQAError as exc:
+            raise click.ClickException(str(exc)) from None
+    return wrapper
+
+
+def _settings(ctx: click.Context, **overrides) -> config.Settings:
+    obj = ctx.obj or {}
+    try:
+        return config.resolve(corpus=obj.get("corpus"), index=obj.get("index"), **overrides)
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _say(ctx: click.Context):
+    quiet = (ctx.obj or {}).get("quiet")
+    return (lambda msg: None) if quiet else (lambda msg: click.echo(msg, err=True))
+
+
+def _progress(ctx: click.Context):
+    if (ctx.obj or {}).get("quiet"):
+        return None
+    tty = sys.stderr.isatty()
+
+    def show(done: int, total: int) -> None:
+        if tty:
+            click.echo(f"\r  embedded {done}/{total}", err=True, nl=done >= total)
+        elif done >= total or done % 320 == 0:
+            click.echo(f"  embedded {done}/{total}", err=True)
+    return show
+
+
+def _print_json(obj) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--corpus", metavar="DIR", help="Folder of reports [env RURALQA_CORPUS; default ./corpus].")
+@click.option("--index", "index_dir", metavar="DIR", help="Index folder [env RURALQA_INDEX; default ./index].")
+@click.option("-q", "--quiet", is_flag=True, help="No progress messages on stderr.")
+@click.version_option(package_name="ruralqa")
+@click.pass_context
+def cli(ctx, corpus, index_dir, quiet):
+    """Ask questions of Chinese rural-revitalization reports and get cited answers, offline."""
+    ctx.obj = {"corpus": corpus, "index": index_dir, "quiet": quiet}
+
+
+def _summary_text(s) -> str:
+    lines = []
+    if s.up_to_date:
+        lines.append(f"index is up to date: {len(s.reports_unchanged)} reports, {s.chunks_total} passages "
+                     f"(nothing embedded)")
+    else:
+        lines.append(f"reports: {len(s.reports_added)} added, {len(s.reports_changed)} changed, "
+                     f"{len(s.reports_removed)} removed, {len(s.reports_unchanged)} unchanged")
+        lines.append(f"passages: {s.chunks_embedded} embedded, {s.chunks_reused} reused, {s.chunks_removed} "
+                     f"removed; {s.chunks_total} in the index ({s.index_type})")
+    for name, reason in s.failed.items():
+        lines.append(f"FAILED {name}: {reason}")
+    lines.append(f"took {s.seconds:.1f} s")
+    return "\n".join(lines)
+
+
+def _summary_json(s) -> dict:
+    from dataclasses import asdict
+
+    return asdict(s)
+
+
+@cli.command("index")
+@click.option("--full", is_flag=True, help="Rebuild from scratch instead of updating.")
+@click.option("--check", is_flag=True, help="Verify the index files against the manifest; change nothing.")
+@click.option("--model", help="Embedding model: a sentence-transformers name or local folder "
+                              f"[env RURALQA_MODEL; default {config.DEFAULT_MODEL}, bundled].")
+@click.option("--device", help="Device for sentence-transformers models (cpu, cuda, mps) [env RURALQA_DEVICE].")
+@click.option("--chunk-size", type=int, help="Longest passage in characters [default 200].")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_context
+@_fail_cleanly
+def index_cmd(ctx, full, check, model, device, chunk_size, as_json):
+    """Build or update the index from the corpus folder (only new passages are embedded)."""
+    settings = _settings(ctx, model=model, device=device, chunk_size=chunk_size)
+    if check:
+        from ruralqa.maintenance import check_index
+
+        result = check_index(settings.index_dir)
+        _print_json(result) if as_json else click.echo(
+            "index OK: " + result["summary"] if result["ok"] else "index DAMAGED: " + "; ".join(result["problems"]))
+        ctx.exit(0 if result["ok"] else 1)
+    from ruralqa.indexer import update_index
+
+    summary = update_index(settings, full=full, say=_say(ctx), progress=_progress(ctx))
+    _print_json(_summary_json(summary)) if as_json else click.echo(_summary_text(summary))
+    if summary.failed:
+        raise click.ClickException(f"{len(summary.failed)} report(s) could not be indexed (listed above); "
+                                   "fix or remove them and run `ruralqa index` again")
+
+
+def _open_index(ctx, settings: config.Settings):
+    """The index, built first if there is none yet (said on stderr)."""
+    from ruralqa import store
+    from ruralqa.embed import normalize_model_id
+    from ruralqa.errors import IndexMissing
+
+    model_id = normalize_model_id(settings.model) if settings.model else None
+    try:
+        return store.load(settings.index_dir, model_id=model_id)
+    except IndexMissing:
+        from ruralqa.indexer import update_index
+
+        _say(ctx)(f"no index in {settings.index_dir} yet; building it from {settings.corpus_dir} first")
+        summary = update_index(settings, say=_say(ctx), progress=_progress(ctx))
+        for name, reason in summary.failed.items():
+            _say(ctx)(f"FAILED {name}: {reason}")
+        return store.load(settings.index_dir, model_id=model_id)
+
+
+@cli.command()
+@click.argument("question")
+@click.option("-k", "--top", "k", default=5, show_default=True, type=click.IntRange(1, 100),
+              help="Number of passages.")
+@click.option("--mode", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid", show_default=True)
+@click.option("--model", help="Embedding model; must be the one the index was built with.")
+@click.option("--rerank", metavar="MODEL", help="Rerank passages with this cross-encoder (sentence-transformers).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (documented in the README).")
+@click.pass_context
+@_fail_cleanly
+def ask(ctx, question, k, mode, model, rerank, as_json):
+    """Answer QUESTION from the reports, with cited passages."""
+    from ruralqa.qa import answer_question
+
+    if not question.strip():
+        raise click.UsageError('the question is empty; ask something, e.g. ruralqa ask "万荣县香菇产值是多少"')
+    settings = _settings(ctx, model=model)
+    index = _open_index(ctx, settings)
+    result = answer_question(index, question, k=k, mode=mode, rerank=rerank, device=settings.device)
+    if as_json:
+        _print_json(result.as_json())
+    else:
+        click.echo(result.as_text())
+
+
+@cli.command("eval")
+@click.argument("questions", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--mode", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid", show_default=True)
+@click.option("--compare", is_flag=True, help="Run dense, bm25 and hybrid and print them side by side.")
+@click.option("--model", help="Embedding model; must be the one the index was built with.")
+@click.option("--rerank", metavar="MODEL", help="Rerank with this cross-encoder.")
+@click.option("--json", "as_json", is_flag=True, help="Print metrics and per-question results as JSON.")
+@click.pass_context
+@_fail_cleanly
+def eval_cmd(ctx, questions, mode, compare, model, rerank, as_json):
+    """Measure retrieval and answers on a question set (JSON Lines, see README)."""
+    from ruralqa import evaluate
+
+    settings = _settings(ctx, model=model)
+    qs = evaluate.load_questions(questions)
+    index = _open_index(ctx, settings)
+    modes = ["dense", "bm25", "hybrid"] if compare else [mode]
+    reports = {m: evaluate.run(index, qs, mode=m, rerank=rerank, device=settings.device) for m in modes}
+    if as_json:
+        _print_json({m: r.as_json() for m, r in reports.items()} if compare else reports[mode].as_json())
+    elif compare:
+        click.echo(evaluate.compare_table(reports))
+    else:
+        click.echo(reports[mode].as_text())
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--title", help="Title for the catalog (default: the report's first line).")
+@click.option("--region", help="Region for the catalog, e.g. 万荣县 (default: guessed from the title).")
+@click.option("--json", "as_json", is_flag=True, help="Print the index summary as JSON.")
+@click.pass_context
+@_fail_cleanly
+def add(ctx, files, title, region, as_json):
+    """Copy report FILES into the corpus and update the index."""
+    from ruralqa.maintenance import add_reports
+
+    settings = _settings(ctx)
+    copied, summary = add_reports(settings, list(files), title=title, region=region, say=_say(ctx),
+                                  progress=_progress(ctx))
+    for name in copied:
+        _say(ctx)(f"added {name}")
+    _print_json(_summary_json(summary)) if as_json else click.echo(_summary_text(summary))
+    if summary.failed:
+        raise click.ClickException(f"{len(summary.failed)} report(s) could not be indexed; see above")
+
+
+def main() -> None:
+    cli(prog_name="ruralqa")
