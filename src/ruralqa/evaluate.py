@@ -1,0 +1,181 @@
+"""Question set in, metrics out: evidence hit@1/3/5 and MRR@10 (computed with ir-measures), answer accuracy,
+abstention, and the same per question kind.
+
+A passage is relevant to a question when it contains one of the question's `evidence` strings (its `answers`
+when there is no evidence), compared after normalization, and comes from `source` when one is given.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ruralqa import store
+from ruralqa.errors import UsageError
+from ruralqa.normalize import normalize, parse_quantity
+from ruralqa.qa import answer_question
+
+K = 10
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    question: str
+    answers: tuple[str, ...]
+    evidence: tuple[str, ...]
+    source: str | None
+    kind: str | None
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.answers or self.evidence)
+
+
+def load_questions(path: Path) -> list[Question]:
+    if not path.is_file():
+        raise UsageError(f"question file {path} does not exist")
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            d = json.loads(line)
+            answers = tuple(d.get("answers", []))
+            out.append(Question(id=str(d.get("id", f"line{n}")), question=d["question"], answers=answers,
+                                evidence=tuple(d.get("evidence") or answers), source=d.get("source"),
+                                kind=d.get("kind")))
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+            raise UsageError(f"{path}:{n} is not a question in the shared format ({exc}); "
+                             'expected {"id": ..., "question": ..., "answers": [...]}') from None
+    if not out:
+        raise UsageError(f"{path} holds no questions")
+    return out
+
+
+def answer_correct(answer_text: str | None, gold: tuple[str, ...]) -> bool:
+    """The extracted answer contains a gold answer after normalization (3亿元 = 三亿元 = 300000000元)."""
+    if not answer_text:
+        return False
+    norm = normalize(answer_text)
+    got = parse_quantity(answer_text)
+    for g in gold:
+        if normalize(g) in norm:
+            return True
+        want = parse_quantity(g)
+        if got and want and got == want and any(ch.isdigit() for ch in normalize(g)):
+            return True
+    return False
+
+
+def _relevant(q: Question, chunk) -> bool:
+    if q.source and chunk.citation.file != q.source:
+        return False
+    text = normalize(chunk.text)
+    return any(normalize(e) in text for e in q.evidence)
+
+
+@dataclass
+class EvalReport:
+    mode: str
+    metrics: dict
+    per_kind: dict
+    rows: list[dict] = field(default_factory=list)
+
+    def failures(self) -> list[dict]:
+        return [r for r in self.rows if not r["ok"]]
+
+    def as_json(self) -> dict:
+        return {"mode": self.mode, "metrics": self.metrics, "per_kind": self.per_kind, "questions": self.rows}
+
+    def as_text(self) -> str:
+        m = self.metrics
+        lines = [f"mode: {self.mode}   questions: {m['questions']} ({m['answerable']} answerable, "
+                 f"{m['unanswerable']} unanswerable)"]
+        lines.append("hit@1 {hit@1:.3f}   hit@3 {hit@3:.3f}   hit@5 {hit@5:.3f}   MRR@10 {mrr@10:.3f}".format(**m))
+        lines.append(f"answer accuracy {m['answer_accuracy']:.3f}   answered (answerable) {m['answered_rate']:.3f}"
+                     f"   declined (unanswerable) {m['declined_rate']:.3f}")
+        if self.per_kind:
+            lines.append("")
+            lines.append(f"{'kind':<14}{'n':>4}{'hit@1':>8}{'hit@5':>8}{'answer':>8}")
+            for kind, km in sorted(self.per_kind.items()):
+                lines.append(f"{kind:<14}{km['n']:>4}{km['hit@1']:>8.3f}{km['hit@5']:>8.3f}{km['answer_accuracy']:>8.3f}")
+        fails = self.failures()
+        lines.append("")
+        lines.append(f"failures ({len(fails)}):")
+        for r in fails:
+            lines.append(f"  {r['id']} {r['question']}  rank={r['rank']}  answer={r['answer']!r}  "
+                         f"gold={r['gold']}  [{', '.join(r['why'])}]")
+        return "\n".join(lines)
+
+
+def run(index: store.Index, questions: list[Question], mode: str = "hybrid", rerank: str | None = None,
+        device: str | None = None) -> EvalReport:
+    import ir_measures
+    from ir_measures import RR, Qrel, ScoredDoc, Success
+
+    chunks = index.all_chunks()
+    qrels, scored, rows = [], [], []
+    for q in questions:
+        result = answer_question(index, q.question, k=K, mode=mode, rerank=rerank, device=device)
+        if q.answerable:
+            qrels += [Qrel(q.id, c.id + f"#{i}", 1) for i, c in enumerate(chunks) if _relevant(q, c)]
+            scored += [ScoredDoc(q.id, h.chunk.id + f"#{_row(chunks, h.chunk)}", float(K - h.rank + 1))
+                       for h in result.hits]
+        rank = next((h.rank for h in result.hits if _relevant(q, h.chunk)), None) if q.answerable else None
+        got = result.answer.text if result.answer else None
+        correct = answer_correct(got, q.answers) if q.answers else None
+        why = []
+        if q.answerable and (rank is None or rank > 1):
+            why.append("evidence not first" if rank else "evidence not retrieved")
+        if q.answers and not correct:
+            why.append("wrong answer" if got else "not answered")
+        if not q.answerable and got:
+            why.append("answered an unanswerable question")
+        rows.append({"id": q.id, "question": q.question, "kind": q.kind, "answerable": q.answerable, "rank": rank, "answer": got,
+                     "gold": list(q.answers), "answer_correct": correct, "ok": not why, "why": why})
+    measures = [Success @ 1, Success @ 3, Success @ 5, RR @ 10]
+    per_q = {(m.query_id, str(m.measure)): m.value for m in ir_measures.iter_calc(measures, qrels, scored)}
+    for r in rows:
+        for name, measure in zip(("hit@1", "hit@3", "hit@5", "mrr@10"), measures):
+            r[name] = per_q.get((r["id"], str(measure)), 0.0) if r["answerable"] else None
+    metrics = _aggregate(rows)
+    kinds = sorted({r["kind"] for r in rows if r["kind"]})
+    per_kind = {k: _aggregate([r for r in rows if r["kind"] == k]) for k in kinds}
+    return EvalReport(mode=mode, metrics=metrics, per_kind=per_kind, rows=rows)
+
+
+def _row(chunks, chunk) -> int:
+    for i, c in enumerate(chunks):
+        if c.citation == chunk.citation:
+            return i
+    return -1
+
+
+def _aggregate(rows: list[dict]) -> dict:
+    ans = [r for r in rows if r["answerable"]]
+    with_gold = [r for r in rows if r["answer_correct"] is not None]
+    unans = [r for r in rows if not r["answerable"]]
+
+    def mean(xs):
+        xs = list(xs)
+        return round(sum(xs) / len(xs), 4) if xs else 0.0
+
+    return {
+        "questions": len(rows), "n": len(rows), "answerable": len(ans), "unanswerable": len(unans),
+        "hit@1": mean(r["hit@1"] for r in ans), "hit@3": mean(r["hit@3"] for r in ans),
+        "hit@5": mean(r["hit@5"] for r in ans), "mrr@10": mean(r["mrr@10"] for r in ans),
+        "answer_accuracy": mean(bool(r["answer_correct"]) for r in with_gold),
+        "answered_rate": mean(r["answer"] is not None for r in with_gold),
+        "declined_rate": mean(r["answer"] is None for r in unans),
+    }
+
+
+def compare_table(reports: dict[str, EvalReport]) -> str:
+    cols = ["hit@1", "hit@3", "hit@5", "mrr@10", "answer_accuracy", "answered_rate", "declined_rate"]
+    head = "| mode | " + " | ".join(cols) + " |"
+    lines = [head, "|" + "---|" * (len(cols) + 1)]
+    for mode, rep in reports.items():
+        lines.append(f"| {mode} | " + " | ".join(f"{rep.metrics[c]:.3f}" for c in cols) + " |")
+    return "\n".join(lines)
