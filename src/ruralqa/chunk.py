@@ -59,6 +59,8 @@ def _pieces(text: str, start: int, end: int, pattern: re.Pattern, max_chars: int
 
 def _pack(pieces: list[tuple[int, int]], max_chars: int) -> list[tuple[int, int]]:
     """Join consecutive pieces into spans of balanced size, none longer than max_chars."""
+    if not pieces:
+        return []
     total = pieces[-1][1] - pieces[0][0]
     target = -(-total // -(-total // max_chars))  # ceil(total / number of spans needed)
     spans, cur = [], None

@@ -1,0 +1,128 @@
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from ruralqa.cli import cli
+from conftest import WANRONG
+
+
+def run(args, cwd, **env):
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return CliRunner().invoke(cli, args, env=env or None, catch_exceptions=False)
+    finally:
+        os.chdir(old)
+
+
+def test_commands_have_help(tmp_path):
+    for command in ([], ["ask"], ["index"], ["eval"], ["add"]):
+        result = run(command + ["--help"], tmp_path)
+        assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_ask_answers_with_exact_citation(built):
+    result = run(["ask", "万荣县香菇产值是多少", "--json"], built)
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    first = out["passages"][0]
+    assert "3亿元" in first["text"]
+    cit = first["citation"]
+    assert cit["region"] == "万荣县" and "万荣" in cit["title"] and cit["file"] == WANRONG
+    text = (built / "corpus" / cit["file"]).read_text(encoding="utf-8")
+    assert text[cit["char_start"]:cit["char_end"]] == first["text"]
+    ans = out["answer"]
+    assert ans["text"] == "3亿元" and ans["value"] == 300000000 and ans["unit"] == "元"
+    assert text[ans["citation"]["char_start"]:ans["citation"]["char_end"]] == "3亿元"
+    assert "\\u" not in result.stdout  # Chinese unescaped
+
+
+def test_ask_human_output(built):
+    result = run(["ask", "云冈区共有多少个行政村", "-k", "2"], built)
+    assert result.exit_code == 0
+    assert "[1]" in result.stdout and "[2]" in result.stdout and "[3]" not in result.stdout
+    assert "¶" in result.stdout and "001_86d69c937c8640dc.txt" in result.stdout
+
+
+def test_unanswerable_says_so(built):
+    out = json.loads(run(["ask", "万荣县小麦亩产是多少", "--json"], built).stdout)
+    assert out["answer"] is None and out["passages"]
+    assert "报告中未找到" in run(["ask", "万荣县小麦亩产是多少"], built).stdout
+
+
+def test_ask_builds_missing_index_and_says_so(workspace):
+    result = run(["ask", "云冈区共有多少个行政村", "--json"], workspace)
+    assert result.exit_code == 0
+    assert "building it" in result.stderr
+    assert (workspace / "index" / "CURRENT").exists()
+
+
+def _foreign(ws):
+    (ws / "index").mkdir()
+    (ws / "index" / "notes.txt").write_text("mine")
+
+
+def _corrupt(ws):
+    run(["index"], ws)
+    gen = ws / "index" / (ws / "index" / "CURRENT").read_text().strip()
+    with open(gen / "vectors.npy", "r+b") as f:
+        f.truncate(100)
+
+
+def _empty_corpus(ws):
+    shutil.rmtree(ws / "corpus")
+    (ws / "corpus").mkdir()
+
+
+@pytest.mark.parametrize("args, prepare, message", [
+    (["ask", "   "], None, "question is empty"),
+    (["ask", "问题", "--corpus", "nowhere"], None, "does not exist"),
+    (["--corpus", "nowhere", "index"], None, "does not exist"),
+    (["index"], _empty_corpus, "has no reports"),
+    (["index", "--model", "no-such-model-anywhere"], None, "cannot load embedding model"),
+    (["ask", "问题"], _foreign, "not part of a ruralqa index"),
+    (["ask", "问题"], _corrupt, "ruralqa index --full"),
+    (["eval", "missing.jsonl"], None, "does not exist"),
+])
+def test_bad_input_one_clear_line(workspace, args, prepare, message):
+    if prepare:
+        prepare(workspace)
+    if "--corpus" in args and args[0] == "ask":
+        args = ["--corpus", "nowhere", "ask", "问题"]
+    before = sorted(p.relative_to(workspace).as_posix() for p in workspace.rglob("*"))
+    result = run(args, workspace)
+    assert result.exit_code != 0
+    assert message in result.output
+    assert "Traceback" not in result.output
+    after = sorted(p.relative_to(workspace).as_posix() for p in workspace.rglob("*"))
+    assert set(before) <= set(after)  # nothing deleted
+
+
+def test_other_model_than_the_index_is_refused(built):
+    result = run(["ask", "问题", "--model", "some/other-model"], built)
+    assert result.exit_code != 0 and "--full --model" in result.output
+
+
+def test_help_and_ask_do_not_import_torch(built):
+    code = ("import sys; from ruralqa.cli import main; sys.argv=['ruralqa'] + sys.argv[1:]\n"
+            "try:\n    main()\nexcept SystemExit: pass\n"
+            "assert 'torch' not in sys.modules and 'sentence_transformers' not in sys.modules, 'torch imported'")
+    for args in (["--help"], ["ask", "万荣县香菇产值是多少"]):
+        proc = subprocess.run([sys.executable, "-c", code, *args], cwd=built, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+
+
+def test_eval_reports_metrics(built):
+    qs = built / "q.jsonl"
+    qs.write_text('{"id": "a", "question": "万荣县香菇产值是多少", "answers": ["三亿元"], "evidence": ["年产值达3亿元"]}\n'
+                  '{"id": "b", "question": "万荣县小麦亩产是多少", "answers": []}\n', encoding="utf-8")
+    out = json.loads(run(["eval", str(qs), "--json"], built).stdout)
+    assert out["metrics"]["hit@1"] == 1.0 and out["metrics"]["answer_accuracy"] == 1.0
+    assert out["metrics"]["declined_rate"] == 1.0
+    table = run(["eval", str(qs), "--compare"], built).stdout
+    assert "| dense |" in table and "| bm25 |" in table and "| hybrid |" in table

@@ -1,0 +1,41 @@
+import pytest
+
+from ruralqa.normalize import normalize, parse_quantity, to_halfwidth, to_simplified
+
+
+@pytest.mark.parametrize("chinese, arabic", [
+    ("三亿元", "3亿元"),
+    ("五千五百座", "5500座"),
+    ("二十万吨", "20万吨"),
+    ("一千二百元", "1200元"),
+    ("一万两千人", "12000人"),
+    ("三点五万余人", "3.5万余人"),
+    ("百分之九十五", "95%"),
+    ("十九名", "19名"),
+])
+def test_chinese_quantities_meet_arabic_ones(chinese, arabic):
+    assert normalize(chinese) == normalize(arabic) == arabic
+
+
+@pytest.mark.parametrize("text", ["张三", "零售", "一村一品", "五治并举", "三大革命", "一张蓝图", "三五成群",
+                                  "四方来财", "五管齐下"])
+def test_words_that_are_not_quantities_stay_as_written(text):
+    assert normalize(text) == text
+
+
+@pytest.mark.parametrize("trad, simp", [("萬榮縣香菇產值", "万荣县香菇产值"), ("雲岡區", "云冈区"),
+                                        ("鄉村振興", "乡村振兴")])
+def test_traditional_to_simplified(trad, simp):
+    assert to_simplified(trad) == simp
+
+
+def test_fullwidth_to_halfwidth():
+    assert to_halfwidth("８２９８．１２万元，ＡＢ") == "8298.12万元,AB"
+
+
+@pytest.mark.parametrize("span, value, unit", [
+    ("3亿元", 300000000, "元"), ("三亿元", 300000000, "元"), ("8298.12万元", 82981200, "元"),
+    ("3.5万余人", 35000, "人"), ("95%", 95, "%"), ("五千五百座", 5500, "座"), ("62万亩以上", 620000, "亩"),
+])
+def test_parse_quantity(span, value, unit):
+    assert parse_quantity(span) == (value, unit)
