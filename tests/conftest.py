@@ -31,8 +31,9 @@ class CountingEmbedder:
 
     def embed_passages(self, texts, progress=None):
         self.embedded.extend(texts)
-        if progress:
-            progress(len(texts), len(texts))
+        for i in range(len(texts)):
+            if progress:
+                progress(i + 1, len(texts))
         return np.stack([self._vec(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
 
 

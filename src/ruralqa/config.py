@@ -57,7 +57,7 @@ def resolve(
     cwd: Path | None = None,
 ) -> Settings:
     """Build Settings from explicit values, then the environment, then ruralqa.toml."""
-    cwd = cwd or Path.cwd()
+    cwd = Path(cwd) if cwd else Path.cwd()
     given = {"corpus": corpus, "index": index, "model": model, "device": device, "chunk_size": chunk_size}
     filed = _from_file(cwd)
     values = {}

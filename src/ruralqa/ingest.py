@@ -30,11 +30,22 @@ def is_supported(path: Path) -> bool:
     return path.suffix.lower() in SUFFIXES
 
 
+def _in_gb2312(ch: str) -> bool:
+    try:
+        ch.encode("gb2312")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
 def _plausible(text: str) -> bool:
+    """Real Chinese text is made of common characters; other bytes decoded as GB18030 give rare ones."""
     if not text:
         return True
     good = sum(1 for _ in _PLAUSIBLE.finditer(text))
-    return good / len(text) >= 0.97
+    wide = [ch for ch in text if ord(ch) > 0x7F]
+    common = sum(1 for ch in wide if _in_gb2312(ch))
+    return good / len(text) >= 0.97 and (not wide or common / len(wide) >= 0.9)
 
 
 def decode(data: bytes, name: str) -> tuple[str, str]:

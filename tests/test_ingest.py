@@ -1,0 +1,101 @@
+import io
+
+import pytest
+
+from ruralqa.errors import ReportError
+from ruralqa.ingest import read_report
+
+TEXT = "万荣县香菇年产值达3亿元。\n带动153个村增收。\n"
+
+
+@pytest.mark.parametrize("data, encoding", [
+    (TEXT.encode("utf-8"), "utf-8"),
+    (b"\xef\xbb\xbf" + TEXT.encode("utf-8"), "utf-8-sig"),
+    (TEXT.encode("gb18030"), "gb18030"),
+    (TEXT.encode("gbk"), "gb18030"),
+    (TEXT.encode("utf-16"), "utf-16"),
+])
+def test_encodings_are_detected(tmp_path, data, encoding):
+    (tmp_path / "r.txt").write_bytes(data)
+    report = read_report(tmp_path / "r.txt", tmp_path)
+    assert report.text == TEXT and report.encoding == encoding
+
+
+@pytest.mark.parametrize("data, reason", [
+    (b"", "is empty"),
+    (b"\x00\x01\x02binary\x00", "binary"),
+    ("Ceci est écrit en latin-1, pas en chinois. ".encode("latin-1") * 3, "cannot be decoded"),
+    (b"\xef\xbb\xbf\xff\xfe bad", "byte-order mark"),
+])
+def test_unreadable_files_are_named_with_the_fix(tmp_path, data, reason):
+    (tmp_path / "bad.txt").write_bytes(data)
+    with pytest.raises(ReportError) as err:
+        read_report(tmp_path / "bad.txt", tmp_path)
+    assert "bad.txt" in str(err.value) and reason in str(err.value)
+
+
+def test_html_keeps_main_text_only(tmp_path):
+    html = ("<html><head><script>var x=1;</script><style>p{}</style></head><body><nav>首页 新闻</nav>"
+            "<article><h1>闻喜县乡村振兴</h1><p>闻喜县花馍产值达<b>2亿元</b>。</p><p>带动三千人就业。</p></article>"
+            "<footer>版权所有</footer></body></html>")
+    (tmp_path / "p.html").write_text(html, encoding="gbk")
+    text = read_report(tmp_path / "p.html", tmp_path).text
+    assert text == "闻喜县乡村振兴\n闻喜县花馍产值达2亿元。\n带动三千人就业。\n"
+
+
+def _docx_bytes():
+    import docx
+
+    d = docx.Document()
+    d.add_heading("稷山县乡村振兴报告", 1)
+    d.add_paragraph("稷山县板枣种植面积达12万亩。")
+    table = d.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "产业", "产值"
+    table.cell(1, 0).text, table.cell(1, 1).text = "板枣", "5亿元"
+    d.add_paragraph("表后的段落。")
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def test_docx_paragraphs_and_tables_in_order(tmp_path):
+    (tmp_path / "r.docx").write_bytes(_docx_bytes())
+    text = read_report(tmp_path / "r.docx", tmp_path).text
+    assert text == "稷山县乡村振兴报告\n稷山县板枣种植面积达12万亩。\n产业 | 产值\n板枣 | 5亿元\n表后的段落。\n"
+
+
+def test_truncated_docx_is_named(tmp_path):
+    (tmp_path / "r.docx").write_bytes(_docx_bytes()[:500])
+    with pytest.raises(ReportError, match="r.docx.*not a readable .docx"):
+        read_report(tmp_path / "r.docx", tmp_path)
+
+
+def pdf_bytes(pages):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    for lines in pages:
+        c.setFont("STSong-Light", 12)
+        for i, line in enumerate(lines):
+            c.drawString(60, 780 - 20 * i, line)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def test_pdf_text_layer_with_pages(tmp_path):
+    (tmp_path / "r.pdf").write_bytes(pdf_bytes([["新绛县乡村振兴"], ["新绛县蔬菜产值达4亿元。"]]))
+    report = read_report(tmp_path / "r.pdf", tmp_path)
+    assert "新绛县蔬菜产值达4亿元。" in report.text
+    assert len(report.pages) == 2 and report.text[report.pages[1]:].startswith("新绛县蔬菜")
+
+
+def test_pdf_without_text_layer(tmp_path):
+    (tmp_path / "scan.pdf").write_bytes(pdf_bytes([[]]))
+    with pytest.raises(ReportError, match="scan.pdf.*no.*text layer|scan.pdf.*without a text layer"):
+        read_report(tmp_path / "scan.pdf", tmp_path)
