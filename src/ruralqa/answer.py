@@ -29,10 +29,12 @@ EXPECT = [
     (re.compile(r"面积|多少亩|几亩"), {"亩"}),
     (re.compile(r"产量|多少吨"), {"吨"}),
 ]
-_QUESTION_FILLER = re.compile(r"多少|几|多大|多高|多长|什么|哪些|哪个|哪|谁|是否|有没有|是不是|吗|呢|请问|的|了|是|有|为|共|一共|总共|？|\?")
+_QUESTION_FILLER = re.compile(r"多少|几|多大|多高|多长|什么|哪些|哪个|哪家|哪种|哪|谁|是否|有没有|是不是|吗|呢|请问|"
+                              r"称号|名称|名字|叫做|叫|内容|指的是|指|的|了|是|有|为|共|一共|总共|？|\?")
+_ASKED = re.compile(r"(?:多少|几|什么|哪些|哪个|哪家|哪种|哪|谁)")
 CLAUSE = re.compile(r"[，,；;：:]")
 QUOTED = re.compile(r"[“「『\"]([^”」』\"]{1,30})[”」』\"]")
-ENUM = re.compile(r"[\u4e00-\u9fff]{1,10}(?:、[\u4e00-\u9fff]{1,10})+")
+ENUM = re.compile(r"[\u4e00-\u9fff]{1,8}(?:、[\u4e00-\u9fff]{1,8})+")
 MIN_COVERAGE = 0.6
 
 
@@ -59,8 +61,8 @@ def question_kind(question: str) -> str:
 def expected_units(question: str) -> set[str]:
     q = normalize(question)
     explicit = re.search(r"(?:多少|几)(" + "|".join(re.escape(u) for u in UNITS) + ")", q)
-    if explicit and explicit.group(1) != "个":
-        return {explicit.group(1)}
+    if explicit:
+        return {_unit_family(explicit.group(1))}
     for pattern, units in EXPECT:
         if pattern.search(q):
             return units
@@ -103,18 +105,78 @@ def quantities(text: str) -> list[Candidate]:
     return out
 
 
-def _names(text: str) -> list[Candidate]:
-    out = [Candidate(m.start(1), m.end(1), "quoted") for m in QUOTED.finditer(text)]
-    out += [Candidate(m.start(), m.end(), "enum") for m in ENUM.finditer(text)]
-    pos = 0
-    for piece in re.split(r"(?<=[，,；;。！？])", text):
-        if piece.strip():
-            a = pos + len(piece) - len(piece.lstrip())
-            b = pos + len(piece.rstrip().rstrip("，,；;。！？"))
-            if b > a:
-                out.append(Candidate(a, b, "clause"))
+def _enum(text: str, m: re.Match) -> Candidate:
+    """An enumeration A、B、C, with the first and last items cut to the length of their neighbours
+    (大力发展柴胡、黄芩、丹参等 → 柴胡、黄芩、丹参)."""
+    items = m.group(0).split("、")
+    a, b = m.start(), m.end()
+    inner = [len(x) for x in items[1:-1]] or [min(len(items[0]), len(items[-1]))]
+    width = max(inner)
+    if len(items[0]) > width:
+        a += len(items[0]) - width
+    last = items[-1].split("等")[0]
+    b -= len(items[-1]) - min(len(last), width)
+    return Candidate(a, b, "enum")
+
+
+def _residues(text: str, covered: list[bool], head: str) -> list[Candidate]:
+    """Within each clause, the longest run the question's words do not cover: 引进社会力量中航环卫进驻 → 中航环卫.
+    A run followed by the noun the question asks for (什么管理 → 星级化管理) keeps that noun."""
+    out, pos = [], 0
+    for piece in re.split(r"(?<=[，,；;。！？：:])", text):
+        best = None
+        i = pos
+        while i < pos + len(piece):
+            if covered[i] or not _is_word_char(text[i]):
+                i += 1
+                continue
+            j = i
+            while j < pos + len(piece) and not covered[j] and _is_word_char(text[j]):
+                j += 1
+            if best is None or j - i > best[1] - best[0]:
+                best = (i, j)
+            i = j
+        if best and best[1] - best[0] >= 2:
+            a, b = best
+            if head and text.startswith(head, b):
+                b += len(head)
+            out.append(Candidate(a, b, "clause"))
         pos += len(piece)
     return out
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch in "“”—-+"
+
+
+def _names(text: str, terms: list[str], head: str) -> list[Candidate]:
+    out = [Candidate(m.start(1), m.end(1), "quoted") for m in QUOTED.finditer(text)]
+    out += [_enum(text, m) for m in ENUM.finditer(text)]
+    covered = [False] * len(text)
+    norm = normalize(text)
+    if len(norm) == len(text):
+        for t in terms:
+            for m in re.finditer(re.escape(t), norm):
+                covered[m.start():m.end()] = [True] * (m.end() - m.start())
+    out += _residues(text, covered, head)
+    return out
+
+
+def asked_head(question: str) -> str:
+    """The noun right after 什么/哪种... (什么管理 → 管理): the kind of thing the answer names."""
+    m = re.search(r"(?:什么|哪种|哪个|哪家|哪类)([\u4e00-\u9fff]{2})", normalize(question))
+    return m.group(1) if m else ""
+
+
+def attribute(question: str, terms: list[str]) -> str:
+    """The content word nearest before the question word: what is measured (产值 in 万荣县香菇产值是多少)."""
+    q = normalize(question)
+    m = _ASKED.search(q)
+    if not m:
+        return ""
+    before = q[:m.start()]
+    found = [(before.rfind(t), t) for t in terms if t in before]
+    return max(found)[1] if found else ""
 
 
 def content_terms(question: str, places: tuple[str, ...], tokenize) -> list[str]:
@@ -148,19 +210,24 @@ def _clause_bounds(text: str, a: int, b: int) -> tuple[int, int]:
     return left, right
 
 
-def _score(cand: Candidate, text: str, context: str, terms: dict[str, float]) -> tuple[float, float]:
-    """(proximity score, coverage): how near the question's words are, and how many are in the passage."""
+def _score(cand: Candidate, text: str, context: str, terms: dict[str, float], attr: str) -> tuple[float, float]:
+    """(proximity score, coverage): how near the question's words are, and how many are in the passage.
+    The attribute asked about (产值, 人数...) counts double next to the candidate."""
     norm = normalize
     cl_a, cl_b = _clause_bounds(text, cand.start, cand.end)
     se_a, se_b = _sentence_bounds(text, cand.start)
     clause_before, clause_after = norm(text[cl_a:cand.start]), norm(text[cand.end:cl_b])
     sentence, whole = norm(text[se_a:se_b]), norm(text + " " + context)
     span = norm(text[cand.start:cand.end])
-    total = sum(terms.values()) or 1.0
+    total = (sum(terms.values()) + terms.get(attr, 0.0)) or 1.0
     score = covered = 0.0
     for term, w in terms.items():
+        if term in whole:
+            covered += w
         if term in span and cand.kind != "quantity":
             continue  # an answer that repeats the question's words does not answer it
+        if term == attr and term in clause_before:
+            w *= 2
         if term in clause_before:
             score += w
         elif term in clause_after:
@@ -169,13 +236,28 @@ def _score(cand: Candidate, text: str, context: str, terms: dict[str, float]) ->
             score += 0.45 * w
         elif term in whole:
             score += 0.2 * w
-        if term in whole:
-            covered += w
-    return score / total, covered / total
+    return score / total, covered / (sum(terms.values()) or 1.0)
 
 
 def _covered_by_question(span: str, question: str) -> bool:
     return normalize(span) in normalize(question)
+
+
+def _respectively(cand: Candidate, text: str, attr: str, cands: list[Candidate]) -> float:
+    """A、B分别达到X、Y: the quantity in the attribute's position answers; the others do not."""
+    cl_a, cl_b = _clause_bounds(text, cand.start, cand.end)
+    clause = text[cl_a:cl_b]
+    at = clause.find("分别")
+    if not attr or at < 0 or cand.start - cl_a < at:
+        return 1.0
+    items = normalize(clause[:at]).split("、")
+    after = [c for c in cands if cl_a + at <= c.start < cl_b]
+    if len(items) != len(after) or cand not in after:
+        return 1.0
+    owner = [i for i, item in enumerate(items) if attr in item]
+    if not owner:
+        return 1.0
+    return 1.0 if after.index(cand) in owner else 0.2
 
 
 def extract(question: str, hits: list[Hit], places: tuple[str, ...], tokenize, idf,
@@ -185,6 +267,8 @@ def extract(question: str, hits: list[Hit], places: tuple[str, ...], tokenize, i
     if not terms:
         return None
     weights = idf(terms)
+    attr = attribute(question, terms)
+    head = asked_head(question)
     expect = expected_units(question) if kind == "quantity" else set()
     best = None
     for hit in hits[:top]:
@@ -192,16 +276,23 @@ def extract(question: str, hits: list[Hit], places: tuple[str, ...], tokenize, i
         if places and not _about(chunk, places):
             continue
         text = chunk.text
-        context = " ".join((chunk.heading, chunk.citation.region, chunk.citation.title))
-        cands = quantities(text) if kind == "quantity" else _names(text)
+        # Passages of the same paragraph give each other context (a list after 其中 needs its lead sentence).
+        siblings = [h.chunk.text for h in hits if h.chunk.citation.file == chunk.citation.file
+                    and h.chunk.citation.paragraph == chunk.citation.paragraph and h.chunk is not chunk]
+        context = " ".join((chunk.heading, chunk.citation.region, chunk.citation.title, *siblings))
+        cands = quantities(text) if kind == "quantity" else _names(text, terms, head)
         for cand in cands:
             if kind != "quantity" and _covered_by_question(text[cand.start:cand.end], question):
                 continue
-            proximity, coverage = _score(cand, text, context, weights)
+            proximity, coverage = _score(cand, text, context, weights, attr)
             fit = 1.0
             if expect:
                 fit = 1.0 if cand.unit in expect else 0.15
+            if kind == "quantity":
+                fit *= _respectively(cand, text, attr, cands)
             prior = {"quantity": 1.0, "quoted": 1.0, "enum": 0.95, "clause": 0.8}[cand.kind]
+            if head and text.startswith(head, cand.end):
+                prior *= 1.3  # followed by the noun asked about: 通过“整村授信”模式
             rank_prior = 1.0 / (1.0 + 0.1 * (hit.rank - 1))
             total = (0.6 * proximity + 0.4 * coverage) * fit * prior * rank_prior
             if best is None or total > best[0]:

@@ -21,7 +21,11 @@ from ruralqa.types import Article
 CATALOG_NAME = "catalog.json"
 # A place name: two to six Chinese characters ending in an administrative suffix.
 PLACE = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:自治州|自治县|省|市|县|区|旗|乡|镇|村)")
+# In running text, a place starts after punctuation or after the larger place that contains it (盐湖区常平村).
+PLACE_IN_TEXT = re.compile(
+    r"(?:(?<=[^\u4e00-\u9fff])|(?<=^)|(?<=[县区市乡镇]))([\u4e00-\u9fff]{2,3}?(?:县|区|市|旗|乡|镇|村))")
 _NOT_PLACE_START = set("全该本各每城乡村县区市镇省农我其此新老社小大同两一二三四五六七八九十百千万亿")
+_NOT_IN_PLACE = set("各所全该本每个行政农城和的了在与对把将等为是有以")
 
 
 @dataclass
@@ -50,6 +54,29 @@ def save(corpus_dir: Path, entries: dict[str, ReportEntry]) -> None:
     tmp = path.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(body, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     os.replace(tmp, path)
+
+
+def places_in(text: str) -> set[str]:
+    """Village, township and county names in running text (常平村, 王显乡, 云冈区)."""
+    found = set()
+    for m in PLACE_IN_TEXT.finditer(text):
+        name = m.group(1)
+        stem = name[:-1]
+        if _function_word(text[m.end(1) - 1:m.end(1) + 1], "nvad"):
+            continue  # 乡村, 乡邻, 村民: the suffix begins a word, so this is no place name
+        if (set(stem) & _NOT_IN_PLACE or name[0] in _NOT_PLACE_START or _function_word(stem)
+                or _function_word(stem[:2]) or _function_word(stem[:1], "pv")):
+            continue  # 推动乡村, 实现乡村: a verb before 乡/村 is not a place
+        found.add(name)
+    return found
+
+
+def _function_word(word: str, tags: str = "vpdcrau") -> bool:
+    """True for verbs, prepositions, adverbs and the like according to jieba's tagged dictionary."""
+    from ruralqa.lexical import word_tags
+
+    tag = word_tags().get(word, "")
+    return bool(tag) and tag[0] in tags
 
 
 def guess_region(text: str) -> str:

@@ -182,7 +182,8 @@ def _publish(settings: Settings, embedder: Embedder, chunks: list[Chunk], vector
         store.write_chunks_db(tmp / "chunks.sqlite", chunks)
         store._fault("write:chunks")
         regions = {c.citation.region for c in chunks}
-        lexical.build([c.embed_text for c in chunks], lexical.user_words((c.text for c in chunks), regions), tmp)
+        words = lexical.user_words((c.text for c in chunks), regions)
+        lexical.build([c.embed_text for c in chunks], words, tmp)
         store._fault("write:bm25")
         _write_texts(tmp, settings, reports)
         summary.index_type = params["type"]
@@ -194,6 +195,7 @@ def _publish(settings: Settings, embedder: Embedder, chunks: list[Chunk], vector
             "faiss": params,
             "counts": {"reports": len(reports), "chunks": len(chunks)},
             "regions": sorted({c.citation.region for c in chunks if c.citation.region}),
+            "places": sorted(w for w in words if catalog.PLACE.fullmatch(w) and not lexical.ORG.search(w)),
             "reports": {k: {f: v for f, v in m.items() if f != "_text"} for k, m in reports.items()},
         }
 

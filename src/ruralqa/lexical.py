@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ruralqa.catalog import PLACE, _NOT_PLACE_START
+from ruralqa.catalog import places_in
 from ruralqa.normalize import QUANTITY, normalize
 
 ORG = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:农商行|银行|支行|公司|合作社|服务中心|乡村振兴局|领导小组)")
@@ -36,11 +36,19 @@ def user_words(texts: Iterable[str], regions: Iterable[str]) -> set[str]:
     """Place and organisation names found in the corpus, plus the catalog's regions."""
     words = {r for r in regions if r}
     for text in texts:
-        for m in PLACE.finditer(text):
-            if m.group(0)[0] not in _NOT_PLACE_START:
-                words.add(m.group(0))
+        words |= places_in(text)
         words.update(m.group(0) for m in ORG.finditer(text))
     return words
+
+
+@lru_cache(maxsize=1)
+def word_tags() -> dict[str, str]:
+    """jieba's part-of-speech tags of dictionary words (index time only: it loads the full dictionary)."""
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.posseg.dt.tokenizer.check_initialized()
+    return jieba.posseg.dt.word_tag_tab
 
 
 class Tokenizer:

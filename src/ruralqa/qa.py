@@ -74,7 +74,7 @@ def answer_question(index: store.Index, question: str, k: int = 5, mode: str = "
     hits = search(index, question, embedder, mode=mode, k=pool if not rerank else CANDIDATES // 2)
     if rerank:
         hits = _reranker(rerank, device).rerank(question, hits)
-    q = parse_query(question, index.manifest.get("regions", []))
+    q = parse_query(question, index.manifest.get("regions", []), index.manifest.get("places", []))
     bm25 = index.bm25
     ans = answers.extract(question, hits, q.places, bm25.tokenizer.tokens,
                           lambda terms: _idf(terms, bm25))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,7 +25,10 @@ class Query:
     places: tuple[str, ...]  # known regions or place names the question names
 
 
-def parse_query(question: str, regions: list[str]) -> Query:
+_QUESTION_CHARS = re.compile(r"多少|什么|哪|几|是否|怎|如何|有|共|和|与|的|在")
+
+
+def parse_query(question: str, regions: list[str], known_places: list[str] = ()) -> Query:
     question = (question or "").strip()
     if not question:
         raise UsageError("the question is empty; ask something, e.g. ruralqa ask \"万荣县香菇产值是多少\"")
@@ -36,9 +40,14 @@ def parse_query(question: str, regions: list[str]) -> Query:
             places.append(region)
     from ruralqa.catalog import PLACE, _NOT_PLACE_START
 
+    for name in known_places:
+        if name in norm and not any(name in p or p in name for p in places):
+            places.append(name)
+    # A county or district the corpus never mentions still names the place asked about: nothing may answer it.
     for m in PLACE.finditer(norm):
         name = m.group(0)
-        if name[0] not in _NOT_PLACE_START and not any(name in p or p in name for p in places):
+        if (name[-1] in "县区市" and name[0] not in _NOT_PLACE_START and not _QUESTION_CHARS.search(name)
+                and not any(name in p or p in name for p in places)):
             places.append(name)
     return Query(text=question, normalized=norm, places=tuple(places))
 
@@ -95,7 +104,7 @@ def search(index: store.Index, question: str, embedder: Embedder | None, mode: s
     if k < 1:
         raise UsageError(f"k must be at least 1, got {k}")
     regions = index.manifest.get("regions", [])
-    q = parse_query(question, regions)
+    q = parse_query(question, regions, index.manifest.get("places", []))
     dense = _dense(index, q, embedder, candidates) if mode in ("hybrid", "dense") else {}
     lexical = _bm25(index, q, candidates) if mode in ("hybrid", "bm25") else {}
     if mode == "dense":

@@ -182,7 +182,7 @@ class Index:
     @property
     def db(self) -> sqlite3.Connection:
         if self._db is None:
-            uri = (self.folder / "chunks.sqlite").as_uri() + "?mode=ro&immutable=1"
+            uri = (self.folder / "chunks.sqlite").resolve().as_uri() + "?mode=ro&immutable=1"
             self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
         return self._db
 
