@@ -31,11 +31,13 @@ EXPECT = [
 ]
 _QUESTION_FILLER = re.compile(r"多少|几|多大|多高|多长|什么|哪些|哪个|哪家|哪种|哪|谁|是否|有没有|是不是|吗|呢|请问|"
                               r"称号|名称|名字|叫做|叫|内容|指的是|指|的|了|是|有|为|共|一共|总共|？|\?")
+_LINKING_VERBS = {"达到", "达", "完成", "实现", "超过", "约", "增长", "通过", "属于", "包括", "成为", "入选", "得到", "获得"}
 _ASKED = re.compile(r"(?:多少|几|什么|哪些|哪个|哪家|哪种|哪|谁)")
 CLAUSE = re.compile(r"[，,；;：:]")
 QUOTED = re.compile(r"[“「『\"]([^”」』\"]{1,30})[”」』\"]")
 ENUM = re.compile(r"[\u4e00-\u9fff]{1,8}(?:、[\u4e00-\u9fff]{1,8})+")
 MIN_COVERAGE = 0.6
+LOCAL = 6  # characters just before a quantity: where Chinese puts what it measures (产值达3亿元)
 
 
 @dataclass(frozen=True)
@@ -146,7 +148,7 @@ def _residues(text: str, covered: list[bool], head: str) -> list[Candidate]:
 
 
 def _is_word_char(ch: str) -> bool:
-    return ch.isalnum() or ch in "“”—-+"
+    return ch.isalnum() or ch in "—-+"
 
 
 def _names(text: str, terms: list[str], head: str) -> list[Candidate]:
@@ -175,7 +177,7 @@ def attribute(question: str, terms: list[str]) -> str:
     if not m:
         return ""
     before = q[:m.start()]
-    found = [(before.rfind(t), t) for t in terms if t in before]
+    found = [(before.rfind(t), t) for t in terms if t in before and t not in _LINKING_VERBS]
     return max(found)[1] if found else ""
 
 
@@ -219,8 +221,9 @@ def _score(cand: Candidate, text: str, context: str, terms: dict[str, float], at
     clause_before, clause_after = norm(text[cl_a:cand.start]), norm(text[cand.end:cl_b])
     sentence, whole = norm(text[se_a:se_b]), norm(text + " " + context)
     span = norm(text[cand.start:cand.end])
-    total = (sum(terms.values()) + terms.get(attr, 0.0)) or 1.0
+    total = 1.5 * (sum(terms.values()) + terms.get(attr, 0.0)) or 1.0
     score = covered = 0.0
+    local = clause_before[-LOCAL:]
     for term, w in terms.items():
         if term in whole:
             covered += w
@@ -228,7 +231,9 @@ def _score(cand: Candidate, text: str, context: str, terms: dict[str, float], at
             continue  # an answer that repeats the question's words does not answer it
         if term == attr and term in clause_before:
             w *= 2
-        if term in clause_before:
+        if term in local:
+            score += 1.5 * w
+        elif term in clause_before:
             score += w
         elif term in clause_after:
             score += 0.7 * w
@@ -291,8 +296,11 @@ def extract(question: str, hits: list[Hit], places: tuple[str, ...], tokenize, i
             if kind == "quantity":
                 fit *= _respectively(cand, text, attr, cands)
             prior = {"quantity": 1.0, "quoted": 1.0, "enum": 0.95, "clause": 0.8}[cand.kind]
-            if head and text.startswith(head, cand.end):
-                prior *= 1.3  # followed by the noun asked about: 通过“整村授信”模式
+            after = normalize(text[cand.end:cand.end + 8]).lstrip("”」』\"")
+            if head and after.startswith(head):
+                prior *= 2.0  # followed by the noun asked about: 通过“整村授信”模式
+            elif kind != "quantity" and attr and attr in after[:len(attr) + 4]:
+                prior *= 1.3  # named right before the thing asked about: “果木香菇”全产业链
             rank_prior = 1.0 / (1.0 + 0.1 * (hit.rank - 1))
             total = (0.6 * proximity + 0.4 * coverage) * fit * prior * rank_prior
             if best is None or total > best[0]:
