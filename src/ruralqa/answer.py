@@ -36,7 +36,7 @@ _ASKED = re.compile(r"(?:多少|几|什么|哪些|哪个|哪家|哪种|哪|谁)"
 CLAUSE = re.compile(r"[，,；;：:]")
 QUOTED = re.compile(r"[“「『\"]([^”」』\"]{1,30})[”」』\"]")
 ENUM = re.compile(r"[\u4e00-\u9fff]{1,8}(?:、[\u4e00-\u9fff]{1,8})+")
-MIN_COVERAGE = 0.6
+MIN_COVERAGE = 0.55  # measured on eval/questions.jsonl: 0.5 answers an unanswerable question, 0.6 declines answerable paraphrases
 LOCAL = 6  # characters just before a quantity: where Chinese puts what it measures (产值达3亿元)
 
 

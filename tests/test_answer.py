@@ -1,0 +1,68 @@
+"""Answer extraction and retrieval behaviour on the shipped corpus with the real bundled model."""
+
+import pytest
+
+from ruralqa import store
+from ruralqa.answer import expected_units, question_kind
+from ruralqa.evaluate import answer_correct
+from ruralqa.qa import answer_question
+
+
+@pytest.fixture(scope="module")
+def index(built):
+    return store.load(built / "index")
+
+
+@pytest.mark.parametrize("question, kind, units", [
+    ("万荣县香菇产值是多少", "quantity", {"元"}),
+    ("云冈区共有多少个行政村", "quantity", {"个"}),
+    ("盐湖区群众满意率是多少", "quantity", {"%"}),
+    ("万荣县有多少座菇棚", "quantity", {"座"}),
+    ("云冈区打造的区域公用品牌是什么", "name", set()),
+])
+def test_question_kinds(question, kind, units):
+    assert question_kind(question) == kind
+    if kind == "quantity":
+        assert expected_units(question) == units
+
+
+@pytest.mark.parametrize("question, span", [
+    ("萬榮縣香菇產值是多少", "3亿元"),
+    ("盐湖区农产品精深加工产值达到多少", "8.94亿元"),  # not the 销售收入 in the clause before
+    ("云冈区农产品加工产值是多少", "9.89亿元"),  # 销售收入、产值分别达到11.95亿元、9.89亿元
+    ("云冈区引进了哪家社会力量进驻治理垃圾", "中航环卫"),
+])
+def test_answer_span_is_cited_exactly(index, built, question, span):
+    result = answer_question(index, question)
+    assert result.answer is not None and result.answer.text == span
+    c = result.answer.citation
+    text = (built / "corpus" / c.file).read_text(encoding="utf-8")
+    assert text[c.char_start:c.char_end] == span
+    s = result.answer.sentence_citation
+    assert text[s.char_start:s.char_end] == result.answer.sentence
+
+
+@pytest.mark.parametrize("question", ["万荣县小麦亩产是多少", "盐湖区香菇产值是多少", "闻喜县花馍产值是多少"])
+def test_declines_what_the_reports_do_not_say(index, question):
+    result = answer_question(index, question)
+    assert result.answer is None and result.hits
+
+
+def test_place_named_in_question_wins(index):
+    hits = answer_question(index, "盐湖区的五治并举是指什么").hits
+    assert hits[0].chunk.citation.region == "盐湖区"
+    hits = answer_question(index, "万荣县的五治并举是指什么").hits
+    assert hits[0].chunk.citation.region == "万荣县"
+
+
+@pytest.mark.parametrize("mode", ["dense", "bm25", "hybrid"])
+def test_modes(index, mode):
+    assert "3亿元" in answer_question(index, "万荣县香菇产值是多少", mode=mode).hits[0].chunk.text
+
+
+@pytest.mark.parametrize("got, gold, ok", [
+    ("3亿元", ["三亿元"], True), ("三亿元", ["3亿元"], True), ("30000万元", ["3亿元"], True),
+    ("3亿元", ["30亿元"], False), (None, ["3亿元"], False), ("柴胡、黄芩、丹参", ["柴胡"], True),
+])
+def test_answer_correct_normalizes(got, gold, ok):
+    assert answer_correct(got, tuple(gold)) is ok
