@@ -126,3 +126,39 @@ def test_eval_reports_metrics(built):
     assert out["metrics"]["declined_rate"] == 1.0
     table = run(["eval", str(qs), "--compare"], built).stdout
     assert "| dense |" in table and "| bm25 |" in table and "| hybrid |" in table
+
+
+def test_add_copies_catalogs_and_indexes(built, tmp_path):
+    import shutil as sh
+
+    ws = tmp_path / "ws"
+    sh.copytree(built / "corpus", ws / "corpus")
+    sh.copytree(built / "index", ws / "index")
+    report = tmp_path / "闻喜县报告.txt"
+    report.write_bytes("闻喜县乡村振兴工作报告\n闻喜县花馍产业年产值达2.5亿元。\n".encode("gb18030"))
+    r = run(["add", str(report), "--json"], ws)
+    assert r.exit_code == 0, r.output
+    s = json.loads(r.stdout)
+    assert s["reports_added"] == ["闻喜县报告.txt"] and s["chunks_embedded"] == 1
+    cat = json.loads((ws / "corpus" / "catalog.json").read_text(encoding="utf-8"))
+    entry = cat["reports"]["闻喜县报告.txt"]["articles"][0]
+    assert entry["title"] == "闻喜县乡村振兴工作报告" and entry["region"] == "闻喜县"
+    out = json.loads(run(["ask", "闻喜县花馍产值是多少", "--json"], ws).stdout)
+    assert out["answer"]["text"] == "2.5亿元" and out["answer"]["citation"]["title"] == "闻喜县乡村振兴工作报告"
+    other = tmp_path / "other" / "闻喜县报告.txt"
+    other.parent.mkdir()
+    other.write_text("不同的内容。", encoding="utf-8")
+    r = run(["add", str(other)], ws)
+    assert r.exit_code != 0 and "already exists with different content" in r.output
+
+
+def test_index_reports_failed_files_and_exits_nonzero(built, tmp_path):
+    import shutil as sh
+
+    ws = tmp_path / "ws"
+    sh.copytree(built / "corpus", ws / "corpus")
+    sh.copytree(built / "index", ws / "index")
+    (ws / "corpus" / "broken.docx").write_bytes(b"PK\x03\x04 truncated")
+    r = run(["index"], ws)
+    assert r.exit_code != 0 and "FAILED broken.docx" in r.output and "not a readable .docx" in r.output
+    assert json.loads(run(["ask", "万荣县香菇产值是多少", "--json"], ws).stdout)["answer"]["text"] == "3亿元"
