@@ -136,3 +136,19 @@ def test_killed_update_leaves_previous_index_usable(workspace, point):
     s = build(workspace, CountingEmbedder())  # the next run completes the work
     assert s.reports_added == ["new.txt"]
     assert not list((workspace / "index").glob(".tmp-*"))
+
+
+def test_large_index_type_finds_what_exact_search_finds():
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((6000, 48)).astype("float32")
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    ivf, params = store.build_faiss(x, kind="ivf")
+    flat, _ = store.build_faiss(x, kind="flat")
+    ivf.nprobe = params["nprobe"]
+    q = x[:50] + 0.05 * rng.standard_normal((50, 48)).astype("float32")
+    _, a = ivf.search(q, 10)
+    _, b = flat.search(q, 10)
+    recall = np.mean([len(set(i) & set(j)) / 10 for i, j in zip(a, b)])
+    assert params["type"] == "ivf" and recall >= 0.95

@@ -13,7 +13,6 @@ import json
 import logging
 import math
 import re
-from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -84,16 +83,19 @@ class Tokenizer:
 
 def build(texts: list[str], words: set[str], folder: Path) -> None:
     """Tokenize, index with bm25s and save the arrays plus the query-time dictionary into `folder`."""
+    tok = Tokenizer(words)
+    build_from_tokens([tok.tokens(t) or [""] for t in texts], words, folder, tok)
+
+
+def build_from_tokens(corpus_tokens: list[list[str]], words: set[str], folder: Path, tok: Tokenizer) -> None:
     import bm25s
 
-    tok = Tokenizer(words)
-    corpus_tokens = [tok.tokens(t) or [""] for t in texts]
     retriever = bm25s.BM25()
     retriever.index(corpus_tokens, show_progress=False)
     retriever.save(str(folder / BM25_DIR), show_progress=False)
-    vocab = Counter(t for doc in corpus_tokens for t in doc if t and not QUANTITY.fullmatch(t))
+    vocab = {t for doc in corpus_tokens for t in doc if t and not QUANTITY.fullmatch(t)}
     with open(folder / DICT_NAME, "w", encoding="utf-8") as f:
-        for w in sorted(set(vocab) | words):
+        for w in sorted(vocab | words):
             if " " not in w:
                 f.write(f"{w} {USER_FREQ if w in words else tok.word_freq(w)}\n")
 
