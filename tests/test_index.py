@@ -141,8 +141,9 @@ def test_killed_update_leaves_previous_index_usable(workspace, point):
 def test_large_index_type_finds_what_exact_search_finds():
     import numpy as np
 
-    rng = np.random.default_rng(1)
-    x = rng.standard_normal((6000, 48)).astype("float32")
+    rng = np.random.default_rng(1)  # clustered, as embeddings of related passages are
+    centers = rng.standard_normal((60, 48)).astype("float32")
+    x = centers[rng.integers(0, 60, 6000)] + 0.3 * rng.standard_normal((6000, 48)).astype("float32")
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     ivf, params = store.build_faiss(x, kind="ivf")
     flat, _ = store.build_faiss(x, kind="flat")
