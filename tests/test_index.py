@@ -153,3 +153,30 @@ def test_large_index_type_finds_what_exact_search_finds():
     _, b = flat.search(q, 10)
     recall = np.mean([len(set(i) & set(j)) / 10 for i, j in zip(a, b)])
     assert params["type"] == "ivf" and recall >= 0.95
+
+
+def test_readers_during_updates_see_a_whole_index(workspace):
+    import threading
+
+    build(workspace, CountingEmbedder())
+    stop, seen, errors = threading.Event(), set(), []
+
+    def read():
+        while not stop.is_set():
+            try:
+                index = store.load(workspace / "index")
+                rows = index.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+                assert rows == index.size == index.faiss.ntotal == len(index.vectors())
+                seen.add(index.size)
+                index.close()
+            except AssertionError as exc:
+                errors.append(exc)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    for i in range(6):
+        (workspace / "corpus" / f"n{i}.txt").write_text(f"第{i}号报告\n临猗县苹果产量达{i + 1}万吨。\n", encoding="utf-8")
+        build(workspace, CountingEmbedder())
+    stop.set()
+    reader.join()
+    assert not errors and len(seen) >= 2
