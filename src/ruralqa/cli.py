@@ -140,13 +140,20 @@ def _open_index(ctx, settings: config.Settings):
         return store.load(settings.index_dir, model_id=model_id)
 
 
+def _retrieval_options(fn):
+    """--mode, --model and --rerank, shared by the commands that ask questions."""
+    fn = click.option("--rerank", metavar="MODEL",
+                      help="Rerank passages with this cross-encoder (sentence-transformers).")(fn)
+    fn = click.option("--model", help="Embedding model; must be the one the index was built with.")(fn)
+    return click.option("--mode", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid",
+                        show_default=True)(fn)
+
+
 @cli.command()
 @click.argument("question")
 @click.option("-k", "--top", "k", default=5, show_default=True, type=click.IntRange(1, 100),
               help="Number of passages.")
-@click.option("--mode", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid", show_default=True)
-@click.option("--model", help="Embedding model; must be the one the index was built with.")
-@click.option("--rerank", metavar="MODEL", help="Rerank passages with this cross-encoder (sentence-transformers).")
+@_retrieval_options
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (documented in the README).")
 @click.pass_context
 @_fail_cleanly
@@ -167,10 +174,8 @@ def ask(ctx, question, k, mode, model, rerank, as_json):
 
 @cli.command("eval")
 @click.argument("questions", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--mode", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid", show_default=True)
 @click.option("--compare", is_flag=True, help="Run dense, bm25 and hybrid and print them side by side.")
-@click.option("--model", help="Embedding model; must be the one the index was built with.")
-@click.option("--rerank", metavar="MODEL", help="Rerank with this cross-encoder.")
+@_retrieval_options
 @click.option("--json", "as_json", is_flag=True, help="Print metrics and per-question results as JSON.")
 @click.pass_context
 @_fail_cleanly

@@ -120,9 +120,8 @@ def run(index: store.Index, questions: list[Question], mode: str = "hybrid", rer
     for q in questions:
         result = answer_question(index, q.question, k=K, mode=mode, rerank=rerank, device=device)
         if q.answerable:
-            qrels += [Qrel(q.id, c.id + f"#{i}", 1) for i, c in enumerate(chunks) if _relevant(q, c)]
-            scored += [ScoredDoc(q.id, h.chunk.id + f"#{_row(chunks, h.chunk)}", float(K - h.rank + 1))
-                       for h in result.hits]
+            qrels += [Qrel(q.id, _doc_id(c), 1) for c in chunks if _relevant(q, c)]
+            scored += [ScoredDoc(q.id, _doc_id(h.chunk), float(K - h.rank + 1)) for h in result.hits]
         rank = next((h.rank for h in result.hits if _relevant(q, h.chunk)), None) if q.answerable else None
         got = result.answer.text if result.answer else None
         correct = answer_correct(got, q.answers) if q.answers else None
@@ -146,11 +145,9 @@ def run(index: store.Index, questions: list[Question], mode: str = "hybrid", rer
     return EvalReport(mode=mode, metrics=metrics, per_kind=per_kind, rows=rows)
 
 
-def _row(chunks, chunk) -> int:
-    for i, c in enumerate(chunks):
-        if c.citation == chunk.citation:
-            return i
-    return -1
+def _doc_id(chunk) -> str:
+    """Where the passage is: unique even when two reports share a passage's text (and so its content hash)."""
+    return f"{chunk.citation.file}:{chunk.citation.char_start}"
 
 
 def _aggregate(rows: list[dict]) -> dict:

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from ruralqa import SCHEMA_VERSION, __version__
+from ruralqa.ingest import sha256_file
 from ruralqa.errors import ForeignIndexDir, IndexCorrupt, IndexLocked, IndexMismatch, IndexMissing
 from ruralqa.types import Chunk, Citation
 
@@ -43,14 +44,6 @@ def fingerprint(model_id: str, dim: int, chunking: dict) -> str:
     blob = json.dumps({"schema": SCHEMA_VERSION, "model": model_id, "dim": dim, "chunking": chunking},
                       sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _fault(point: str) -> None:
@@ -138,7 +131,7 @@ def verify_files(gen: Path, manifest: dict, full: bool | None = None) -> list[st
             problems.append(f"{rel} is missing")
         elif path.stat().st_size != meta["size"]:
             problems.append(f"{rel} is truncated or altered (size {path.stat().st_size}, expected {meta['size']})")
-        elif full and _sha256(path) != meta["sha256"]:
+        elif full and sha256_file(path) != meta["sha256"]:
             problems.append(f"{rel} is altered (checksum differs)")
     return problems
 
@@ -298,7 +291,7 @@ def publish(root: Path, fill: Callable[[Path], dict]) -> Path:
     for path in sorted(tmp.rglob("*")):
         if path.is_file():
             rel = path.relative_to(tmp).as_posix()
-            files[rel] = {"size": path.stat().st_size, "sha256": _sha256(path)}
+            files[rel] = {"size": path.stat().st_size, "sha256": sha256_file(path)}
     manifest.update(schema=SCHEMA_VERSION, ruralqa=__version__, created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                     index_files=files)
     _fault("write:manifest")
@@ -338,10 +331,9 @@ EXACT_LIMIT = 100_000  # below this, exact search answers one question in < 20 m
 def build_faiss(vectors: np.ndarray, kind: str | None = None) -> tuple[object, dict]:
     """Inner product over normalized vectors: exact (flat) for small corpora, IVF for large ones.
 
-    IVF rather than HNSW, by measurement at 1M passages on 2 cores (benchmarks/ann_probe_*.py): IVF4096,Flat
-    built in 53 s with recall@10 1.0 at nprobe 32 (0.7 ms a query); HNSW32 took 262 s to build and reached
-    recall@10 0.83 at efSearch 256 on the same near-duplicate-rich vectors, which reports repeating each
-    other's sentences produce.
+    IVF rather than HNSW, by measurement at 1M vectors on 2 cores (benchmarks/ann_probe.py): IVF4096,Flat built in
+    66 s with recall@10 1.0 at nprobe 32-64 (< 2 ms a question); HNSW32 took 192 s to build and reached recall@10
+    0.83 at efSearch 256 on the same near-duplicate-rich vectors, which reports repeating each other produce.
     """
     import faiss
 
