@@ -13,6 +13,7 @@ import bisect
 import hashlib
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 from ruralqa.config import ChunkSettings
 from ruralqa.types import Article, Chunk, Citation, Report
@@ -125,9 +126,8 @@ def chunk_report(
                 line_start=number, line_end=number, char_start=a, char_end=b, page=_page(report, a),
             )
             ctx_heading = heading if kind == "body" else ""
-            probe = Chunk(id="", text=text[a:b], heading=ctx_heading, kind=kind, citation=citation)
-            chunks.append(Chunk(id=content_id(probe.embed_text), text=probe.text, heading=ctx_heading,
-                                kind=kind, citation=citation))
+            chunk = Chunk(id="", text=text[a:b], heading=ctx_heading, kind=kind, citation=citation)
+            chunks.append(replace(chunk, id=content_id(chunk.embed_text)))
     return chunks
 
 

