@@ -39,8 +39,7 @@ class CountingEmbedder:
 
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch, tmp_path):
-    for var in ("RURALQA_CORPUS", "RURALQA_INDEX", "RURALQA_MODEL", "RURALQA_DEVICE", "RURALQA_CHUNK_SIZE",
-                "RURALQA_FAULT"):
+    for var in ("RURALQA_CORPUS", "RURALQA_INDEX", "RURALQA_MODEL", "RURALQA_DEVICE", "RURALQA_CHUNK_SIZE"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
@@ -58,7 +57,7 @@ def workspace(tmp_path) -> Path:
 def built(tmp_path_factory) -> Path:
     """The shipped corpus indexed once with the real bundled model; tests must not modify it."""
     from ruralqa.config import resolve
-    from ruralqa.indexer import update_index
+    from ruralqa.build import update_index
 
     ws = tmp_path_factory.mktemp("built")
     shutil.copytree(SEED_CORPUS, ws / "corpus")

@@ -1,7 +1,8 @@
 from hypothesis import given, settings, strategies as st
 
-from ruralqa import catalog, ingest
-from ruralqa.chunk import chunk_report, split_paragraph
+from ruralqa.corpus import catalog, ingest
+from ruralqa.corpus.context import articles_for
+from ruralqa.corpus.chunk import chunk_report, split_paragraph
 from ruralqa.config import ChunkSettings
 from ruralqa.types import Article, Report
 from conftest import SEED_CORPUS, WANRONG, YUNGANG
@@ -54,7 +55,7 @@ def test_everything_is_a_passage_or_a_heading(text):
 def _seed_chunks(name):
     cat = catalog.load(SEED_CORPUS)
     report = ingest.read_report(SEED_CORPUS / name, SEED_CORPUS)
-    arts = catalog.articles_for(report.text, cat[name], name)
+    arts = articles_for(report.text, cat[name], name)
     return report, chunk_report(report, arts, captions=cat[name].captions)
 
 

@@ -6,10 +6,11 @@ import sys
 
 import pytest
 
-from ruralqa import store
+from ruralqa.index import Index, current_generation, writer_lock
+from ruralqa.index.dense import build_faiss
 from ruralqa.config import resolve
 from ruralqa.errors import IndexCorrupt, IndexLocked, IndexMismatch
-from ruralqa.indexer import update_index
+from ruralqa.build import update_index
 from ruralqa.qa import answer_question
 from conftest import CountingEmbedder, WANRONG, YUNGANG
 
@@ -42,7 +43,7 @@ def test_incremental_cases_embed_only_new_content(workspace):
     os.remove(workspace / "corpus" / "new.txt")
     s = build(workspace, emb)
     assert s.reports_removed == ["new.txt"] and s.chunks_removed == 1
-    index = store.load(workspace / "index")
+    index = Index.open(workspace / "index")
     assert all(c.citation.file != "new.txt" for c in index.all_chunks())
 
     emb.embedded.clear()
@@ -53,20 +54,20 @@ def test_incremental_cases_embed_only_new_content(workspace):
 def test_bad_report_keeps_the_rest_and_its_old_passages(workspace):
     emb = CountingEmbedder()
     build(workspace, emb)
-    before = {c.id for c in store.load(workspace / "index").all_chunks()}
+    before = {c.id for c in Index.open(workspace / "index").all_chunks()}
     (workspace / "corpus" / YUNGANG).write_bytes(b"\x00\x01 binary now")
     (workspace / "corpus" / "ok.md").write_text("# 闻喜县\n闻喜县花馍产值达2亿元。\n", encoding="utf-8")
     (workspace / "corpus" / "empty.txt").write_bytes(b"")
     s = build(workspace, emb)
     assert set(s.failed) == {YUNGANG, "empty.txt"} and s.reports_added == ["ok.md"]
-    after = {c.id for c in store.load(workspace / "index").all_chunks()}
+    after = {c.id for c in Index.open(workspace / "index").all_chunks()}
     assert before < after  # every good passage kept, the new one added
 
 
 def test_model_or_chunking_mismatch_is_refused(workspace):
     build(workspace, CountingEmbedder())
     with pytest.raises(IndexMismatch, match="--full"):
-        store.load(workspace / "index", model_id="other")
+        Index.open(workspace / "index", model_id="other")
     with pytest.raises(IndexMismatch, match="--full"):
         update_index(resolve(cwd=workspace, chunk_size=120), embedder=CountingEmbedder())
     s = update_index(resolve(cwd=workspace, chunk_size=120), embedder=CountingEmbedder(), full=True)
@@ -77,19 +78,19 @@ def test_altered_file_detected_and_check_reports_it(workspace):
     from ruralqa.maintenance import check_index
 
     build(workspace, CountingEmbedder())
-    assert check_index(workspace / "index")["ok"]
-    gen = store.current_generation(workspace / "index")
+    assert check_index(workspace / "index").ok
+    gen = current_generation(workspace / "index")
     data = bytearray((gen / "chunks.sqlite").read_bytes())
     data[-10] ^= 0xFF
     (gen / "chunks.sqlite").write_bytes(bytes(data))
     with pytest.raises(IndexCorrupt, match="ruralqa index --full"):
-        store.load(workspace / "index")
+        Index.open(workspace / "index")
     result = check_index(workspace / "index")
-    assert not result["ok"] and "chunks.sqlite" in result["problems"][0]
+    assert not result.ok and "chunks.sqlite" in result.problems[0]
 
 
 def _hold_lock(root, ready, release):
-    with store.writer_lock(root):
+    with writer_lock(root):
         ready.set()
         release.wait(10)
 
@@ -109,11 +110,13 @@ def test_second_writer_is_told_and_stale_lock_recovers(workspace):
 
 
 SCRIPT = """
-import sys
+import os, signal, sys
 sys.path.insert(0, {tests!r})
 from conftest import CountingEmbedder
+from ruralqa import faults
 from ruralqa.config import resolve
-from ruralqa.indexer import update_index
+from ruralqa.build import update_index
+faults.install(lambda name: os.kill(os.getpid(), signal.SIGKILL) if name == {point!r} else None)
 update_index(resolve(cwd={ws!r}), embedder=CountingEmbedder())
 """
 
@@ -122,14 +125,13 @@ update_index(resolve(cwd={ws!r}), embedder=CountingEmbedder())
                                    "write:bm25", "write:manifest", "before-swap"])
 def test_killed_update_leaves_previous_index_usable(workspace, point):
     build(workspace, CountingEmbedder())
-    old_gen = store.current_generation(workspace / "index").name
+    old_gen = current_generation(workspace / "index").name
     (workspace / "corpus" / "new.txt").write_text("新绛县乡村振兴\n新绛县蔬菜年产值达4亿元。\n新绛县还有别的。\n",
                                                   encoding="utf-8")
-    script = SCRIPT.format(tests=os.path.dirname(__file__), ws=str(workspace))
-    env = dict(os.environ, RURALQA_FAULT=point)
-    proc = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    script = SCRIPT.format(tests=os.path.dirname(__file__), ws=str(workspace), point=point)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert proc.returncode == -9, proc.stderr  # killed at that point
-    index = store.load(workspace / "index")
+    index = Index.open(workspace / "index")
     assert index.folder.name == old_gen
     result = answer_question(index, "云冈区共有多少个行政村", embedder=CountingEmbedder())
     assert result.hits and all(h.chunk.citation.file != "new.txt" for h in result.hits)
@@ -145,8 +147,8 @@ def test_large_index_type_finds_what_exact_search_finds():
     centers = rng.standard_normal((60, 48)).astype("float32")
     x = centers[rng.integers(0, 60, 6000)] + 0.3 * rng.standard_normal((6000, 48)).astype("float32")
     x /= np.linalg.norm(x, axis=1, keepdims=True)
-    ivf, params = store.build_faiss(x, kind="ivf")
-    flat, _ = store.build_faiss(x, kind="flat")
+    ivf, params = build_faiss(x, kind="ivf")
+    flat, _ = build_faiss(x, kind="flat")
     ivf.nprobe = params["nprobe"]
     q = x[:50] + 0.05 * rng.standard_normal((50, 48)).astype("float32")
     _, a = ivf.search(q, 10)
@@ -164,9 +166,8 @@ def test_readers_during_updates_see_a_whole_index(workspace):
     def read():
         while not stop.is_set():
             try:
-                index = store.load(workspace / "index")
-                rows = index.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
-                assert rows == index.size == index.faiss.ntotal == len(index.vectors())
+                index = Index.open(workspace / "index")
+                assert index.verify(full=False) == [] and len(index.vectors()) == index.size
                 seen.add(index.size)
                 index.close()
             except AssertionError as exc:

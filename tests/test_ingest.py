@@ -3,7 +3,7 @@ import io
 import pytest
 
 from ruralqa.errors import ReportError
-from ruralqa.ingest import read_report
+from ruralqa.corpus.ingest import read_report
 
 TEXT = "万荣县香菇年产值达3亿元。\n带动153个村增收。\n"
 

@@ -1,4 +1,4 @@
-from ruralqa.lexical import Tokenizer, user_words
+from ruralqa.text.tokenize import Tokenizer, user_words
 
 
 def test_place_and_organisation_names_stay_whole():

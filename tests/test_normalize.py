@@ -1,6 +1,6 @@
 import pytest
 
-from ruralqa.normalize import normalize, parse_quantity, to_halfwidth, to_simplified
+from ruralqa.text.normalize import normalize, parse_quantity, to_halfwidth, to_simplified
 
 
 @pytest.mark.parametrize("chinese, arabic", [

@@ -13,31 +13,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from ruralqa.chunk import SENTENCE_END
-from ruralqa.normalize import QUANTITY, UNITS, _NUMERAL_RUN, normalize, parse_chinese_number, parse_quantity
-from ruralqa.types import Answer, Citation, Hit
+from ruralqa.config import AnswerParams
+from ruralqa.corpus.chunk import SENTENCE_END
+from ruralqa.query import Query
+from ruralqa.text.normalize import (NUMERAL_RUN, QUANTITY, UNITS, normalize, parse_chinese_number, parse_quantity,
+                                    unit_family)
+from ruralqa.text.places import is_about
+from ruralqa.types import Answer, Hit
 
-QUANTITY_WORDS = re.compile(r"多少|几|多大|多高|多长|多远|多重|多久|比例|比重|占比|百分之|增长率|增速|增幅|幅度")
-NAME_WORDS = re.compile(r"什么|哪|谁|何种|何处|名称|叫")
-YESNO_WORDS = re.compile(r"是否|有没有|是不是|能否|吗")
-# What kind of quantity a question asks for, by the words it uses; the first match wins.
-EXPECT = [
-    (re.compile(r"多少(?:个)?(?:村|行政村)|几个(?:村|行政村)"), {"个"}),
-    (re.compile(r"多少人|几人|人数|多少名|多少户|几户|户数"), {"人", "名", "户", "人次"}),
-    (re.compile(r"率|比例|比重|占比|百分之|增长了?多少|增幅|增速|满意度"), {"%"}),
-    (re.compile(r"产值|收入|投入|资金|金额|贷款|销售额|多少钱|营收|元"), {"元"}),
-    (re.compile(r"面积|多少亩|几亩"), {"亩"}),
-    (re.compile(r"产量|多少吨"), {"吨"}),
-]
-_QUESTION_FILLER = re.compile(r"多少|几|多大|多高|多长|什么|哪些|哪个|哪家|哪种|哪|谁|是否|有没有|是不是|吗|呢|请问|"
-                              r"称号|名称|名字|叫做|叫|内容|指的是|指|的|了|是|有|为|共|一共|总共|？|\?")
-_LINKING_VERBS = {"达到", "达", "完成", "实现", "超过", "约", "增长", "通过", "属于", "包括", "成为", "入选", "得到", "获得"}
-_ASKED = re.compile(r"(?:多少|几|什么|哪些|哪个|哪家|哪种|哪|谁)")
 CLAUSE = re.compile(r"[，,；;：:]")
 QUOTED = re.compile(r"[“「『\"]([^”」』\"]{1,30})[”」』\"]")
 ENUM = re.compile(r"[\u4e00-\u9fff]{1,8}(?:、[\u4e00-\u9fff]{1,8})+")
-MIN_COVERAGE = 0.55  # measured on eval/questions.jsonl: 0.5 answers an unanswerable question, 0.6 declines answerable paraphrases
-LOCAL = 6  # characters just before a quantity: where Chinese puts what it measures (产值达3亿元)
 
 
 @dataclass(frozen=True)
@@ -47,38 +33,6 @@ class Candidate:
     kind: str  # quantity, quoted, enum, clause
     unit: str = ""
     value: float | None = None
-
-
-def question_kind(question: str) -> str:
-    q = normalize(question)
-    if QUANTITY_WORDS.search(q):
-        return "quantity"
-    if NAME_WORDS.search(q):
-        return "name"
-    if YESNO_WORDS.search(q):
-        return "yesno"
-    return "other"
-
-
-def expected_units(question: str) -> set[str]:
-    q = normalize(question)
-    explicit = re.search(r"(?:多少|几)(" + "|".join(re.escape(u) for u in UNITS) + ")", q)
-    if explicit:
-        return {_unit_family(explicit.group(1))}
-    for pattern, units in EXPECT:
-        if pattern.search(q):
-            return units
-    return set()
-
-
-def _unit_family(unit: str) -> str:
-    if unit.endswith("元"):
-        return "元"
-    if unit in ("万亩",):
-        return "亩"
-    if unit in ("万吨",):
-        return "吨"
-    return unit
 
 
 def quantities(text: str) -> list[Candidate]:
@@ -94,15 +48,15 @@ def quantities(text: str) -> list[Candidate]:
             continue
         parsed = parse_quantity(m.group(0))
         end = m.end() - len(m.group(5) or "")
-        out.append(Candidate(m.start(), end, "quantity", _unit_family(parsed[1]) if parsed else unit,
+        out.append(Candidate(m.start(), end, "quantity", unit_family(parsed[1]) if parsed else unit,
                              parsed[0] if parsed else None))
-    for m in _NUMERAL_RUN.finditer(text):
+    for m in NUMERAL_RUN.finditer(text):
         unit = next((u for u in UNITS if text.startswith(u, m.end())), "")
         value = parse_chinese_number(m.group(2))
         if unit and value is not None and m.group(2) != "一" and not (m.group(1)):
             parsed = parse_quantity(text[m.start():m.end() + len(unit)])
             if parsed:
-                out.append(Candidate(m.start(), m.end() + len(unit), "quantity", _unit_family(parsed[1]),
+                out.append(Candidate(m.start(), m.end() + len(unit), "quantity", unit_family(parsed[1]),
                                      parsed[0]))
     return out
 
@@ -164,37 +118,6 @@ def _names(text: str, terms: list[str], head: str) -> list[Candidate]:
     return out
 
 
-def asked_head(question: str) -> str:
-    """The noun right after 什么/哪种... (什么管理 → 管理): the kind of thing the answer names."""
-    m = re.search(r"(?:什么|哪种|哪个|哪家|哪类)([\u4e00-\u9fff]{2})", normalize(question))
-    return m.group(1) if m else ""
-
-
-def attribute(question: str, terms: list[str]) -> str:
-    """The content word nearest before the question word: what is measured (产值 in 万荣县香菇产值是多少)."""
-    q = normalize(question)
-    m = _ASKED.search(q)
-    if not m:
-        return ""
-    before = q[:m.start()]
-    found = [(before.rfind(t), t) for t in terms if t in before and t not in _LINKING_VERBS]
-    return max(found)[1] if found else ""
-
-
-def content_terms(question: str, places: tuple[str, ...], tokenize) -> list[str]:
-    """The question's content words: no question words, no place names (those are checked separately)."""
-    q = normalize(question)
-    for p in places:
-        q = q.replace(p, " ").replace(p[:-1], " ") if len(p) >= 3 else q.replace(p, " ")
-    q = _QUESTION_FILLER.sub(" ", q)
-    terms = []
-    for t in tokenize(q):
-        if t not in terms and not re.fullmatch(r"\d+|[\W_]+", t):
-            terms.append(t)
-    # search-mode tokens overlap (香菇产值, 香菇, 产值): keep the smallest pieces, so partial matches count
-    return [t for t in terms if not any(o != t and o in t for o in terms)] or terms
-
-
 def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
     start = 0
     for m in SENTENCE_END.finditer(text):
@@ -212,7 +135,8 @@ def _clause_bounds(text: str, a: int, b: int) -> tuple[int, int]:
     return left, right
 
 
-def _score(cand: Candidate, text: str, context: str, terms: dict[str, float], attr: str) -> tuple[float, float]:
+def _score(cand: Candidate, text: str, context: str, terms: dict[str, float], attr: str,
+           local_chars: int) -> tuple[float, float]:
     """(proximity score, coverage): how near the question's words are, and how many are in the passage.
     The attribute asked about (产值, 人数...) counts double next to the candidate."""
     norm = normalize
@@ -223,7 +147,7 @@ def _score(cand: Candidate, text: str, context: str, terms: dict[str, float], at
     span = norm(text[cand.start:cand.end])
     total = 1.5 * (sum(terms.values()) + terms.get(attr, 0.0)) or 1.0
     score = covered = 0.0
-    local = clause_before[-LOCAL:]
+    local = clause_before[-local_chars:]
     for term, w in terms.items():
         if term in whole:
             covered += w
@@ -244,10 +168,6 @@ def _score(cand: Candidate, text: str, context: str, terms: dict[str, float], at
     return score / total, covered / (sum(terms.values()) or 1.0)
 
 
-def _covered_by_question(span: str, question: str) -> bool:
-    return normalize(span) in normalize(question)
-
-
 def _respectively(cand: Candidate, text: str, attr: str, cands: list[Candidate]) -> float:
     """A、B分别达到X、Y: the quantity in the attribute's position answers; the others do not."""
     cl_a, cl_b = _clause_bounds(text, cand.start, cand.end)
@@ -265,57 +185,50 @@ def _respectively(cand: Candidate, text: str, attr: str, cands: list[Candidate])
     return 1.0 if after.index(cand) in owner else 0.2
 
 
-def extract(question: str, hits: list[Hit], places: tuple[str, ...], tokenize, idf,
-            top: int = 5) -> Answer | None:
-    kind = question_kind(question)
-    terms = content_terms(question, places, tokenize)
-    if not terms:
+def extract(query: Query, hits: list[Hit], params: AnswerParams = AnswerParams()) -> Answer | None:
+    """The best-supported span of the top passages, or None when none is supported well enough."""
+    if not query.terms:
         return None
-    weights = idf(terms)
-    attr = attribute(question, terms)
-    head = asked_head(question)
-    expect = expected_units(question) if kind == "quantity" else set()
+    weights = dict(query.weights)
+    attr, head, expect = query.attribute, query.head, query.units
+    quantity = query.kind == "quantity"
     best = None
-    for hit in hits[:top]:
+    for hit in hits[:params.top]:
         chunk = hit.chunk
-        if places and not _about(chunk, places):
+        if query.places and not is_about(query.places, chunk.citation.region, chunk.citation.title, chunk.text):
             continue
         text = chunk.text
         # Passages of the same paragraph give each other context (a list after 其中 needs its lead sentence).
         siblings = [h.chunk.text for h in hits if h.chunk.citation.file == chunk.citation.file
                     and h.chunk.citation.paragraph == chunk.citation.paragraph and h.chunk is not chunk]
         context = " ".join((chunk.heading, chunk.citation.region, chunk.citation.title, *siblings))
-        cands = quantities(text) if kind == "quantity" else _names(text, terms, head)
+        cands = quantities(text) if quantity else _names(text, list(query.terms), head)
         for cand in cands:
-            if kind != "quantity" and _covered_by_question(text[cand.start:cand.end], question):
-                continue
-            proximity, coverage = _score(cand, text, context, weights, attr)
+            if not quantity and normalize(text[cand.start:cand.end]) in query.normalized:
+                continue  # the question's own words do not answer it
+            proximity, coverage = _score(cand, text, context, weights, attr, params.local_chars)
             fit = 1.0
             if expect:
-                fit = 1.0 if cand.unit in expect else 0.15
-            if kind == "quantity":
+                fit = 1.0 if cand.unit in expect else params.unit_mismatch
+            if quantity:
                 fit *= _respectively(cand, text, attr, cands)
             prior = {"quantity": 1.0, "quoted": 1.0, "enum": 0.95, "clause": 0.8}[cand.kind]
             after = normalize(text[cand.end:cand.end + 8]).lstrip("”」』\"")
             if head and after.startswith(head):
                 prior *= 2.0  # followed by the noun asked about: 通过“整村授信”模式
-            elif kind != "quantity" and attr and attr in after[:len(attr) + 4]:
+            elif not quantity and attr and attr in after[:len(attr) + 4]:
                 prior *= 1.3  # named right before the thing asked about: “果木香菇”全产业链
-            rank_prior = 1.0 / (1.0 + 0.1 * (hit.rank - 1))
-            total = (0.6 * proximity + 0.4 * coverage) * fit * prior * rank_prior
+            rank_prior = 1.0 / (1.0 + params.rank_decay * (hit.rank - 1))
+            w = params.proximity_weight
+            total = (w * proximity + (1 - w) * coverage) * fit * prior * rank_prior
             if best is None or total > best[0]:
                 best = (total, coverage, fit, cand, hit)
     if best is None:
         return None
     total, coverage, fit, cand, hit = best
-    if coverage < MIN_COVERAGE or fit < 1.0:
+    if coverage < params.min_coverage or fit < 1.0:
         return None
     return _answer(cand, hit, confidence=round(min(1.0, total), 3))
-
-
-def _about(chunk, places: tuple[str, ...]) -> bool:
-    c = chunk.citation
-    return any(p == c.region or p in chunk.text or p in c.title for p in places)
 
 
 def _answer(cand: Candidate, hit: Hit, confidence: float) -> Answer:
@@ -331,9 +244,3 @@ def _answer(cand: Candidate, hit: Hit, confidence: float) -> Answer:
         value, unit = cand.value, cand.unit
     return Answer(text=text[cand.start:cand.end], sentence=sentence, citation=span_cit,
                   sentence_citation=sent_cit, confidence=confidence, value=value, unit=unit)
-
-
-def citation_dict(c: Citation) -> dict:
-    return {"file": c.file, "title": c.title, "region": c.region, "paragraph": c.paragraph,
-            "line_start": c.line_start, "line_end": c.line_end, "char_start": c.char_start,
-            "char_end": c.char_end, "page": c.page}

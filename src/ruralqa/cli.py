@@ -6,6 +6,7 @@ JSON object on stdout with Chinese unescaped.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from ruralqa import config
+from ruralqa import config, render
 from ruralqa.errors import RuralQAError, UsageError
 
 
@@ -70,28 +71,6 @@ def cli(ctx, corpus, index_dir, quiet):
     ctx.obj = {"corpus": corpus, "index": index_dir, "quiet": quiet}
 
 
-def _summary_text(s) -> str:
-    lines = []
-    if s.up_to_date:
-        lines.append(f"index is up to date: {len(s.reports_unchanged)} reports, {s.chunks_total} passages "
-                     f"(nothing embedded)")
-    else:
-        lines.append(f"reports: {len(s.reports_added)} added, {len(s.reports_changed)} changed, "
-                     f"{len(s.reports_removed)} removed, {len(s.reports_unchanged)} unchanged")
-        lines.append(f"passages: {s.chunks_embedded} embedded, {s.chunks_reused} reused, {s.chunks_removed} "
-                     f"removed; {s.chunks_total} in the index ({s.index_type})")
-    for name, reason in s.failed.items():
-        lines.append(f"FAILED {name}: {reason}")
-    lines.append(f"took {s.seconds:.1f} s")
-    return "\n".join(lines)
-
-
-def _summary_json(s) -> dict:
-    from dataclasses import asdict
-
-    return asdict(s)
-
-
 @cli.command("index")
 @click.option("--full", is_flag=True, help="Rebuild from scratch instead of updating.")
 @click.option("--check", is_flag=True, help="Verify the index files against the manifest; change nothing.")
@@ -109,13 +88,15 @@ def index_cmd(ctx, full, check, model, device, chunk_size, as_json):
         from ruralqa.maintenance import check_index
 
         result = check_index(settings.index_dir)
-        _print_json(result) if as_json else click.echo(
-            "index OK: " + result["summary"] if result["ok"] else "index DAMAGED: " + "; ".join(result["problems"]))
-        ctx.exit(0 if result["ok"] else 1)
-    from ruralqa.indexer import update_index
+        if as_json:
+            _print_json(dataclasses.asdict(result))
+        else:
+            click.echo(f"index OK: {result.summary}" if result.ok else "index DAMAGED: " + "; ".join(result.problems))
+        ctx.exit(0 if result.ok else 1)
+    from ruralqa.build import update_index
 
     summary = update_index(settings, full=full, say=_say(ctx), progress=_progress(ctx))
-    _print_json(_summary_json(summary)) if as_json else click.echo(_summary_text(summary))
+    _print_json(render.summary_json(summary)) if as_json else click.echo(render.summary_text(summary))
     if summary.failed:
         raise click.ClickException(f"{len(summary.failed)} report(s) could not be indexed (listed above); "
                                    "fix or remove them and run `ruralqa index` again")
@@ -123,21 +104,21 @@ def index_cmd(ctx, full, check, model, device, chunk_size, as_json):
 
 def _open_index(ctx, settings: config.Settings):
     """The index, built first if there is none yet (said on stderr)."""
-    from ruralqa import store
     from ruralqa.embed import normalize_model_id
     from ruralqa.errors import IndexMissing
+    from ruralqa.index import Index
 
     model_id = normalize_model_id(settings.model) if settings.model else None
     try:
-        return store.load(settings.index_dir, model_id=model_id)
+        return Index.open(settings.index_dir, model_id=model_id)
     except IndexMissing:
-        from ruralqa.indexer import update_index
+        from ruralqa.build import update_index
 
         _say(ctx)(f"no index in {settings.index_dir} yet; building it from {settings.corpus_dir} first")
         summary = update_index(settings, say=_say(ctx), progress=_progress(ctx))
         for name, reason in summary.failed.items():
             _say(ctx)(f"FAILED {name}: {reason}")
-        return store.load(settings.index_dir, model_id=model_id)
+        return Index.open(settings.index_dir, model_id=model_id)
 
 
 def _retrieval_options(fn):
@@ -166,10 +147,7 @@ def ask(ctx, question, k, mode, model, rerank, as_json):
     settings = _settings(ctx, model=model)
     index = _open_index(ctx, settings)
     result = answer_question(index, question, k=k, mode=mode, rerank=rerank, device=settings.device)
-    if as_json:
-        _print_json(result.as_json())
-    else:
-        click.echo(result.as_text())
+    _print_json(render.qa_json(result)) if as_json else click.echo(render.qa_text(result))
 
 
 @cli.command("eval")
@@ -189,11 +167,11 @@ def eval_cmd(ctx, questions, mode, compare, model, rerank, as_json):
     modes = ["dense", "bm25", "hybrid"] if compare else [mode]
     reports = {m: evaluate.run(index, qs, mode=m, rerank=rerank, device=settings.device) for m in modes}
     if as_json:
-        _print_json({m: r.as_json() for m, r in reports.items()} if compare else reports[mode].as_json())
+        _print_json({m: render.eval_json(r) for m, r in reports.items()} if compare else render.eval_json(reports[mode]))
     elif compare:
-        click.echo(evaluate.compare_table(reports))
+        click.echo(render.compare_table(reports))
     else:
-        click.echo(reports[mode].as_text())
+        click.echo(render.eval_text(reports[mode]))
 
 
 @cli.command()
@@ -212,7 +190,7 @@ def add(ctx, files, title, region, as_json):
                                   progress=_progress(ctx))
     for name in copied:
         _say(ctx)(f"added {name}")
-    _print_json(_summary_json(summary)) if as_json else click.echo(_summary_text(summary))
+    _print_json(render.summary_json(summary)) if as_json else click.echo(render.summary_text(summary))
     if summary.failed:
         raise click.ClickException(f"{len(summary.failed)} report(s) could not be indexed; see above")
 

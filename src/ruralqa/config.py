@@ -30,6 +30,31 @@ class ChunkSettings:
 
 
 @dataclass(frozen=True)
+class RetrievalParams:
+    """How dense and BM25 candidates are combined; the defaults were chosen on eval/questions.jsonl."""
+
+    candidates: int = 50  # per retriever, before fusion
+    fusion: str = "convex"  # convex (weighted sum of min-max scaled scores) or rrf (reciprocal rank fusion)
+    alpha: float = 0.6  # convex weight of dense; best of rrf and alpha 0.3-0.7 on both halves of the seed set
+    rrf_k: int = 60
+    place_mismatch: float = 0.5  # a passage about another indexed place than the one asked about keeps this share
+    answer_pool: int = 10  # passages handed to answer extraction (at least -k)
+
+
+@dataclass(frozen=True)
+class AnswerParams:
+    """How the answer span is chosen and when ruralqa declines; the defaults were chosen on eval/questions.jsonl."""
+
+    top: int = 5  # passages whose spans are candidates
+    min_coverage: float = 0.55  # share of the question's content (idf-weighted) the passage must hold; 0.5
+    #                             answers an unanswerable seed question, 0.6 declines answerable paraphrases
+    local_chars: int = 6  # characters just before a quantity: where Chinese puts what it measures (产值达3亿元)
+    unit_mismatch: float = 0.15  # score factor for a quantity whose unit is not the kind asked for
+    rank_decay: float = 0.1  # score factor 1 / (1 + rank_decay · (rank - 1)) by the passage's retrieval rank
+    proximity_weight: float = 0.6  # score = (proximity_weight · proximity + (1 - it) · coverage) · fit · priors
+
+
+@dataclass(frozen=True)
 class Settings:
     corpus_dir: Path = Path("corpus")
     index_dir: Path = Path("index")

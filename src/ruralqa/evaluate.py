@@ -11,10 +11,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ruralqa import store
 from ruralqa.errors import UsageError
-from ruralqa.normalize import normalize, parse_quantity
+from ruralqa.index import Index
 from ruralqa.qa import answer_question
+from ruralqa.text.normalize import normalize, parse_quantity
 
 K = 10
 
@@ -86,31 +86,8 @@ class EvalReport:
     def failures(self) -> list[dict]:
         return [r for r in self.rows if not r["ok"]]
 
-    def as_json(self) -> dict:
-        return {"mode": self.mode, "metrics": self.metrics, "per_kind": self.per_kind, "questions": self.rows}
 
-    def as_text(self) -> str:
-        m = self.metrics
-        lines = [f"mode: {self.mode}   questions: {m['questions']} ({m['answerable']} answerable, "
-                 f"{m['unanswerable']} unanswerable)"]
-        lines.append("hit@1 {hit@1:.3f}   hit@3 {hit@3:.3f}   hit@5 {hit@5:.3f}   MRR@10 {mrr@10:.3f}".format(**m))
-        lines.append(f"answer accuracy {m['answer_accuracy']:.3f}   answered (answerable) {m['answered_rate']:.3f}"
-                     f"   declined (unanswerable) {m['declined_rate']:.3f}")
-        if self.per_kind:
-            lines.append("")
-            lines.append(f"{'kind':<14}{'n':>4}{'hit@1':>8}{'hit@5':>8}{'answer':>8}")
-            for kind, km in sorted(self.per_kind.items()):
-                lines.append(f"{kind:<14}{km['n']:>4}{km['hit@1']:>8.3f}{km['hit@5']:>8.3f}{km['answer_accuracy']:>8.3f}")
-        fails = self.failures()
-        lines.append("")
-        lines.append(f"failures ({len(fails)}):")
-        for r in fails:
-            lines.append(f"  {r['id']} {r['question']}  rank={r['rank']}  answer={r['answer']!r}  "
-                         f"gold={r['gold']}  [{', '.join(r['why'])}]")
-        return "\n".join(lines)
-
-
-def run(index: store.Index, questions: list[Question], mode: str = "hybrid", rerank: str | None = None,
+def run(index: Index, questions: list[Question], mode: str = "hybrid", rerank: str | None = None,
         device: str | None = None) -> EvalReport:
     import ir_measures
     from ir_measures import RR, Qrel, ScoredDoc, Success
@@ -167,12 +144,3 @@ def _aggregate(rows: list[dict]) -> dict:
         "answered_rate": mean(r["answer"] is not None for r in with_gold),
         "declined_rate": mean(r["answer"] is None for r in unans),
     }
-
-
-def compare_table(reports: dict[str, EvalReport]) -> str:
-    cols = ["hit@1", "hit@3", "hit@5", "mrr@10", "answer_accuracy", "answered_rate", "declined_rate"]
-    head = "| mode | " + " | ".join(cols) + " |"
-    lines = [head, "|" + "---|" * (len(cols) + 1)]
-    for mode, rep in reports.items():
-        lines.append(f"| {mode} | " + " | ".join(f"{rep.metrics[c]:.3f}" for c in cols) + " |")
-    return "\n".join(lines)

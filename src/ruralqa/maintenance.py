@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ruralqa import catalog, ingest, store
+from ruralqa.build import update_index
 from ruralqa.config import Settings
-from ruralqa.errors import CorpusError, IndexMissing, ReportError
-from ruralqa.indexer import update_index
+from ruralqa.corpus import catalog, ingest
+from ruralqa.corpus.context import entry_from_text
+from ruralqa.errors import CorpusError, IndexMissing, ReportError, RuralQAError
+from ruralqa.index import Index
+from ruralqa.index.layout import current_generation
+from ruralqa.index.manifest import Manifest
 from ruralqa.types import IndexSummary
 
 
@@ -34,46 +39,38 @@ def add_reports(settings: Settings, files: list[Path], title: str | None = None,
             shutil.copy2(path, target)
             copied.append(path.name)
         if path.name not in entries:
-            entries[path.name] = _entry(target, corpus, title, region)
+            entries[path.name] = entry_from_text(_text_or_empty(target, corpus), path.name, title, region)
     catalog.save(corpus, entries)
     return copied, update_index(settings, say=say, progress=progress)
 
 
-def _entry(path: Path, corpus: Path, title: str | None, region: str | None) -> catalog.ReportEntry:
+def _text_or_empty(path: Path, corpus: Path) -> str:
     try:
-        text = ingest.read_report(path, corpus).text
+        return ingest.read_report(path, corpus).text
     except ReportError:
-        text = ""  # the index update reports the problem by name
-    entry = catalog.entry_from_text(text, path.name)
-    article = entry.articles[0]
-    if title:
-        article["title"] = title
-    if region or title:
-        article["region"] = region or catalog.guess_region(title) or article["region"]
-    return entry
+        return ""  # the index update reports the problem by name
 
 
-def check_index(root: Path) -> dict:
-    """Verify every index file against the manifest's sizes and SHA-256 checksums."""
+@dataclass
+class CheckResult:
+    ok: bool
+    problems: list[str] = field(default_factory=list)
+    generation: str = ""
+    summary: str = ""
+
+
+def check_index(root: Path) -> CheckResult:
+    """Verify every index file against the manifest's sizes and SHA-256 checksums, and the parts' row counts."""
     try:
-        gen = store.current_generation(root)
-        manifest = store.read_manifest(gen)
+        gen = current_generation(root)
+        manifest = Manifest.read(gen)
     except IndexMissing:
         raise
-    except Exception as exc:  # a damaged pointer or manifest is itself the finding
-        return {"ok": False, "problems": [str(exc)], "summary": ""}
-    problems = store.verify_files(gen, manifest, full=True)
-    if not problems:
-        try:
-            index = store.Index(folder=gen, manifest=manifest)
-            rows = index.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
-            if rows != index.size or index.faiss.ntotal != index.size:
-                problems.append(f"counts disagree: manifest {index.size}, metadata {rows}, "
-                                f"vectors {index.faiss.ntotal}")
-            index.close()
-        except Exception as exc:
-            problems.append(f"cannot open the index: {exc}")
-    c = manifest.get("counts", {})
-    return {"ok": not problems, "problems": problems, "generation": gen.name,
-            "summary": f"{c.get('reports')} reports, {c.get('chunks')} passages, model {manifest['model']['id']}, "
-                       f"{manifest['faiss']['type']} index, {len(manifest.get('index_files', {}))} files verified"}
+    except RuralQAError as exc:  # a damaged pointer or manifest is itself the finding
+        return CheckResult(ok=False, problems=[str(exc)])
+    with Index(gen, manifest) as index:
+        problems = index.verify(full=True)
+    return CheckResult(ok=not problems, problems=problems, generation=gen.name,
+                       summary=f"{len(manifest.reports)} reports, {manifest.chunks} passages, model "
+                               f"{manifest.model_id}, {manifest.dense['type']} index, {len(manifest.files)} files "
+                               "verified")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -86,8 +86,16 @@ class Answer:
     unit: str | None = None  # e.g. 元
 
 
-def to_dict(obj) -> dict:
-    return asdict(obj)
+@dataclass(frozen=True)
+class QAResult:
+    """One question answered: the passages found and the answer extracted from them (None: the reports do not say)."""
+
+    question: str
+    mode: str
+    hits: list[Hit]
+    answer: Answer | None
+    model: str
+    reranker: str | None = None
 
 
 @dataclass

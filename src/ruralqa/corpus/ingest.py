@@ -96,17 +96,17 @@ def read_report(path: Path, corpus_dir: Path) -> Report:
     if fmt in ("txt", "md"):
         text, encoding = decode(data, rel)
     elif fmt == "html":
-        from ruralqa.formats import html_text
+        from ruralqa.corpus.formats import html_text
 
         raw, encoding = decode(data, rel)
         text = html_text(raw)
         encoding = f"html/{encoding}"
     elif fmt == "docx":
-        from ruralqa.formats import docx_text
+        from ruralqa.corpus.formats import docx_text
 
         text, encoding = docx_text(data, rel), "docx"
     else:
-        from ruralqa.formats import pdf_text
+        from ruralqa.corpus.formats import pdf_text
 
         text, pages = pdf_text(data, rel)
         encoding = "pdf"

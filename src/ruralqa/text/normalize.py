@@ -16,7 +16,7 @@ MULTIPLIERS = {"万亿": 10**12, "亿": 10**8, "万": 10**4, "千": 10**3, "百"
 # Measure words and units after which a numeral is a quantity. Longest first so 平方米 wins over 米.
 UNITS = sorted("""元 万元 亿元 座 个 人 人次 户 亩 万亩 吨 万吨 家 名 支 件 辆 头 只 棒 万棒 项 次 倍 斤 公斤 千克 米 公里 平方米
     平方公里 所 条 份 批 类 种 期 届 套 张 台 栋 间 处 株 棵 箱 年 周年 天 月 小时 岁 元/人 %""".split(), key=len, reverse=True)
-_NUMERAL_RUN = re.compile(
+NUMERAL_RUN = re.compile(
     r"(百分之)?([零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+[万亿]*)?)([余多]?)"
 )
 _UNIT_AT = re.compile("|".join(re.escape(u) for u in UNITS))
@@ -117,7 +117,7 @@ def _arabic_run(m: re.Match, text: str) -> str:
 
 
 def numerals_to_arabic(text: str) -> str:
-    return _NUMERAL_RUN.sub(lambda m: _arabic_run(m, text), text)
+    return NUMERAL_RUN.sub(lambda m: _arabic_run(m, text), text)
 
 
 def normalize(text: str) -> str:
@@ -141,3 +141,14 @@ def parse_quantity(span: str) -> tuple[float, str] | None:
     value = round(value, 6)
     value = int(value) if value.is_integer() else value
     return value, unit
+
+
+def unit_family(unit: str) -> str:
+    """The unit a quantity is compared in: 万元 and 亿元 are 元, 万亩 is 亩, 万吨 is 吨."""
+    if unit.endswith("元"):
+        return "元"
+    if unit in ("万亩",):
+        return "亩"
+    if unit in ("万吨",):
+        return "吨"
+    return unit

@@ -1,0 +1,187 @@
+"""Build or update the index from the corpus, one way: plan (what changed, which vectors to reuse) → embed only
+the new passages → `Index.write` → publish. A report that cannot be read never takes its previously indexed
+passages (or anyone else's) with it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ruralqa import faults
+from ruralqa.config import DEFAULT_MODEL, Settings
+from ruralqa.corpus import catalog, ingest
+from ruralqa.corpus.chunk import chunk_report
+from ruralqa.corpus.context import report_articles
+from ruralqa.embed import Embedder, get_embedder
+from ruralqa.errors import CorpusError, IndexCorrupt, IndexMismatch, IndexMissing, ReportError
+from ruralqa.index import Index, IndexContents, ReportRecord, check_root, writer_lock
+from ruralqa.types import Chunk, IndexSummary, Report
+
+Say = Callable[[str], None]
+Progress = Callable[[int, int], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def corpus_files(corpus_dir: Path) -> list[Path]:
+    if not corpus_dir.is_dir():
+        raise CorpusError(f"corpus folder {corpus_dir} does not exist; create it and put reports in it, "
+                          "or pass --corpus DIR")
+    files = ingest.list_reports(corpus_dir)
+    if not files:
+        raise CorpusError(f"corpus folder {corpus_dir} has no reports (.txt .md .html .docx .pdf); add some, "
+                          "e.g. `ruralqa add report.txt`")
+    return files
+
+
+@dataclass
+class Plan:
+    """What the next generation holds and where each vector comes from."""
+
+    chunks: list[Chunk] = field(default_factory=list)  # in row order
+    reports: dict[str, ReportRecord] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)  # extracted text of non-text reports
+    reuse: dict[str, int] = field(default_factory=dict)  # chunk id → row in the old index's vectors
+    todo: dict[str, str] = field(default_factory=dict)  # chunk id → text to embed, for ids not reusable
+
+
+def update_index(settings: Settings, embedder: Embedder | None = None, full: bool = False,
+                 say: Say = _quiet, progress: Progress | None = None) -> IndexSummary:
+    """Bring the index in line with the corpus folder. Raises CorpusError, Index* errors; per-report problems
+    are collected in the summary's `failed`, and those reports keep their previously indexed passages."""
+    started = time.perf_counter()
+    files = corpus_files(settings.corpus_dir)
+    check_root(settings.index_dir)
+    with writer_lock(settings.index_dir):
+        old = None if full else _previous(settings, embedder.model_id if embedder else settings.model)
+        try:
+            if embedder is None:
+                embedder = get_embedder(settings.model or (old.model_id if old else DEFAULT_MODEL), settings.device)
+            summary = IndexSummary()
+            plan = plan_update(settings, files, old, summary, say)
+            summary.up_to_date = old is not None and not (summary.reports_added or summary.reports_changed
+                                                          or summary.reports_removed)
+            if summary.up_to_date:
+                summary.index_type = old.manifest.dense["type"]
+            else:
+                vectors = embed_plan(plan, old, embedder, say, progress)
+                say(f"writing index ({len(plan.chunks)} passages)")
+                manifest = Index.write(settings.index_dir, IndexContents(
+                    chunks=plan.chunks, vectors=vectors, reports=plan.reports, texts=plan.texts,
+                    model_id=embedder.model_id, chunking=settings.chunking.as_dict()))
+                summary.index_type = manifest.dense["type"]
+        finally:
+            if old is not None:
+                old.close()
+    summary.seconds = round(time.perf_counter() - started, 3)
+    return summary
+
+
+def _previous(settings: Settings, model_id: str | None) -> Index | None:
+    try:
+        return Index.open(settings.index_dir, model_id=model_id, chunking=settings.chunking.as_dict())
+    except IndexMissing:
+        return None
+    except (IndexMismatch, IndexCorrupt) as exc:
+        raise type(exc)(f"{exc} (an update reuses the existing index; --full starts afresh)") from None
+
+
+def _entry_hash(entry: catalog.ReportEntry | None) -> str:
+    blob = json.dumps(asdict(entry) if entry else None, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def plan_update(settings: Settings, files: list[Path], old: Index | None, summary: IndexSummary,
+                say: Say = _quiet) -> Plan:
+    """Compare the corpus with the old index: unchanged reports keep their passages, others are read and chunked;
+    vectors are reused by content hash. Fills the summary's report lists and passage counts."""
+    cat = catalog.load(settings.corpus_dir)
+    old_reports = old.manifest.reports if old else {}
+    old_rows = old.all_chunks() if old is not None else []  # row order = vector row order
+    by_file: dict[str, list[Chunk]] = {}
+    for c in old_rows:
+        by_file.setdefault(c.citation.file, []).append(c)
+    plan = Plan()
+    for path in files:
+        rel = path.relative_to(settings.corpus_dir).as_posix()
+        entry = cat.get(rel)
+        prev = old_reports.get(rel)
+        if prev and prev.sha256 == ingest.sha256_file(path) and prev.catalog == _entry_hash(entry):
+            summary.reports_unchanged.append(rel)
+            _keep(plan, rel, prev, by_file, old)
+            continue
+        try:
+            report = ingest.read_report(path, settings.corpus_dir)
+        except ReportError as exc:
+            summary.failed[rel] = exc.reason
+            say(f"skipped {exc}")
+            if prev:  # keep what was indexed before; the failure is reported
+                _keep(plan, rel, prev, by_file, old)
+            continue
+        chunks = _chunk(report, entry, settings)
+        (summary.reports_changed if prev else summary.reports_added).append(rel)
+        plan.chunks.extend(chunks)
+        plan.reports[rel] = ReportRecord(sha256=report.sha256, catalog=_entry_hash(entry), format=report.format,
+                                         encoding=report.encoding, chunks=len(chunks), chars=len(report.text),
+                                         pages=report.pages)
+        if report.format not in ("txt", "md"):
+            plan.texts[rel] = report.text
+    summary.reports_removed = sorted(set(old_reports) - set(plan.reports))
+    for row, c in enumerate(old_rows):
+        plan.reuse.setdefault(c.id, row)
+    for c in plan.chunks:
+        if c.id not in plan.reuse and c.id not in plan.todo:
+            plan.todo[c.id] = c.embed_text
+    summary.chunks_embedded = len(plan.todo)
+    summary.chunks_reused = sum(1 for c in plan.chunks if c.id not in plan.todo)
+    kept = {c.id for c in plan.chunks}
+    summary.chunks_removed = sum(1 for c in old_rows if c.id not in kept)
+    summary.chunks_total = len(plan.chunks)
+    return plan
+
+
+def _keep(plan: Plan, rel: str, record: ReportRecord, by_file: dict[str, list[Chunk]], old: Index) -> None:
+    plan.chunks.extend(by_file.get(rel, []))
+    plan.reports[rel] = record
+    text = old.report_text(rel)
+    if text is not None:
+        plan.texts[rel] = text
+
+
+def _chunk(report: Report, entry: catalog.ReportEntry | None, settings: Settings) -> list[Chunk]:
+    articles = report_articles(report.text, report.path, entry)
+    return chunk_report(report, articles, settings.chunking, entry.captions if entry else ())
+
+
+def embed_plan(plan: Plan, old: Index | None, embedder: Embedder, say: Say = _quiet,
+               progress: Progress | None = None) -> np.ndarray:
+    """Vectors row-aligned with the plan's chunks: reused from the old index, or embedded now."""
+    faults.checkpoint("before-embed")
+    fresh = np.zeros((0, 0), dtype=np.float32)
+    if plan.todo:
+        say(f"embedding {len(plan.todo)} new passages with {embedder.model_id}")
+        fresh = embedder.embed_passages(list(plan.todo.values()), progress=_checkpointed(progress))
+    old_vectors = old.vectors() if old is not None and old.size else None
+    where = {cid: i for i, cid in enumerate(plan.todo)}
+    dim = fresh.shape[1] if plan.todo else (old_vectors.shape[1] if old_vectors is not None else embedder.dim)
+    out = np.empty((len(plan.chunks), dim), dtype=np.float32)
+    for i, c in enumerate(plan.chunks):
+        out[i] = fresh[where[c.id]] if c.id in where else old_vectors[plan.reuse[c.id]]
+    return out
+
+
+def _checkpointed(progress: Progress | None) -> Progress:
+    def report(done: int, total: int) -> None:
+        if done < total:
+            faults.checkpoint("mid-embed")
+        if progress:
+            progress(done, total)
+    return report

@@ -1,0 +1,1 @@
+"""Reading reports: formats and encodings, the catalog, document context and the chunker."""

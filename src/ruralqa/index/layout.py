@@ -1,0 +1,161 @@
+"""The index folder's generations: which one is live, the writer lock, staging a new one and publishing it.
+
+Layout of `index/`:
+    CURRENT                the name of the live generation, replaced atomically with os.replace
+    gen-000007/            one complete index (see ruralqa.index for the files in it; manifest.json last)
+    .tmp-*/                a generation being written; left behind only by a killed update, removed by the next
+    .lock                  held (flock) by the one process that updates the index
+A new generation is built in a temporary folder beside the live one and becomes live only when CURRENT is
+replaced, so readers see the old index or the new one, never a mix, and a killed update leaves the old one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ruralqa import faults
+from ruralqa.corpus.ingest import sha256_file
+from ruralqa.errors import ForeignIndexDir, IndexCorrupt, IndexLocked, IndexMissing
+from ruralqa.index.manifest import FIX_FULL, FileRecord
+
+CURRENT = "CURRENT"
+LOCK = ".lock"
+FULL_HASH_LIMIT = 64 << 20  # above this total size, load checks sizes only; `ruralqa index --check` hashes all
+
+
+@contextmanager
+def writer_lock(root: Path) -> Iterator[None]:
+    """One writer at a time. flock is released by the kernel when its holder dies, so a stale lock never blocks."""
+    import fcntl
+
+    root.mkdir(parents=True, exist_ok=True)
+    fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "another process"
+            raise IndexLocked(f"the index in {root} is being updated by process {holder}; "
+                              "wait for it to finish and try again") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        os.close(fd)
+
+
+def check_root(root: Path) -> None:
+    """Refuse to treat a folder that holds something else as an index (nothing in it is ever deleted)."""
+    if not root.exists():
+        return
+    if not root.is_dir():
+        raise ForeignIndexDir(f"{root} is a file, not an index folder; move it away or pass --index DIR")
+    ours = {CURRENT, LOCK, CURRENT + ".tmp"}
+    for entry in root.iterdir():
+        if entry.name not in ours and not entry.name.startswith(("gen-", ".tmp-")):
+            raise ForeignIndexDir(f"{root} holds {entry.name!r}, which is not part of a ruralqa index; "
+                                  "move it away or pass --index DIR")
+
+
+def current_generation(root: Path) -> Path:
+    check_root(root)
+    pointer = root / CURRENT
+    if not pointer.exists():
+        raise IndexMissing(f"no index in {root}; run `ruralqa index` to build it")
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except UnicodeDecodeError:
+        raise IndexCorrupt(f"{pointer} is damaged (not a generation name); {FIX_FULL}") from None
+    gen = root / name
+    if not name.startswith("gen-") or not gen.is_dir():
+        raise IndexCorrupt(f"{pointer} names {name!r}, which is not a generation folder; {FIX_FULL}")
+    return gen
+
+
+def checksums(folder: Path) -> dict[str, FileRecord]:
+    """Size and SHA-256 of every file under `folder`, by path relative to it."""
+    return {path.relative_to(folder).as_posix(): FileRecord(path.stat().st_size, sha256_file(path))
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def verify_files(gen: Path, files: dict[str, FileRecord], full: bool | None = None) -> list[str]:
+    """Problems with a generation's files: missing, truncated (size) or altered (SHA-256).
+    `full=None` hashes them only when they are small enough to do so on every load."""
+    total = sum(f.size for f in files.values())
+    full = total <= FULL_HASH_LIMIT if full is None else full
+    problems = []
+    for rel, meta in files.items():
+        path = gen / rel
+        if not path.exists():
+            problems.append(f"{rel} is missing")
+        elif path.stat().st_size != meta.size:
+            problems.append(f"{rel} is truncated or altered (size {path.stat().st_size}, expected {meta.size})")
+        elif full and sha256_file(path) != meta.sha256:
+            problems.append(f"{rel} is altered (checksum differs)")
+    return problems
+
+
+@contextmanager
+def staging(root: Path) -> Iterator[Path]:
+    """A fresh temporary folder in `root` for a new generation; removed if the block fails.
+    Must be used under writer_lock: folders left by a killed update are removed first."""
+    check_root(root)
+    root.mkdir(parents=True, exist_ok=True)
+    for stale in root.glob(".tmp-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
+    try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def publish(root: Path, tmp: Path) -> Path:
+    """Make the complete generation in `tmp` live: fsync it, rename it, then replace CURRENT atomically."""
+    _fsync_tree(tmp)
+    gen = root / _next_generation(root)
+    os.rename(tmp, gen)
+    faults.checkpoint("before-swap")
+    pointer_tmp = root / (CURRENT + ".tmp")
+    pointer_tmp.write_text(gen.name + "\n", encoding="utf-8")
+    with open(pointer_tmp, "rb") as f:
+        os.fsync(f.fileno())
+    os.replace(pointer_tmp, root / CURRENT)
+    _fsync_dir(root)
+    _prune(root, keep={gen.name})
+    return gen
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            with open(path, "rb") as f:
+                os.fsync(f.fileno())
+    _fsync_dir(folder)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _next_generation(root: Path) -> str:
+    numbers = [int(p.name[4:]) for p in root.glob("gen-*") if p.name[4:].isdigit()]
+    return f"gen-{max(numbers, default=0) + 1:06d}"
+
+
+def _prune(root: Path, keep: set[str]) -> None:
+    """Keep the live generation and the one before it, for readers that opened it just before the swap."""
+    gens = sorted((p for p in root.glob("gen-*") if p.is_dir()), key=lambda p: p.name)
+    for old in gens[:-2]:
+        if old.name not in keep:
+            shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,95 @@
+"""A question, parsed once: every later stage (search, answer extraction, evaluation) reads this value and never
+the raw string again."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+from ruralqa.errors import UsageError
+from ruralqa.text import words
+from ruralqa.text.normalize import UNITS, normalize, unit_family
+from ruralqa.text.places import places_in_question, short_name
+
+_EXPLICIT_UNIT = re.compile(r"(?:多少|几)(" + "|".join(re.escape(u) for u in UNITS) + ")")
+_NOT_A_TERM = re.compile(r"\d+|[\W_]+")
+
+
+class Vocabulary(Protocol):
+    """What the index tells about its corpus for parsing a question (ruralqa.index.Index provides it)."""
+
+    regions: list[str]  # the regions passages are cited under
+    places: list[str]  # other place names found in the passages
+
+    def tokens(self, text: str) -> list[str]: ...
+
+    def idf(self, tokens: list[str]) -> dict[str, float]: ...
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str  # as asked
+    normalized: str  # simplified, half-width, numerals as digits
+    places: tuple[str, ...]  # places the question names
+    kind: str  # quantity, name, yesno or other
+    tokens: tuple[str, ...]  # BM25 tokens of the whole question
+    terms: tuple[str, ...]  # content words: no question words, no place names
+    weights: tuple[tuple[str, float], ...]  # (term, idf): rarer words weigh more
+    attribute: str  # the content word the question asks the value of (产值 in 香菇产值是多少)
+    head: str  # the noun after 什么/哪种 (什么管理 → 管理): the kind of thing a named answer is
+    units: frozenset[str]  # unit families a quantity answer may have; empty: any (or not a quantity question)
+
+    @classmethod
+    def parse(cls, question: str, vocab: Vocabulary) -> Query:
+        question = (question or "").strip()
+        if not question:
+            raise UsageError("the question is empty; ask something, e.g. ruralqa ask \"万荣县香菇产值是多少\"")
+        norm = normalize(question)
+        places = places_in_question(norm, vocab.regions, vocab.places)
+        kind = words.question_kind(norm)
+        terms = content_terms(norm, places, vocab.tokens)
+        weights = vocab.idf(list(terms)) if terms else {}
+        return cls(text=question, normalized=norm, places=places, kind=kind, tokens=tuple(vocab.tokens(norm)),
+                   terms=terms, weights=tuple(weights.items()), attribute=attribute(norm, terms),
+                   head=asked_head(norm), units=expected_units(norm) if kind == "quantity" else frozenset())
+
+
+def content_terms(normalized: str, places: tuple[str, ...], tokenize) -> tuple[str, ...]:
+    """The question's content words: no question words, no place names (those are checked separately)."""
+    q = normalized
+    for p in places:
+        q = q.replace(p, " ").replace(short_name(p), " ")
+    q = words.FILLER.sub(" ", q)
+    terms = []
+    for t in tokenize(q):
+        if t not in terms and not _NOT_A_TERM.fullmatch(t):
+            terms.append(t)
+    # search-mode tokens overlap (香菇产值, 香菇, 产值): keep the smallest pieces, so partial matches count
+    return tuple(t for t in terms if not any(o != t and o in t for o in terms)) or tuple(terms)
+
+
+def attribute(normalized: str, terms: tuple[str, ...]) -> str:
+    """The content word nearest before the question word: what is measured (产值 in 万荣县香菇产值是多少)."""
+    m = words.ASKED.search(normalized)
+    if not m:
+        return ""
+    before = normalized[:m.start()]
+    found = [(before.rfind(t), t) for t in terms if t in before and t not in words.LINKING_VERBS]
+    return max(found)[1] if found else ""
+
+
+def asked_head(normalized: str) -> str:
+    m = words.ASKED_HEAD.search(normalized)
+    return m.group(1) if m else ""
+
+
+def expected_units(normalized: str) -> frozenset[str]:
+    """Unit families the answer may have: 多少座 → 座; 产值 → 元; 比例 → %; nothing said → any."""
+    explicit = _EXPLICIT_UNIT.search(normalized)
+    if explicit:
+        return frozenset({unit_family(explicit.group(1))})
+    for pattern, units in words.EXPECTED_UNITS:
+        if pattern.search(normalized):
+            return units
+    return frozenset()

@@ -1,0 +1,101 @@
+"""How results look to people and programs: text for the terminal and JSON-ready dicts. Only the edges (the CLI)
+call this; the library returns dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from ruralqa.types import Citation, IndexSummary, QAResult
+
+NOT_FOUND = "报告中未找到"
+
+
+def citation_json(c: Citation) -> dict:
+    return {"file": c.file, "title": c.title, "region": c.region, "paragraph": c.paragraph,
+            "line_start": c.line_start, "line_end": c.line_end, "char_start": c.char_start,
+            "char_end": c.char_end, "page": c.page}
+
+
+def qa_json(r: QAResult) -> dict:
+    ans = None
+    if r.answer:
+        a = r.answer
+        ans = {"text": a.text, "value": a.value, "unit": a.unit, "sentence": a.sentence,
+               "confidence": a.confidence, "citation": citation_json(a.citation),
+               "sentence_citation": citation_json(a.sentence_citation)}
+    return {
+        "question": r.question, "mode": r.mode, "model": r.model, "reranker": r.reranker, "answer": ans,
+        "passages": [{"rank": h.rank, "score": h.score, "text": h.chunk.text, "heading": h.chunk.heading,
+                      "id": h.chunk.id, "citation": citation_json(h.chunk.citation)} for h in r.hits],
+    }
+
+
+def qa_text(r: QAResult) -> str:
+    lines = []
+    a = r.answer
+    if a:
+        value = ""
+        if a.value is not None and f"{a.value}{a.unit}" != a.text:
+            value = f"  (= {a.value:,} {a.unit})".replace(",", "")
+        lines += [f"答案: {a.text}{value}", f"  原句: {a.sentence}", f"  出处: {a.citation.label()}", ""]
+    else:
+        lines += [f"答案: {NOT_FOUND} (no passage states it; the closest passages follow)", ""]
+    for h in r.hits:
+        lines.append(f"[{h.rank}] {h.score:.3f}  {h.chunk.citation.label()}")
+        lines.append(f"    {h.chunk.text}")
+    return "\n".join(lines)
+
+
+def summary_json(s: IndexSummary) -> dict:
+    return asdict(s)
+
+
+def summary_text(s: IndexSummary) -> str:
+    lines = []
+    if s.up_to_date:
+        lines.append(f"index is up to date: {len(s.reports_unchanged)} reports, {s.chunks_total} passages "
+                     f"(nothing embedded)")
+    else:
+        lines.append(f"reports: {len(s.reports_added)} added, {len(s.reports_changed)} changed, "
+                     f"{len(s.reports_removed)} removed, {len(s.reports_unchanged)} unchanged")
+        lines.append(f"passages: {s.chunks_embedded} embedded, {s.chunks_reused} reused, {s.chunks_removed} "
+                     f"removed; {s.chunks_total} in the index ({s.index_type})")
+    for name, reason in s.failed.items():
+        lines.append(f"FAILED {name}: {reason}")
+    lines.append(f"took {s.seconds:.1f} s")
+    return "\n".join(lines)
+
+
+def eval_text(report) -> str:
+    """An evaluate.EvalReport as the terminal shows it: metrics, per kind, then every failure."""
+    m = report.metrics
+    lines = [f"mode: {report.mode}   questions: {m['questions']} ({m['answerable']} answerable, "
+             f"{m['unanswerable']} unanswerable)"]
+    lines.append("hit@1 {hit@1:.3f}   hit@3 {hit@3:.3f}   hit@5 {hit@5:.3f}   MRR@10 {mrr@10:.3f}".format(**m))
+    lines.append(f"answer accuracy {m['answer_accuracy']:.3f}   answered (answerable) {m['answered_rate']:.3f}"
+                 f"   declined (unanswerable) {m['declined_rate']:.3f}")
+    if report.per_kind:
+        lines.append("")
+        lines.append(f"{'kind':<14}{'n':>4}{'hit@1':>8}{'hit@5':>8}{'answer':>8}")
+        for kind, km in sorted(report.per_kind.items()):
+            lines.append(f"{kind:<14}{km['n']:>4}{km['hit@1']:>8.3f}{km['hit@5']:>8.3f}{km['answer_accuracy']:>8.3f}")
+    fails = report.failures()
+    lines.append("")
+    lines.append(f"failures ({len(fails)}):")
+    for r in fails:
+        lines.append(f"  {r['id']} {r['question']}  rank={r['rank']}  answer={r['answer']!r}  "
+                     f"gold={r['gold']}  [{', '.join(r['why'])}]")
+    return "\n".join(lines)
+
+
+def eval_json(report) -> dict:
+    return {"mode": report.mode, "metrics": report.metrics, "per_kind": report.per_kind, "questions": report.rows}
+
+
+def compare_table(reports: dict) -> str:
+    """Several evaluate.EvalReport side by side, one mode per row, as a Markdown table."""
+    cols = ["hit@1", "hit@3", "hit@5", "mrr@10", "answer_accuracy", "answered_rate", "declined_rate"]
+    lines = ["| mode | " + " | ".join(cols) + " |", "|" + "---|" * (len(cols) + 1)]
+    for mode, rep in reports.items():
+        lines.append(f"| {mode} | " + " | ".join(f"{rep.metrics[c]:.3f}" for c in cols) + " |")
+    return "\n".join(lines)

@@ -1,0 +1,68 @@
+"""Place names: how they are found in titles, running text and questions, and when a passage is about one."""
+
+from __future__ import annotations
+
+import re
+
+from ruralqa.text.words import QUESTION_CHARS, is_function_word
+
+# A place name: two to six Chinese characters ending in an administrative suffix.
+PLACE = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:自治州|自治县|省|市|县|区|旗|乡|镇|村)")
+# In running text, a place starts after punctuation or after the larger place that contains it (盐湖区常平村).
+PLACE_IN_TEXT = re.compile(
+    r"(?:(?<=[^\u4e00-\u9fff])|(?<=^)|(?<=[县区市乡镇]))([\u4e00-\u9fff]{2,3}?(?:县|区|市|旗|乡|镇|村))")
+# First characters that make a suffix-ending run a phrase, not a name (全县, 该区, 城乡, 两镇).
+NOT_PLACE_START = frozenset("全该本各每城乡村县区市镇省农我其此新老社小大同两一二三四五六七八九十百千万亿")
+_NOT_IN_PLACE = frozenset("各所全该本每个行政农城和的了在与对把将等为是有以")
+
+
+def short_name(place: str) -> str:
+    """The name without its suffix, as people write it (万荣县 → 万荣); two-character names stay whole."""
+    return place[:-1] if len(place) >= 3 else place
+
+
+def places_in(text: str) -> set[str]:
+    """Village, township and county names in running text (常平村, 王显乡, 云冈区)."""
+    found = set()
+    for m in PLACE_IN_TEXT.finditer(text):
+        name = m.group(1)
+        stem = name[:-1]
+        if is_function_word(text[m.end(1) - 1:m.end(1) + 1], "nvad"):
+            continue  # 乡村, 乡邻, 村民: the suffix begins a word, so this is no place name
+        if (set(stem) & _NOT_IN_PLACE or name[0] in NOT_PLACE_START or is_function_word(stem)
+                or is_function_word(stem[:2]) or is_function_word(stem[:1], "pv")):
+            continue  # 推动乡村, 实现乡村: a verb before 乡/村 is not a place
+        found.add(name)
+    return found
+
+
+def guess_region(text: str) -> str:
+    """The first county/district-level place named in the text, e.g. 万荣县 or 云冈区."""
+    for m in PLACE.finditer(text):
+        name = m.group(0)
+        if name[0] not in NOT_PLACE_START and name[-1] in "县区市旗州":
+            return name
+    return ""
+
+
+def places_in_question(normalized: str, regions: list[str], known: list[str]) -> tuple[str, ...]:
+    """The places a normalized question names: the index's regions (also by short name), other places the corpus
+    mentions, and any county or district name, even one the corpus never mentions (then nothing may answer it)."""
+    places = []
+    for region in regions:
+        if region in normalized or short_name(region) in normalized:
+            places.append(region)
+    for name in known:
+        if name in normalized and not any(name in p or p in name for p in places):
+            places.append(name)
+    for m in PLACE.finditer(normalized):
+        name = m.group(0)
+        if (name[-1] in "县区市" and name[0] not in NOT_PLACE_START and not QUESTION_CHARS.search(name)
+                and not any(name in p or p in name for p in places)):
+            places.append(name)
+    return tuple(places)
+
+
+def is_about(places: tuple[str, ...], region: str, title: str, text: str) -> bool:
+    """A passage is about one of `places` when it is its region, or its title or text names it."""
+    return any(p == region or p in text or p in title for p in places)

@@ -1,0 +1,71 @@
+"""Question words and stop words: the one list of the words that ask rather than say, and what each tells.
+
+Every other module asks here: the tokenizer drops `STOPWORDS`, the query parser reads the question's kind and the
+kind of quantity it expects, and place detection uses `is_function_word` to tell 推动乡村 from 王显乡.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+
+# Not worth a BM25 token: particles, prepositions and the question words themselves.
+STOPWORDS = frozenset("""的 了 和 与 及 等 是 在 为 对 把 被 将 从 以 于 也 都 而 并 其 之 这 那 有 个 中 上 下 到 由 让 使 就 又
+    多少 什么 哪些 哪个 哪里 哪 几 几个 如何 怎么 怎样 是否 吗 呢 啊 请问 请 一下 有没有 是不是 多大 多高 多长 情况 方面""".split())
+
+# What a question asks for, by its question words; tried in this order.
+QUANTITY_WORDS = re.compile(r"多少|几|多大|多高|多长|多远|多重|多久|比例|比重|占比|百分之|增长率|增速|增幅|幅度")
+NAME_WORDS = re.compile(r"什么|哪|谁|何种|何处|名称|叫")
+YESNO_WORDS = re.compile(r"是否|有没有|是不是|能否|吗")
+
+# The word that asks: the content word just before it is the attribute asked about (香菇产值是多少 → 产值).
+ASKED = re.compile(r"(?:多少|几|什么|哪些|哪个|哪家|哪种|哪|谁)")
+# After 什么/哪种…, the noun that names the kind of thing the answer is (什么管理 → 管理).
+ASKED_HEAD = re.compile(r"(?:什么|哪种|哪个|哪家|哪类)([\u4e00-\u9fff]{2})")
+# Removed from a question before its content words are taken: question words, particles, 称号/名称-type fillers.
+FILLER = re.compile(r"多少|几|多大|多高|多长|什么|哪些|哪个|哪家|哪种|哪|谁|是否|有没有|是不是|吗|呢|请问|"
+                    r"称号|名称|名字|叫做|叫|内容|指的是|指|的|了|是|有|为|共|一共|总共|？|\?")
+# Characters no place name contains: a 县/区/市-ending run with one of these is part of a question (有多少个区).
+QUESTION_CHARS = re.compile(r"多少|什么|哪|几|是否|怎|如何|有|共|和|与|的|在")
+# Verbs that link a measure to its value (产值达到3亿元); never the attribute asked about.
+LINKING_VERBS = frozenset({"达到", "达", "完成", "实现", "超过", "约", "增长", "通过", "属于", "包括", "成为", "入选",
+                           "得到", "获得"})
+
+
+def question_kind(normalized: str) -> str:
+    """quantity, name, yesno or other, from the question words of a normalized question."""
+    if QUANTITY_WORDS.search(normalized):
+        return "quantity"
+    if NAME_WORDS.search(normalized):
+        return "name"
+    if YESNO_WORDS.search(normalized):
+        return "yesno"
+    return "other"
+
+
+@lru_cache(maxsize=1)
+def word_tags() -> dict[str, str]:
+    """jieba's part-of-speech tags of dictionary words (index time only: it loads the full dictionary)."""
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.posseg.dt.tokenizer.check_initialized()
+    return jieba.posseg.dt.word_tag_tab
+
+
+def is_function_word(word: str, tags: str = "vpdcrau") -> bool:
+    """True for verbs, prepositions, adverbs and the like according to jieba's tagged dictionary."""
+    tag = word_tags().get(word, "")
+    return bool(tag) and tag[0] in tags
+
+
+# What kind of quantity a question asks for, by the words it uses; the first match wins.
+EXPECTED_UNITS = [
+    (re.compile(r"多少(?:个)?(?:村|行政村)|几个(?:村|行政村)"), frozenset({"个"})),
+    (re.compile(r"多少人|几人|人数|多少名|多少户|几户|户数"), frozenset({"人", "名", "户", "人次"})),
+    (re.compile(r"率|比例|比重|占比|百分之|增长了?多少|增幅|增速|满意度"), frozenset({"%"})),
+    (re.compile(r"产值|收入|投入|资金|金额|贷款|销售额|多少钱|营收|元"), frozenset({"元"})),
+    (re.compile(r"面积|多少亩|几亩"), frozenset({"亩"})),
+    (re.compile(r"产量|多少吨"), frozenset({"吨"})),
+]
