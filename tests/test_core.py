@@ -1,0 +1,197 @@
+"""Unit tests of the pieces between the index and the answer: query parsing, fusion, place weighting, answer
+extraction on made-up hits, the BM25 reader against bm25s, the manifest type and the package's import structure."""
+
+import ast
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ruralqa.answer import extract
+from ruralqa.config import AnswerParams, RetrievalParams
+from ruralqa.index.manifest import FileRecord, Manifest, ReportRecord
+from ruralqa.query import Query
+from ruralqa.search import convex, fuse, place_factor, rrf
+from ruralqa.text.tokenize import Tokenizer
+from ruralqa.types import Chunk, Citation, Hit
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "ruralqa"
+
+
+class Vocab:
+    """A Vocabulary as an index gives it, over jieba's full dictionary and equal word weights."""
+
+    def __init__(self, regions=("万荣县", "盐湖区"), places=("王显乡",)):
+        self.regions, self.places = list(regions), list(places)
+        self._tok = Tokenizer(words=[*regions, *places])
+
+    def tokens(self, text):
+        return self._tok.tokens(text)
+
+    def idf(self, tokens):
+        return {t: 1.0 for t in tokens}
+
+
+@pytest.fixture(scope="module")
+def vocab():
+    return Vocab()
+
+
+def test_query_is_parsed_once_into_everything_later_stages_need(vocab):
+    q = Query.parse("  萬榮縣香菇產值是多少？ ", vocab)
+    assert q.text == "萬榮縣香菇產值是多少？" and q.normalized == "万荣县香菇产值是多少?"
+    assert q.places == ("万荣县",) and q.kind == "quantity" and q.units == {"元"}
+    assert q.attribute == "产值" and "香菇" in q.terms and "万荣县" not in q.terms
+    assert "香菇" in q.tokens and dict(q.weights).keys() == set(q.terms)
+
+
+@pytest.mark.parametrize("question, places", [
+    ("万荣的苹果产量", ("万荣县",)),  # short name of an indexed region
+    ("王显乡入选了什么称号", ("王显乡",)),  # a place the corpus mentions
+    ("闻喜县花馍产值是多少", ("闻喜县",)),  # a county the corpus never mentions still counts
+    ("全县有多少个村", ()),  # 全县 is no place name
+])
+def test_query_places(vocab, question, places):
+    assert Query.parse(question, vocab).places == places
+
+
+@pytest.mark.parametrize("question, kind, head, units", [
+    ("云冈区共有多少个行政村", "quantity", "", {"个"}),
+    ("有多少座菇棚", "quantity", "", {"座"}),
+    ("群众满意率是多少", "quantity", "", {"%"}),
+    ("采用什么管理模式", "name", "管理", set()),
+    ("是否建成了乡邻中心", "yesno", "", set()),
+])
+def test_query_kind_head_and_units(vocab, question, kind, head, units):
+    q = Query.parse(question, vocab)
+    assert (q.kind, q.head, q.units) == (kind, head, units)
+
+
+def test_empty_question_is_refused(vocab):
+    from ruralqa.errors import UsageError
+
+    with pytest.raises(UsageError, match="empty"):
+        Query.parse(" \n", vocab)
+
+
+def test_fusion():
+    dense, lexical = {1: 0.9, 2: 0.5, 3: 0.1}, {3: 12.0, 4: 6.0}
+    c = convex(dense, lexical, alpha=0.6)
+    assert c[1] == pytest.approx(0.6) and c[3] == pytest.approx(0.4) and c[4] == 0.0 and c[2] == pytest.approx(0.3)
+    r = rrf([dense, lexical], k=60)
+    assert r[3] == pytest.approx(1 / 63 + 1 / 61) and max(r, key=r.get) == 3
+    assert fuse(dense, lexical, "dense", RetrievalParams()) is dense
+    assert fuse(dense, lexical, "hybrid", RetrievalParams(fusion="rrf")) == r
+
+
+def _chunk(text, region="万荣县", title="万荣县报告", file="a.txt", paragraph=1, start=0):
+    cit = Citation(file=file, title=title, region=region, paragraph=paragraph, line_start=paragraph,
+                   line_end=paragraph, char_start=start, char_end=start + len(text))
+    return Chunk(id=text[:8], text=text, heading="", kind="body", citation=cit)
+
+
+def test_place_weighting(vocab):
+    q = Query.parse("万荣县香菇产值是多少", vocab)
+    regions = {"万荣县", "盐湖区"}
+    assert place_factor(q, _chunk("香菇产值3亿元。"), regions, 0.5) == 1.0
+    assert place_factor(q, _chunk("香菇产值1亿元。", region="盐湖区", title="盐湖区报告"), regions, 0.5) == 0.5
+    assert place_factor(q, _chunk("万荣县香菇产值1亿元。", region="盐湖区", title="盐湖区报告"), regions, 0.5) == 1.0
+    assert place_factor(q, _chunk("香菇产值1亿元。", region="", title="报告"), regions, 0.5) == 1.0  # region unknown
+    assert place_factor(Query.parse("香菇产值是多少", vocab), _chunk("x", region="盐湖区"), regions, 0.5) == 1.0
+
+
+def _hits(*chunks):
+    return [Hit(chunk=c, score=1.0 - i / 10, rank=i + 1) for i, c in enumerate(chunks)]
+
+
+def test_extract_picks_the_quantity_of_the_asked_attribute(vocab):
+    q = Query.parse("万荣县香菇产值是多少", vocab)
+    text = "形成5500座菇棚、3500万棒香菇的规模,年产值达3亿元,带动153个村7800余人增收致富。"
+    a = extract(q, _hits(_chunk(text, start=100)))
+    assert a.text == "3亿元" and a.value == 300000000 and a.unit == "元"
+    assert a.citation.char_start == 100 + text.index("3亿元") and a.sentence == text
+
+
+def test_extract_skips_other_places_and_declines(vocab):
+    q = Query.parse("万荣县香菇产值是多少", vocab)
+    other = _chunk("香菇产值达2亿元。", region="盐湖区", title="盐湖区报告")
+    assert extract(q, _hits(other)) is None  # the only passage is about another place
+    unrelated = _chunk("万荣县苹果种植面积达50万亩。")
+    assert extract(q, _hits(unrelated)) is None  # wrong unit and nothing about 香菇产值
+
+
+def test_extract_respects_respectively(vocab):
+    q = Query.parse("盐湖区农产品加工产值是多少", vocab)
+    text = "农产品加工销售收入、产值分别达到11.95亿元、9.89亿元。"
+    a = extract(q, _hits(_chunk(text, region="盐湖区", title="盐湖区报告")))
+    assert a is not None and a.text == "9.89亿元"
+
+
+def test_answer_params_are_passed_in(vocab):
+    q = Query.parse("万荣县香菇产值是多少", vocab)
+    hits = _hits(_chunk("香菇产业年产值达3亿元。"))
+    assert extract(q, hits).text == "3亿元"
+    assert extract(q, hits, AnswerParams(min_coverage=1.01)) is None  # stricter threshold: declines
+
+
+def test_bm25_reader_scores_as_bm25s_does(tmp_path):
+    import bm25s
+
+    from ruralqa.index import lexical
+
+    texts = ["万荣县香菇产值达3亿元", "盐湖区苹果产量达20万吨", "万荣县苹果产业", "云冈区黄花产业"]
+    lexical.write(tmp_path, texts, {"万荣县", "盐湖区", "云冈区"})
+    store = lexical.Bm25Store(tmp_path)
+    ours = bm25s.BM25.load(str(tmp_path / lexical.BM25_DIR))
+    for question in ("万荣县苹果", "香菇产值", "黄花"):
+        tokens = store.tokens(question)
+        np.testing.assert_allclose(store.scores(tokens), ours.get_scores(tokens), rtol=1e-6)
+
+
+def test_manifest_round_trip(tmp_path):
+    m = Manifest(model_id="m", dim=4, chunking={"max_chars": 200}, dense={"type": "flat"}, chunks=2,
+                 reports={"a.docx": ReportRecord("s", "c", "docx", "docx", 2, 30, (0, 10), "texts/x.txt")},
+                 regions=["万荣县"], places=["王显乡"], files={"vectors.npy": FileRecord(10, "ab")})
+    m.save(tmp_path)
+    back = Manifest.read(tmp_path)
+    assert back == replace(m, created=back.created) and back.fingerprint == m.fingerprint
+    raw = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert raw["counts"] == {"reports": 1, "chunks": 2} and "万荣县" in (tmp_path / "manifest.json").read_text("utf-8")
+
+
+def _imports():
+    """module → (package modules it imports, anywhere in it; names it takes from them)."""
+    mods = {".".join(p.relative_to(SRC.parent).with_suffix("").parts).removesuffix(".__init__"): p
+            for p in SRC.rglob("*.py")}
+    edges, private = {m: set() for m in mods}, []
+    for m, path in mods.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("ruralqa"):
+                for a in node.names:
+                    target = f"{node.module}.{a.name}"
+                    edges[m].add(target if target in mods else node.module)
+                    if a.name.startswith("_") and not a.name.startswith("__") and target not in mods:
+                        private.append(f"{m}: {node.module}.{a.name}")
+            elif isinstance(node, ast.Import):
+                edges[m].update(a.name for a in node.names if a.name in mods)
+    return edges, private
+
+
+def test_no_import_cycle_and_no_private_names():
+    edges, private = _imports()
+    assert private == []
+    state = {}
+
+    def visit(m, path):
+        state[m] = "open"
+        for n in edges.get(m, ()):
+            assert state.get(n) != "open", " -> ".join(path + [n])
+            if n not in state:
+                visit(n, path + [n])
+        state[m] = "done"
+
+    for m in edges:
+        if m not in state:
+            visit(m, [m])
