@@ -197,6 +197,8 @@ def extract(query: Query, hits: list[Hit], params: AnswerParams = AnswerParams()
         chunk = hit.chunk
         if query.places and not is_about(query.places, chunk.citation.region, chunk.citation.title, chunk.text):
             continue
+        if not period_fits(query, chunk):
+            continue  # another year, or a target where a result is asked (or the reverse): never given as the answer
         text = chunk.text
         # Passages of the same paragraph give each other context (a list after 其中 needs its lead sentence).
         siblings = [h.chunk.text for h in hits if h.chunk.citation.file == chunk.citation.file
@@ -228,10 +230,31 @@ def extract(query: Query, hits: list[Hit], params: AnswerParams = AnswerParams()
     total, coverage, fit, cand, hit = best
     if coverage < params.min_coverage or fit < 1.0:
         return None
-    return _answer(cand, hit, confidence=round(min(1.0, total), 3))
+    return _answer(cand, hit, confidence=round(min(1.0, total), 3), checks=_checks(query, hit.chunk))
 
 
-def _answer(cand: Candidate, hit: Hit, confidence: float) -> Answer:
+def period_fits(query: Query, chunk) -> bool:
+    if query.years and chunk.period_year and chunk.period_year not in query.years:
+        return False
+    if query.wants_target:
+        return chunk.period_kind != "achieved"
+    return chunk.period_kind != "target"
+
+
+def _checks(query: Query, chunk) -> tuple[str, ...]:
+    passed = ["coverage"]
+    if query.places:
+        passed.append("place")
+    if query.years and chunk.period_year in query.years:
+        passed.append("year")
+    if chunk.period_kind:
+        passed.append("kind")
+    if query.units:
+        passed.append("unit")
+    return tuple(passed)
+
+
+def _answer(cand: Candidate, hit: Hit, confidence: float, checks: tuple[str, ...]) -> Answer:
     chunk, text = hit.chunk, hit.chunk.text
     base = chunk.citation.char_start
     se_a, se_b = _sentence_bounds(text, cand.start)
@@ -243,4 +266,5 @@ def _answer(cand: Candidate, hit: Hit, confidence: float) -> Answer:
     if cand.kind == "quantity" and cand.value is not None:
         value, unit = cand.value, cand.unit
     return Answer(text=text[cand.start:cand.end], sentence=sentence, citation=span_cit,
-                  sentence_citation=sent_cit, confidence=confidence, value=value, unit=unit)
+                  sentence_citation=sent_cit, confidence=confidence, value=value, unit=unit,
+                  place=chunk.citation.region, year=chunk.period_year, kind=chunk.period_kind, checks=checks)

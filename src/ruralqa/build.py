@@ -48,7 +48,7 @@ class Plan:
 
     chunks: list[Chunk] = field(default_factory=list)  # in row order
     reports: dict[str, ReportRecord] = field(default_factory=dict)
-    texts: dict[str, str] = field(default_factory=dict)  # extracted text of non-text reports
+    texts: dict[str, list[str]] = field(default_factory=dict)  # extracted texts of non-text files (one per row)
     reuse: dict[str, int] = field(default_factory=dict)  # chunk id → row in the old index's vectors
     todo: dict[str, str] = field(default_factory=dict)  # chunk id → text to embed, for ids not reusable
 
@@ -119,21 +119,22 @@ def plan_update(settings: Settings, files: list[Path], old: Index | None, summar
             _keep(plan, rel, prev, by_file, old)
             continue
         try:
-            report = ingest.read_report(path, settings.corpus_dir)
+            reports = ingest.read_reports(path, settings.corpus_dir)
         except ReportError as exc:
             summary.failed[rel] = exc.reason
             say(f"skipped {exc}")
             if prev:  # keep what was indexed before; the failure is reported
                 _keep(plan, rel, prev, by_file, old)
             continue
-        chunks = _chunk(report, entry, settings)
+        chunks = [c for report in reports for c in _chunk(report, entry, settings)]
         (summary.reports_changed if prev else summary.reports_added).append(rel)
         plan.chunks.extend(chunks)
-        plan.reports[rel] = ReportRecord(sha256=report.sha256, catalog=_entry_hash(entry), format=report.format,
-                                         encoding=report.encoding, chunks=len(chunks), chars=len(report.text),
-                                         pages=report.pages)
-        if report.format not in ("txt", "md"):
-            plan.texts[rel] = report.text
+        first = reports[0]
+        plan.reports[rel] = ReportRecord(sha256=first.sha256, catalog=_entry_hash(entry), format=first.format,
+                                         encoding=first.encoding, chunks=len(chunks),
+                                         chars=sum(len(r.text) for r in reports), pages=first.pages)
+        if first.format not in ("txt", "md"):
+            plan.texts[rel] = [r.text for r in reports]
     summary.reports_removed = sorted(set(old_reports) - set(plan.reports))
     for row, c in enumerate(old_rows):
         plan.reuse.setdefault(c.id, row)
@@ -151,13 +152,13 @@ def plan_update(settings: Settings, files: list[Path], old: Index | None, summar
 def _keep(plan: Plan, rel: str, record: ReportRecord, by_file: dict[str, list[Chunk]], old: Index) -> None:
     plan.chunks.extend(by_file.get(rel, []))
     plan.reports[rel] = record
-    text = old.report_text(rel)
+    text = old.report_texts(rel)
     if text is not None:
         plan.texts[rel] = text
 
 
 def _chunk(report: Report, entry: catalog.ReportEntry | None, settings: Settings) -> list[Chunk]:
-    articles = report_articles(report.text, report.path, entry)
+    articles = report_articles(report, entry)
     return chunk_report(report, articles, settings.chunking, entry.captions if entry else ())
 
 

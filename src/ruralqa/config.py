@@ -39,6 +39,8 @@ class RetrievalParams:
     rrf_k: int = 60
     place_mismatch: float = 0.5  # a passage about another indexed place than the one asked about keeps this share
     answer_pool: int = 10  # passages handed to answer extraction (at least -k)
+    year_mismatch: float = 0.3  # a passage about another year than the one asked about keeps this share
+    kind_mismatch: float = 0.5  # a target passage for a question about results (or the reverse) keeps this share
 
 
 @dataclass(frozen=True)

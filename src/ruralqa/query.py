@@ -14,6 +14,7 @@ from ruralqa.text.places import places_in_question, short_name
 
 _EXPLICIT_UNIT = re.compile(r"(?:多少|几)(" + "|".join(re.escape(u) for u in UNITS) + ")")
 _NOT_A_TERM = re.compile(r"\d+|[\W_]+")
+_YEAR = re.compile(r"(19[5-9]\d|20\d\d)年")
 
 
 class Vocabulary(Protocol):
@@ -39,6 +40,8 @@ class Query:
     attribute: str  # the content word the question asks the value of (产值 in 香菇产值是多少)
     head: str  # the noun after 什么/哪种 (什么管理 → 管理): the kind of thing a named answer is
     units: frozenset[str]  # unit families a quantity answer may have; empty: any (or not a quantity question)
+    years: tuple[int, ...] = ()  # years the question names (2024年, 二〇二四年)
+    wants_target: bool = False  # asks for a goal (目标/预期/计划), not a result
 
     @classmethod
     def parse(cls, question: str, vocab: Vocabulary) -> Query:
@@ -52,7 +55,8 @@ class Query:
         weights = vocab.idf(list(terms)) if terms else {}
         return cls(text=question, normalized=norm, places=places, kind=kind, tokens=tuple(vocab.tokens(norm)),
                    terms=terms, weights=tuple(weights.items()), attribute=attribute(norm, terms),
-                   head=asked_head(norm), units=expected_units(norm) if kind == "quantity" else frozenset())
+                   head=asked_head(norm), units=expected_units(norm) if kind == "quantity" else frozenset(),
+                   years=years_in(norm), wants_target=bool(words.TARGET_WORDS.search(norm)))
 
 
 def content_terms(normalized: str, places: tuple[str, ...], tokenize) -> tuple[str, ...]:
@@ -67,6 +71,10 @@ def content_terms(normalized: str, places: tuple[str, ...], tokenize) -> tuple[s
             terms.append(t)
     # search-mode tokens overlap (香菇产值, 香菇, 产值): keep the smallest pieces, so partial matches count
     return tuple(t for t in terms if not any(o != t and o in t for o in terms)) or tuple(terms)
+
+
+def years_in(normalized: str) -> tuple[int, ...]:
+    return tuple(dict.fromkeys(int(y) for y in _YEAR.findall(normalized.replace("〇", "0"))))
 
 
 def attribute(normalized: str, terms: tuple[str, ...]) -> str:

@@ -11,9 +11,9 @@ NOT_FOUND = "报告中未找到"
 
 
 def citation_json(c: Citation) -> dict:
-    return {"file": c.file, "title": c.title, "region": c.region, "paragraph": c.paragraph,
-            "line_start": c.line_start, "line_end": c.line_end, "char_start": c.char_start,
-            "char_end": c.char_end, "page": c.page}
+    return {"file": c.file, "title": c.title, "region": c.region, "year": c.year, "row": c.row,
+            "paragraph": c.paragraph, "line_start": c.line_start, "line_end": c.line_end,
+            "char_start": c.char_start, "char_end": c.char_end, "page": c.page}
 
 
 def qa_json(r: QAResult) -> dict:
@@ -21,11 +21,13 @@ def qa_json(r: QAResult) -> dict:
     if r.answer:
         a = r.answer
         ans = {"text": a.text, "value": a.value, "unit": a.unit, "sentence": a.sentence,
-               "confidence": a.confidence, "citation": citation_json(a.citation),
+               "confidence": a.confidence, "place": a.place, "year": a.year, "kind": a.kind,
+               "checks": list(a.checks), "citation": citation_json(a.citation),
                "sentence_citation": citation_json(a.sentence_citation)}
     return {
         "question": r.question, "mode": r.mode, "model": r.model, "reranker": r.reranker, "answer": ans,
         "passages": [{"rank": h.rank, "score": h.score, "text": h.chunk.text, "heading": h.chunk.heading,
+                      "section": h.chunk.section, "period": {"year": h.chunk.period_year, "kind": h.chunk.period_kind},
                       "id": h.chunk.id, "citation": citation_json(h.chunk.citation)} for h in r.hits],
     }
 

@@ -56,6 +56,16 @@ def place_factor(query: Query, chunk: Chunk, regions: set[str], mismatch: float)
     return mismatch if c.region in regions else 1.0
 
 
+def period_factor(query: Query, chunk: Chunk, params: RetrievalParams) -> float:
+    """Demote passages about another year than the one asked, and targets for results (or the reverse)."""
+    factor = 1.0
+    if query.years and chunk.period_year and chunk.period_year not in query.years:
+        factor *= params.year_mismatch
+    if chunk.period_kind and (chunk.period_kind == "target") != query.wants_target:
+        factor *= params.kind_mismatch
+    return factor
+
+
 def search(index: Index, query: Query, embedder: Embedder | None, mode: str = "hybrid", k: int = 5,
            params: RetrievalParams = RetrievalParams()) -> list[Hit]:
     if mode not in MODES:
@@ -63,15 +73,18 @@ def search(index: Index, query: Query, embedder: Embedder | None, mode: str = "h
     if k < 1:
         raise UsageError(f"k must be at least 1, got {k}")
     n = params.candidates
+    # A place the question names that reports are filed under: search only those reports' passages.
+    named = [p for p in query.places if p in set(index.regions)]
+    allowed = index.rows_in_regions(named) if named else None
     dense = {}
     if mode in ("hybrid", "dense"):
-        dense = dict(index.search_dense(embedder.embed_queries([query.normalized])[0], n))
-    lexical = dict(index.search_lexical(list(query.tokens), n)) if mode in ("hybrid", "bm25") else {}
+        dense = dict(index.search_dense(embedder.embed_queries([query.normalized])[0], n, allowed))
+    lexical = dict(index.search_lexical(list(query.tokens), n, allowed)) if mode in ("hybrid", "bm25") else {}
     fused = fuse(dense, lexical, mode, params)
     rows = sorted(fused, key=fused.get, reverse=True)[: max(k, n)]
     regions = set(index.regions)
-    scored = [(fused[r] * place_factor(query, c, regions, params.place_mismatch), r, c)
-              for r, c in zip(rows, index.chunks(rows))]
+    scored = [(fused[r] * place_factor(query, c, regions, params.place_mismatch) * period_factor(query, c, params),
+               r, c) for r, c in zip(rows, index.chunks(rows))]
     scored.sort(key=lambda t: -t[0])
     return [Hit(chunk=c, score=round(float(s), 6), rank=i + 1, dense_score=dense.get(r), bm25_score=lexical.get(r))
             for i, (s, r, c) in enumerate(scored)][:k]

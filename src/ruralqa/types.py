@@ -15,6 +15,10 @@ class Report:
     format: str  # txt, md, html, docx, pdf
     encoding: str  # how the bytes were decoded, or the extractor used
     pages: tuple[int, ...] = ()  # pdf: offset in `text` where each page starts
+    row: int | None = None  # spreadsheets of reports: the 1-based data row whose cell `text` is
+    title: str = ""  # what the file itself says: a title column, docx core properties
+    place: str = ""  # a place column
+    date: str = ""  # a date or year column, docx creation date
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,7 @@ class Article:
     region: str
     start_line: int  # 1-based, inclusive
     end_line: int  # 1-based, inclusive
+    year: int | None = None  # the year the report was delivered or published
 
 
 @dataclass(frozen=True)
@@ -38,10 +43,14 @@ class Citation:
     char_start: int  # text[char_start:char_end] == chunk text
     char_end: int
     page: int | None = None  # pdf only, 1-based
+    row: int | None = None  # spreadsheets of reports: the data row; offsets are inside that row's text cell
+    year: int | None = None  # the year the report was delivered or published
 
     def label(self) -> str:
         lines = f"L{self.line_start}" if self.line_start == self.line_end else f"L{self.line_start}-{self.line_end}"
         parts = [self.title or self.file, self.file]
+        if self.row is not None:
+            parts.append(f"row {self.row}")
         if self.page is not None:
             parts.append(f"p.{self.page}")
         parts += [f"¶{self.paragraph}", lines, f"chars {self.char_start}:{self.char_end}"]
@@ -52,13 +61,20 @@ class Citation:
 class Chunk:
     id: str  # content hash of what gets embedded
     text: str
-    heading: str  # nearest heading above, for context; "" if none
-    kind: str  # body or caption
+    heading: str  # nearest heading above (a table's caption and column names for a table row); "" if none
+    kind: str  # body, caption, row (of a table) or item (of a list)
     citation: Citation
+    section: str = ""  # the top-level section heading above (一、2024年工作回顾)
+    period_year: int | None = None  # the year the passage speaks of
+    period_kind: str = ""  # achieved (results reported) or target (goals set); "" when unknown
 
     @property
     def context(self) -> str:
-        return " ".join(p for p in (self.citation.region, self.heading) if p)
+        """Title, place and section path: what the passage does not say about itself."""
+        c = self.citation
+        parts = [c.title, c.region if c.region not in c.title else "", self.section,
+                 self.heading if self.heading != self.section else ""]
+        return " ".join(p for p in parts if p)
 
     @property
     def embed_text(self) -> str:
@@ -84,6 +100,10 @@ class Answer:
     confidence: float
     value: float | None = None  # normalized quantity, e.g. 300000000
     unit: str | None = None  # e.g. 元
+    place: str = ""  # the place of the passage's report or article
+    year: int | None = None  # the year the passage speaks of
+    kind: str = ""  # achieved or target; "" when the report does not say
+    checks: tuple[str, ...] = ()  # the checks the answer passed (place, period, kind, unit)
 
 
 @dataclass(frozen=True)

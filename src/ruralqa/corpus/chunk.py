@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from ruralqa.config import ChunkSettings
+from ruralqa.corpus.context import FURNITURE, period
 from ruralqa.types import Article, Chunk, Citation, Report
 
 SENTENCE_END = re.compile(r"[。！？!?；;…]+[”’」』）)\"']*")
@@ -105,37 +106,72 @@ def chunk_report(
     titles = {a.title.strip() for a in articles}
     lines = list(_lines(text))
     kinds = [_kind(text[s:e], settings, captions, titles) for _, s, e in lines]
-    # A short line broken off by a caption or a title is a fragment of a paragraph, not a heading.
     for i, kind in enumerate(kinds):
-        if kind == "heading" and i + 1 < len(kinds) and kinds[i + 1] in ("caption", "title"):
-            kinds[i] = "body"
-    chunks, heading, article_i = [], "", -1
+        nxt = kinds[i + 1] if i + 1 < len(kinds) else ""
+        if kind == "heading" and nxt in ("caption", "title"):
+            kinds[i] = "body"  # a short line broken off by a caption or a title is a fragment of a paragraph
+        elif kind == "row" and nxt == "rule":
+            kinds[i] = "header"  # a Markdown table's header row names the columns of the rows below
+    chunks, heading, section, header, article_i = [], "", "", "", -1
     for paragraph, ((number, s, e), kind) in enumerate(zip(lines, kinds), start=1):
         art = _article_at(articles, number)
         if art != article_i:
-            article_i, heading = art, ""
+            article_i, heading, section = art, "", ""
         article = articles[art] if articles else Article("", "", 1, number)
-        if kind == "title":
+        line = text[s:e]
+        if kind in ("title", "furniture", "rule"):
             continue
+        if kind == "header":
+            header = line
+            continue
+        if kind != "row":
+            header = ""
         if kind == "heading":
-            heading = text[s:e].lstrip("#").strip()
+            heading = line.lstrip("#").strip().strip("*").strip()
+            if is_section(line):
+                section = heading
             continue
+        year, period_kind = period(section, line, article)
         for a, b in split_paragraph(text, s, e, settings.max_chars):
             citation = Citation(
                 file=report.path, title=article.title, region=article.region, paragraph=paragraph,
                 line_start=number, line_end=number, char_start=a, char_end=b, page=_page(report, a),
+                row=report.row, year=article.year,
             )
-            ctx_heading = heading if kind == "body" else ""
-            chunk = Chunk(id="", text=text[a:b], heading=ctx_heading, kind=kind, citation=citation)
+            context = heading if kind != "caption" else ""
+            if kind == "row" and header:
+                context = f"{context} {header}".strip()
+            chunk = Chunk(id="", text=text[a:b], heading=context, kind=kind, citation=citation,
+                          section=section if kind != "caption" else "", period_year=year, period_kind=period_kind)
             chunks.append(replace(chunk, id=content_id(chunk.embed_text)))
     return chunks
 
 
+_RULE = re.compile(r"[-=*_]{3,}|\|?(\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*")
+_ITEM = re.compile(r"([-*+•·]\s|\d{1,2}[.、)）]\s?|[（(]\d{1,2}[)）])")
+_SECTION = re.compile(r"#{1,2}\s|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[部分章]")
+_SECTION_WORDS = re.compile(r"回顾|目标任务|主要目标|预期目标|重点工作|工作安排|总体要求")
+_SUBHEADING = re.compile(r"[（(]|[一二三四五六七八九十]+是")
+
+
+def is_section(line: str) -> bool:
+    """A top-level heading: 一、2024年工作回顾, ## 概述, or a titled part of a work report (2026年重点工作)."""
+    return bool(_SECTION.match(line) or (_SECTION_WORDS.search(line) and not _SUBHEADING.match(line)))
+
+
 def _kind(line: str, settings: ChunkSettings, captions: set[str], titles: set[str]) -> str:
-    if line in titles or line.lstrip("#").strip() in titles:
+    if line in titles or line.lstrip("#").strip().strip("*").strip() in titles:
         return "title"
     if line in captions:
         return "caption"
+    if FURNITURE.fullmatch(line):
+        return "furniture"
+    if _RULE.fullmatch(line):
+        return "rule"
+    if line.startswith("|") or " | " in line:
+        return "row"  # a table row (Markdown, or a docx/html row joined with " | ")
+    if _ITEM.match(line):
+        return "item"
     return "heading" if _is_heading(line, settings) else "body"
 
 

@@ -107,3 +107,52 @@ def pdf_text(data: bytes, name: str) -> tuple[str, tuple[int, ...]]:
         for paragraph in _unwrap(page_text):
             text += paragraph + "\n"
     return text, tuple(starts)
+
+
+def docx_properties(data: bytes) -> dict[str, str]:
+    """Title and creation date from a Word file's core properties ("" where absent or unreadable)."""
+    try:
+        import docx
+
+        props = docx.Document(io.BytesIO(data)).core_properties
+        return {"title": (props.title or "").strip(), "date": props.created.date().isoformat() if props.created else ""}
+    except Exception:  # the text extraction reports a damaged file; properties are optional
+        return {"title": "", "date": ""}
+
+
+def table_rows(text_or_data: str | bytes, fmt: str, name: str) -> list[dict[str, str]]:
+    """Rows of a spreadsheet of reports as {column: cell text}: csv/tsv (decoded text), xlsx (bytes), jsonl."""
+    if fmt in ("csv", "tsv"):
+        import csv
+
+        csv.field_size_limit(1 << 30)
+        reader = csv.DictReader(io.StringIO(text_or_data, newline=""), delimiter="," if fmt == "csv" else "\t")
+        try:
+            return [{(k or "").strip(): v or "" for k, v in row.items()} for row in reader]
+        except csv.Error as exc:
+            raise ReportError(name, f"is not a readable {fmt.upper()} file ({exc}); re-export it") from None
+    if fmt == "jsonl":
+        import json
+
+        rows = []
+        for n, line in enumerate(text_or_data.splitlines(), start=1):
+            if line.strip():
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise ReportError(name, f"line {n} is not JSON ({exc.msg}); fix or remove that line") from None
+                if not isinstance(obj, dict):
+                    raise ReportError(name, f"line {n} is not a JSON object; write one report object per line")
+                rows.append({str(k): "" if v is None else str(v) for k, v in obj.items()})
+        return rows
+    try:
+        import openpyxl
+
+        book = openpyxl.load_workbook(io.BytesIO(text_or_data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises zip, XML and its own errors for damaged files
+        raise ReportError(name, f"is not a readable .xlsx ({type(exc).__name__}); re-save it") from None
+    values = list(book.worksheets[0].iter_rows(values_only=True))
+    if not values:
+        return []
+    header = [str(h or "").strip() for h in values[0]]
+    return [{h: "" if v is None else str(v) for h, v in zip(header, row)} for row in values[1:]]

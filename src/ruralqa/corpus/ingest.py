@@ -17,7 +17,13 @@ from ruralqa.types import Report
 
 TEXT_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md"}
 HTML_SUFFIXES = {".html": "html", ".htm": "html"}
-SUFFIXES = {**TEXT_SUFFIXES, **HTML_SUFFIXES, ".docx": "docx", ".pdf": "pdf"}
+TABLE_SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".xlsx": "xlsx", ".jsonl": "jsonl"}
+SUFFIXES = {**TEXT_SUFFIXES, **HTML_SUFFIXES, ".docx": "docx", ".pdf": "pdf", **TABLE_SUFFIXES}
+# Spreadsheets of reports, one report a row: the columns that hold its text, title, place and date.
+TEXT_COLUMNS = ("full_text", "content", "text", "body", "正文", "内容", "全文")
+TITLE_COLUMNS = ("title", "标题", "题目", "name")
+PLACE_COLUMNS = ("place", "region", "province", "city", "county", "地区", "省份", "地点")
+DATE_COLUMNS = ("publish_date", "date", "year", "日期", "发布日期", "年份")
 
 # Characters a real Chinese report is made of; a decoding that yields much else is mojibake.
 _PLAUSIBLE = re.compile(
@@ -80,7 +86,13 @@ def _strict(data: bytes, encoding: str, name: str) -> str:
 
 
 def read_report(path: Path, corpus_dir: Path) -> Report:
-    """Read one report; raises ReportError naming the file and the fix."""
+    """Read one report (the first, for a spreadsheet of reports); raises ReportError naming the file and the fix."""
+    return read_reports(path, corpus_dir)[0]
+
+
+def read_reports(path: Path, corpus_dir: Path, text_column: str | None = None) -> list[Report]:
+    """The reports in one file: one, or one per row of a spreadsheet of reports. Raises ReportError naming the
+    file and the fix."""
     rel = path.relative_to(corpus_dir).as_posix()
     fmt = SUFFIXES.get(path.suffix.lower())
     if fmt is None:
@@ -92,7 +104,10 @@ def read_report(path: Path, corpus_dir: Path) -> Report:
     if not data.strip():
         raise ReportError(rel, "is empty; add text to it or remove it")
     digest = hashlib.sha256(data).hexdigest()
+    if fmt in TABLE_SUFFIXES.values():
+        return _table_reports(data, rel, fmt, digest, text_column)
     pages: tuple[int, ...] = ()
+    meta = {}
     if fmt in ("txt", "md"):
         text, encoding = decode(data, rel)
     elif fmt == "html":
@@ -102,9 +117,10 @@ def read_report(path: Path, corpus_dir: Path) -> Report:
         text = html_text(raw)
         encoding = f"html/{encoding}"
     elif fmt == "docx":
-        from ruralqa.corpus.formats import docx_text
+        from ruralqa.corpus.formats import docx_properties, docx_text
 
         text, encoding = docx_text(data, rel), "docx"
+        meta = docx_properties(data)
     else:
         from ruralqa.corpus.formats import pdf_text
 
@@ -112,7 +128,38 @@ def read_report(path: Path, corpus_dir: Path) -> Report:
         encoding = "pdf"
     if not text.strip():
         raise ReportError(rel, "contains no text; check that it is a report and not an image or an empty page")
-    return Report(path=rel, text=text, sha256=digest, format=fmt, encoding=encoding, pages=pages)
+    return [Report(path=rel, text=text, sha256=digest, format=fmt, encoding=encoding, pages=pages, **meta)]
+
+
+def _column(row: dict[str, str], names: tuple[str, ...]) -> str | None:
+    lower = {k.lower(): k for k in row}
+    return next((lower[n] for n in names if n in lower), None)
+
+
+def _table_reports(data: bytes, rel: str, fmt: str, digest: str, text_column: str | None) -> list[Report]:
+    from ruralqa.corpus.formats import table_rows
+
+    if fmt == "xlsx":
+        rows, encoding = table_rows(data, fmt, rel), "xlsx"
+    else:
+        text, encoding = decode(data, rel)
+        rows = table_rows(text, fmt, rel)
+    if not rows:
+        raise ReportError(rel, "has a header but no rows; put one report per row")
+    column = text_column if text_column in rows[0] else _column(rows[0], TEXT_COLUMNS)
+    if column is None:
+        raise ReportError(rel, f"has no text column (looked for {', '.join(TEXT_COLUMNS)}; columns are "
+                               f"{', '.join(rows[0])}); rename the column that holds the report's text")
+    title, place, date = (_column(rows[0], names) for names in (TITLE_COLUMNS, PLACE_COLUMNS, DATE_COLUMNS))
+    out = []
+    for n, row in enumerate(rows, start=1):
+        if row.get(column, "").strip():
+            out.append(Report(path=rel, text=row[column], sha256=digest, format=fmt, encoding=f"{fmt}/{encoding}",
+                              row=n, title=row.get(title, "") if title else "",
+                              place=row.get(place, "") if place else "", date=row.get(date, "") if date else ""))
+    if not out:
+        raise ReportError(rel, f"has no text in column {column!r}; fill it or remove the file")
+    return out
 
 
 def list_reports(corpus_dir: Path) -> list[Path]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ruralqa.text import gazetteer
 from ruralqa.text.words import QUESTION_CHARS, is_function_word
 
 # A place name: two to six Chinese characters ending in an administrative suffix.
@@ -17,7 +18,10 @@ _NOT_IN_PLACE = frozenset("各所全该本每个行政农城和的了在与对�
 
 
 def short_name(place: str) -> str:
-    """The name without its suffix, as people write it (万荣县 → 万荣); two-character names stay whole."""
+    """The name as people write it (万荣县 → 万荣, 广西壮族自治区 → 广西); two-character names stay whole."""
+    short = gazetteer.short_name(place)
+    if short != place:
+        return short
     return place[:-1] if len(place) >= 3 else place
 
 

@@ -69,3 +69,6 @@ EXPECTED_UNITS = [
     (re.compile(r"面积|多少亩|几亩"), frozenset({"亩"})),
     (re.compile(r"产量|多少吨"), frozenset({"吨"})),
 ]
+
+# A question about goals rather than results.
+TARGET_WORDS = re.compile(r"目标|预期|计划|力争|规划|打算|要求达到")

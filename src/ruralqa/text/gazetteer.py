@@ -1,0 +1,120 @@
+"""China's administrative divisions (province, prefecture, county level) from the `cpca` package's adcode table,
+so that a report's place is a real division with its level, and 甘肃 / 广西 / 溧水 find 甘肃省 / 广西壮族自治区 / 溧水区.
+
+Only the data file is read: importing cpca itself needs pandas and a removed setuptools module, and its matcher
+is not needed for titles and questions.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+LEVELS = {0: "province", 1: "city", 2: "county"}
+# Longest first: 新疆维吾尔自治区 → 新疆, 黔东南苗族侗族自治州 → 黔东南.
+_SUFFIXES = sorted(["壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "特别行政区", "省", "市", "自治州", "自治县",
+                    "地区", "盟", "县", "区", "旗"], key=len, reverse=True)
+_PEOPLES = ("蒙古族", "回族", "藏族", "苗族", "侗族", "土家族", "彝族", "壮族", "布依族", "朝鲜族", "满族", "白族", "哈尼族",
+            "傣族", "傈僳族", "佤族", "拉祜族", "纳西族", "景颇族", "羌族", "黎族", "畲族", "瑶族", "仡佬族", "哈萨克族",
+            "柯尔克孜族", "土族", "撒拉族", "各族")
+
+
+@dataclass(frozen=True)
+class Division:
+    name: str  # 甘肃省, 南京市, 溧水区
+    code: str  # 12-digit adcode; its first 2/4 digits are the province/prefecture
+    level: str  # province, city, county
+
+    @property
+    def short(self) -> str:
+        return short_name(self.name)
+
+    @property
+    def province_code(self) -> str:
+        return self.code[:2]
+
+
+def short_name(name: str) -> str:
+    """The name as people shorten it: 甘肃省 → 甘肃, 广西壮族自治区 → 广西, 溧水区 → 溧水; two characters stay."""
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            stem = name[: -len(suffix)]
+            for people in _PEOPLES:  # 黔东南苗族侗族 → 黔东南
+                stem = stem.replace(people, "") if len(stem.replace(people, "")) >= 2 else stem
+            return stem
+    return name
+
+
+def _table() -> Path | None:
+    spec = importlib.util.find_spec("cpca")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(list(spec.submodule_search_locations)[0]) / "resources" / "adcodes.csv"
+    return path if path.is_file() else None
+
+
+@lru_cache(maxsize=1)
+def divisions() -> tuple[Division, ...]:
+    """All divisions, or none when the cpca package is not installed (places then come from titles' suffixes)."""
+    path = _table()
+    if path is None:
+        return ()
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            code = row["adcode"]
+            level = 0 if code[2:] == "0" * 10 else 1 if code[4:] == "0" * 8 else 2
+            out.append(Division(row["name"], code, LEVELS[level]))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _by_name() -> dict[str, list[Division]]:
+    names: dict[str, list[Division]] = {}
+    for d in divisions():
+        names.setdefault(d.name, []).append(d)
+        if d.short != d.name:
+            names.setdefault(d.short, []).append(d)
+    return names
+
+
+def parent(d: Division, level: str) -> Division | None:
+    """The province (or prefecture) a division belongs to."""
+    code = d.code[:2] + "0" * 10 if level == "province" else d.code[:4] + "0" * 8
+    return next((x for x in divisions() if x.code == code), None)
+
+
+def find(text: str) -> list[Division]:
+    """Divisions named in `text` (full or short names), most specific first. A county's short name (溧水), or a
+    name several divisions share (东山县), counts only when its province or prefecture is named too (江苏南京溧水,
+    福建东山县): 振兴 in 乡村振兴 is no 振兴区."""
+    names = _by_name()
+    found: dict[str, tuple[int, Division]] = {}
+    candidates = []
+    for size in range(min(12, len(text)), 1, -1):
+        for i in range(len(text) - size + 1):
+            word = text[i:i + size]
+            if word in names:
+                candidates.append((i, word, names[word]))
+    covered = [False] * len(text)
+    for i, word, options in sorted(candidates, key=lambda c: (-len(c[1]), c[0])):
+        if any(covered[i:i + len(word)]):
+            continue  # part of a longer name already taken (南京市 inside 江苏南京市溧水区 is fine; 京市 is not)
+        covered[i:i + len(word)] = [True] * len(word)
+        for d in options:
+            found.setdefault(d.code, (i, d, word != d.name))
+    chosen = list(found.values())
+    codes = {d.code for _, d, _ in chosen}
+    out = []
+    for i, d, by_short in chosen:
+        same = [x for _, x, _ in chosen if x.name == d.name or x.short == d.short]
+        if len(same) > 1 or (by_short and d.level == "county"):
+            ancestors = {d.code[:2] + "0" * 10, d.code[:4] + "0" * 8} - {d.code}
+            if not ancestors & codes:
+                continue  # ambiguous and nothing in the text resolves it
+        out.append((i, d))
+    rank = {"county": 0, "city": 1, "province": 2}
+    return [d for i, d in sorted(out, key=lambda t: (rank[t[1].level], t[0]))]
