@@ -82,7 +82,7 @@ def test_headings_give_context():
     report, chunks = _seed_chunks(YUNGANG)
     loan = [c for c in chunks if "625.8万元" in c.text][0]
     assert loan.heading == "聚力做好农民增收重点任务,推动收入丰盈"
-    assert loan.embed_text.startswith(f"{loan.citation.title} 聚力做好农民增收")  # title and section give context
+    assert loan.embed_text.startswith("云冈区 聚力做好农民增收")  # place and section give context
     assert all(len(c.text) <= 200 for c in chunks)
 
 

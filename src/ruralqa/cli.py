@@ -153,16 +153,17 @@ def ask(ctx, question, k, mode, model, rerank, as_json):
 @cli.command("eval")
 @click.argument("questions", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--compare", is_flag=True, help="Run dense, bm25 and hybrid and print them side by side.")
+@click.option("--split", type=click.Choice(["fit", "test"]), help="Only the questions of this half of the set.")
 @_retrieval_options
 @click.option("--json", "as_json", is_flag=True, help="Print metrics and per-question results as JSON.")
 @click.pass_context
 @_fail_cleanly
-def eval_cmd(ctx, questions, mode, compare, model, rerank, as_json):
+def eval_cmd(ctx, questions, mode, compare, split, model, rerank, as_json):
     """Measure retrieval and answers on a question set (JSON Lines, see README)."""
     from ruralqa import evaluate
 
     settings = _settings(ctx, model=model)
-    qs = evaluate.load_questions(questions)
+    qs = evaluate.load_questions(questions, split=split)
     index = _open_index(ctx, settings)
     modes = ["dense", "bm25", "hybrid"] if compare else [mode]
     reports = {m: evaluate.run(index, qs, mode=m, rerank=rerank, device=settings.device) for m in modes}

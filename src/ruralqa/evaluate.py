@@ -27,13 +27,14 @@ class Question:
     evidence: tuple[str, ...]
     source: str | None
     kind: str | None
+    split: str | None = None  # fit or test: the half a question belongs to, for settings fitted on the set
 
     @property
     def answerable(self) -> bool:
         return bool(self.answers or self.evidence)
 
 
-def load_questions(path: Path) -> list[Question]:
+def load_questions(path: Path, split: str | None = None) -> list[Question]:
     if not path.is_file():
         raise UsageError(f"question file {path} does not exist")
     out = []
@@ -45,12 +46,14 @@ def load_questions(path: Path) -> list[Question]:
             answers = tuple(d.get("answers", []))
             out.append(Question(id=str(d.get("id", f"line{n}")), question=d["question"], answers=answers,
                                 evidence=tuple(d.get("evidence") or answers), source=d.get("source"),
-                                kind=d.get("kind")))
+                                kind=d.get("kind"), split=d.get("split")))
         except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
             raise UsageError(f"{path}:{n} is not a question in the shared format ({exc}); "
                              'expected {"id": ..., "question": ..., "answers": [...]}') from None
+    if split:
+        out = [q for q in out if q.split == split]
     if not out:
-        raise UsageError(f"{path} holds no questions")
+        raise UsageError(f"{path} holds no questions" + (f" in split {split!r}" if split else ""))
     return out
 
 
@@ -82,6 +85,7 @@ class EvalReport:
     metrics: dict
     per_kind: dict
     rows: list[dict] = field(default_factory=list)
+    calibration: list[dict] = field(default_factory=list)
 
     def failures(self) -> list[dict]:
         return [r for r in self.rows if not r["ok"]]
@@ -109,7 +113,8 @@ def run(index: Index, questions: list[Question], mode: str = "hybrid", rerank: s
             why.append("wrong answer" if got else "not answered")
         if not q.answerable and got:
             why.append("answered an unanswerable question")
-        rows.append({"id": q.id, "question": q.question, "kind": q.kind, "answerable": q.answerable, "rank": rank, "answer": got,
+        rows.append({"id": q.id, "question": q.question, "kind": q.kind, "answerable": q.answerable, "rank": rank,
+                     "answer": got, "confidence": result.answer.confidence if result.answer else None,
                      "gold": list(q.answers), "answer_correct": correct, "ok": not why, "why": why})
     measures = [Success @ 1, Success @ 3, Success @ 5, RR @ 10]
     per_q = {(m.query_id, str(m.measure)): m.value for m in ir_measures.iter_calc(measures, qrels, scored)}
@@ -119,7 +124,7 @@ def run(index: Index, questions: list[Question], mode: str = "hybrid", rerank: s
     metrics = _aggregate(rows)
     kinds = sorted({r["kind"] for r in rows if r["kind"]})
     per_kind = {k: _aggregate([r for r in rows if r["kind"] == k]) for k in kinds}
-    return EvalReport(mode=mode, metrics=metrics, per_kind=per_kind, rows=rows)
+    return EvalReport(mode=mode, metrics=metrics, per_kind=per_kind, rows=rows, calibration=calibration(rows))
 
 
 def _doc_id(chunk) -> str:
@@ -141,6 +146,22 @@ def _aggregate(rows: list[dict]) -> dict:
         "hit@1": mean(r["hit@1"] for r in ans), "hit@3": mean(r["hit@3"] for r in ans),
         "hit@5": mean(r["hit@5"] for r in ans), "mrr@10": mean(r["mrr@10"] for r in ans),
         "answer_accuracy": mean(bool(r["answer_correct"]) for r in with_gold),
+        "wrong_rate": mean(r["answer"] is not None and not r["answer_correct"] for r in with_gold),
         "answered_rate": mean(r["answer"] is not None for r in with_gold),
         "declined_rate": mean(r["answer"] is None for r in unans),
     }
+
+
+BANDS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.01)
+
+
+def calibration(rows: list[dict]) -> list[dict]:
+    """Accuracy of the answers given, per confidence band (answers to unanswerable questions count as wrong)."""
+    given = [r for r in rows if r["answer"] is not None]
+    out = []
+    for lo, hi in zip(BANDS, BANDS[1:]):
+        band = [r for r in given if lo <= r["confidence"] < hi]
+        right = sum(bool(r["answer_correct"]) for r in band)
+        out.append({"band": f"{lo:.1f}-{min(hi, 1.0):.1f}", "answers": len(band),
+                    "accuracy": round(right / len(band), 3) if band else None})
+    return out

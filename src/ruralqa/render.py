@@ -74,13 +74,20 @@ def eval_text(report) -> str:
     lines = [f"mode: {report.mode}   questions: {m['questions']} ({m['answerable']} answerable, "
              f"{m['unanswerable']} unanswerable)"]
     lines.append("hit@1 {hit@1:.3f}   hit@3 {hit@3:.3f}   hit@5 {hit@5:.3f}   MRR@10 {mrr@10:.3f}".format(**m))
-    lines.append(f"answer accuracy {m['answer_accuracy']:.3f}   answered (answerable) {m['answered_rate']:.3f}"
-                 f"   declined (unanswerable) {m['declined_rate']:.3f}")
+    lines.append(f"answer accuracy {m['answer_accuracy']:.3f}   wrong answers {m['wrong_rate']:.3f}   answered "
+                 f"(answerable) {m['answered_rate']:.3f}   declined (unanswerable) {m['declined_rate']:.3f}")
     if report.per_kind:
         lines.append("")
-        lines.append(f"{'kind':<14}{'n':>4}{'hit@1':>8}{'hit@5':>8}{'answer':>8}")
+        lines.append(f"{'kind':<14}{'n':>4}{'hit@1':>8}{'hit@5':>8}{'answer':>8}{'wrong':>8}{'declined':>9}")
         for kind, km in sorted(report.per_kind.items()):
-            lines.append(f"{kind:<14}{km['n']:>4}{km['hit@1']:>8.3f}{km['hit@5']:>8.3f}{km['answer_accuracy']:>8.3f}")
+            lines.append(f"{kind:<14}{km['n']:>4}{km['hit@1']:>8.3f}{km['hit@5']:>8.3f}{km['answer_accuracy']:>8.3f}"
+                         f"{km['wrong_rate']:>8.3f}{km['declined_rate']:>9.3f}")
+    if report.calibration:
+        lines.append("")
+        lines.append("confidence   answers   accuracy")
+        for b in report.calibration:
+            acc = "-" if b["accuracy"] is None else f"{b['accuracy']:.3f}"
+            lines.append(f"{b['band']:<12}{b['answers']:>8}{acc:>11}")
     fails = report.failures()
     lines.append("")
     lines.append(f"failures ({len(fails)}):")
@@ -91,12 +98,13 @@ def eval_text(report) -> str:
 
 
 def eval_json(report) -> dict:
-    return {"mode": report.mode, "metrics": report.metrics, "per_kind": report.per_kind, "questions": report.rows}
+    return {"mode": report.mode, "metrics": report.metrics, "per_kind": report.per_kind,
+            "calibration": report.calibration, "questions": report.rows}
 
 
 def compare_table(reports: dict) -> str:
     """Several evaluate.EvalReport side by side, one mode per row, as a Markdown table."""
-    cols = ["hit@1", "hit@3", "hit@5", "mrr@10", "answer_accuracy", "answered_rate", "declined_rate"]
+    cols = ["hit@1", "hit@3", "hit@5", "mrr@10", "answer_accuracy", "wrong_rate", "answered_rate", "declined_rate"]
     lines = ["| mode | " + " | ".join(cols) + " |", "|" + "---|" * (len(cols) + 1)]
     for mode, rep in reports.items():
         lines.append(f"| {mode} | " + " | ".join(f"{rep.metrics[c]:.3f}" for c in cols) + " |")

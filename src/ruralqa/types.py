@@ -70,10 +70,9 @@ class Chunk:
 
     @property
     def context(self) -> str:
-        """Title, place and section path: what the passage does not say about itself."""
-        c = self.citation
-        parts = [c.title, c.region if c.region not in c.title else "", self.section,
-                 self.heading if self.heading != self.section else ""]
+        """Place, period and section path: what the passage does not say about itself (甘肃省 2024年 一、2024年工作回顾)."""
+        year = f"{self.period_year}年" if self.period_year and f"{self.period_year}年" not in self.section else ""
+        parts = [self.citation.region, year, self.section, self.heading if self.heading not in self.section else ""]
         return " ".join(p for p in parts if p)
 
     @property

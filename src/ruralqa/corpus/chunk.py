@@ -110,13 +110,20 @@ def chunk_report(
         nxt = kinds[i + 1] if i + 1 < len(kinds) else ""
         if kind == "heading" and nxt in ("caption", "title"):
             kinds[i] = "body"  # a short line broken off by a caption or a title is a fragment of a paragraph
-        elif kind == "row" and nxt == "rule":
+        elif kind == "row" and nxt == "rule" and "|" in text[lines[i + 1][1]:lines[i + 1][2]]:
             kinds[i] = "header"  # a Markdown table's header row names the columns of the rows below
-    chunks, heading, section, header, article_i = [], "", "", "", -1
+    for i, kind in enumerate(kinds):
+        if kind != "heading":
+            continue
+        j = next((j for j in range(i + 1, len(kinds)) if kinds[j] not in ("furniture", "rule", "title")), None)
+        if j is None or (kinds[j] == "heading" and _level(text[lines[j][1]:lines[j][2]])
+                         <= _level(text[lines[i][1]:lines[i][2]])):
+            kinds[i] = "body"  # the next heading replaces it before any passage: index it itself
+    chunks, heading, sections, header, article_i = [], "", [], "", -1
     for paragraph, ((number, s, e), kind) in enumerate(zip(lines, kinds), start=1):
         art = _article_at(articles, number)
         if art != article_i:
-            article_i, heading, section = art, "", ""
+            article_i, heading, sections = art, "", []
         article = articles[art] if articles else Article("", "", 1, number)
         line = text[s:e]
         if kind in ("title", "furniture", "rule"):
@@ -129,8 +136,10 @@ def chunk_report(
         if kind == "heading":
             heading = line.lstrip("#").strip().strip("*").strip()
             if is_section(line):
-                section = heading
+                level = _level(line)
+                sections = [(lv, h) for lv, h in sections if lv < level] + [(level, heading)]
             continue
+        section = " › ".join(h for _, h in sections)
         year, period_kind = period(section, line, article)
         for a, b in split_paragraph(text, s, e, settings.max_chars):
             citation = Citation(
@@ -147,11 +156,16 @@ def chunk_report(
     return chunks
 
 
-_RULE = re.compile(r"[-=*_]{3,}|\|?(\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*")
+RULE = re.compile(r"[-=*_]{3,}|\|?(\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*")
 _ITEM = re.compile(r"([-*+•·]\s|\d{1,2}[.、)）]\s?|[（(]\d{1,2}[)）])")
 _SECTION = re.compile(r"#{1,2}\s|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[部分章]")
 _SECTION_WORDS = re.compile(r"回顾|目标任务|主要目标|预期目标|重点工作|工作安排|总体要求")
 _SUBHEADING = re.compile(r"[（(]|[一二三四五六七八九十]+是")
+
+
+def _level(heading: str) -> int:
+    """1 for 一、/# , 2 for ##, …; 99 for a heading that is no section (it nests under all of them)."""
+    return (len(heading) - len(heading.lstrip("#")) or 1) if is_section(heading) else 99
 
 
 def is_section(line: str) -> bool:
@@ -166,7 +180,7 @@ def _kind(line: str, settings: ChunkSettings, captions: set[str], titles: set[st
         return "caption"
     if FURNITURE.fullmatch(line):
         return "furniture"
-    if _RULE.fullmatch(line):
+    if RULE.fullmatch(line):
         return "rule"
     if line.startswith("|") or " | " in line:
         return "row"  # a table row (Markdown, or a docx/html row joined with " | ")

@@ -1,0 +1,151 @@
+"""Document context: spreadsheets of reports, places from the gazetteer, report years, sections and periods, table
+rows and list items, web-page furniture, and no line of a report silently left out of every passage."""
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from ruralqa.corpus.chunk import chunk_report
+from ruralqa.corpus.context import period, place_of, report_articles, year_of
+from ruralqa.corpus.ingest import read_reports
+from ruralqa.errors import ReportError
+from ruralqa.text import gazetteer
+from ruralqa.types import Article, Report
+from conftest import SEED_CORPUS
+
+REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "realworld"
+needs_realworld = pytest.mark.skipif(not REALWORLD.is_dir(), reason="../shared/realworld is not here")
+
+REPORT_CSV = ("province,year,title,publish_date,full_text\n"
+              '甘肃省,2026,2026年甘肃省政府工作报告,2026-02-10,"下载\n打印\n【字号：\n加大\n还原\n减小\n】\n'
+              '2026年甘肃省政府工作报告\n来源：甘肃日报\n各位代表：\n一、2025年工作回顾\n粮食总产量突破1300万吨，创历史新高。\n'
+              '二、2026年重点工作\n粮食产量稳定在1300万吨以上。"\n')
+
+
+def _chunks(report: Report):
+    return chunk_report(report, report_articles(report, None))
+
+
+def test_csv_of_reports_reads_the_text_cell_and_its_columns(tmp_path):
+    (tmp_path / "gov.csv").write_text(REPORT_CSV, encoding="utf-8-sig")
+    [report] = read_reports(tmp_path / "gov.csv", tmp_path)
+    assert report.row == 1 and report.title == "2026年甘肃省政府工作报告" and report.place == "甘肃省"
+    assert report.text.startswith("下载\n打印")
+    chunks = _chunks(report)
+    texts = [c.text for c in chunks]
+    assert not any(t in ("下载", "打印", "加大", "】") or t.startswith("来源") for t in texts)  # furniture left out
+    grain = next(c for c in chunks if "突破1300万吨" in c.text)
+    c = grain.citation
+    assert report.text[c.char_start:c.char_end] == grain.text and c.row == 1 and c.region == "甘肃省"
+    assert (grain.period_year, grain.period_kind) == (2025, "achieved")
+    goal = next(c for c in chunks if "稳定在1300万吨以上" in c.text)
+    assert (goal.period_year, goal.period_kind) == (2026, "target")
+    assert "甘肃省" in grain.embed_text and "2025年" in grain.embed_text
+
+
+@pytest.mark.parametrize("suffix, writer", [
+    (".tsv", lambda p: p.write_text("标题\t正文\n报告甲\t万荣县香菇产值达3亿元。\n报告乙\t盐湖区苹果产量20万吨。\n",
+                                    encoding="utf-8")),
+    (".jsonl", lambda p: p.write_text('{"title": "报告甲", "content": "万荣县香菇产值达3亿元。"}\n'
+                                      '{"title": "报告乙", "content": "盐湖区苹果产量20万吨。"}\n', encoding="utf-8")),
+])
+def test_tsv_and_jsonl_rows_are_reports(tmp_path, suffix, writer):
+    path = tmp_path / f"reports{suffix}"
+    writer(path)
+    reports = read_reports(path, tmp_path)
+    assert [(r.row, r.title) for r in reports] == [(1, "报告甲"), (2, "报告乙")]
+    assert reports[1].text == "盐湖区苹果产量20万吨。"
+
+
+def test_xlsx_rows_are_reports(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["title", "text", "date"])
+    book.active.append(["报告甲", "万荣县香菇产值达3亿元。", "2024-05-01"])
+    book.save(tmp_path / "r.xlsx")
+    [report] = read_reports(tmp_path / "r.xlsx", tmp_path)
+    assert report.text == "万荣县香菇产值达3亿元。" and report.date == "2024-05-01"
+
+
+def test_spreadsheet_without_a_text_column_is_refused(tmp_path):
+    (tmp_path / "x.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(ReportError, match="no text column"):
+        read_reports(tmp_path / "x.csv", tmp_path)
+
+
+@pytest.mark.parametrize("text, place", [
+    ("2025年甘肃省政府工作报告", "甘肃省"), ("2025年广西政府工作报告", "广西壮族自治区"),
+    ("2025年内蒙古自治区政府工作报告", "内蒙古自治区"), ("江苏南京溧水区：以三多合一改革为途径", "溧水区"),
+    ("福建省漳州市东山县：城乡融合一体发展", "东山县"), ("走出万荣特色乡村振兴之路", ""),  # 振兴 is no 振兴区
+])
+def test_places_come_from_the_gazetteer(text, place):
+    assert place_of(text) == place
+
+
+def test_gazetteer_short_names():
+    assert gazetteer.short_name("新疆维吾尔自治区") == "新疆" and gazetteer.short_name("溧水区") == "溧水"
+    assert [d.name for d in gazetteer.find("新疆伊吾县")] == ["伊吾县", "新疆维吾尔自治区"]
+
+
+def test_years_and_periods():
+    assert year_of("", "——二〇二六年一月", "gov2026_x.csv") == 2026
+    report = Article("2025年甘肃省政府工作报告", "甘肃省", 1, 10, year=2025)
+    assert period("一、2024年工作回顾", "粮食产量259.2亿斤。", report) == (2024, "achieved")
+    assert period("二、2025年工作总体要求和预期目标", "粮食产量稳定在252亿斤以上。", report) == (2025, "target")
+    assert period("“十四五”时期工作回顾", "x", Article("2026年甘肃省政府工作报告", "", 1, 2, year=2026)) == (2025, "achieved")
+    assert period("", "全县新建大棚300座。", Article("某县简报", "", 1, 2)) == (None, "")
+
+
+def test_table_rows_and_list_items_become_passages(tmp_path):
+    text = ("# 台安县绿色发展\n\n## 推进种植业\n\n| 指标 | 数值 |\n|------|------|\n| 家庭农场 | **421家** |\n"
+            "| 设施农业小区 | **81个** |\n\n- 培育乡村振兴带头人1150名\n- 建成养殖小区700余个\n")
+    report = Report(path="t.md", text=text, sha256="x", format="md", encoding="utf-8")
+    chunks = _chunks(report)
+    rows = [c for c in chunks if c.kind == "row"]
+    assert [c.text for c in rows] == ["| 家庭农场 | **421家** |", "| 设施农业小区 | **81个** |"]
+    assert "| 指标 | 数值 |" in rows[0].heading and "推进种植业" in rows[0].embed_text
+    assert [c.text for c in chunks if c.kind == "item"] == ["- 培育乡村振兴带头人1150名", "- 建成养殖小区700余个"]
+    assert all(text[c.citation.char_start:c.citation.char_end] == c.text for c in chunks)
+
+
+def _reports_under(folder: Path):
+    for path in sorted(folder.iterdir()):
+        if path.suffix in (".txt", ".md", ".docx", ".csv"):
+            yield from read_reports(path, folder)
+
+
+def _lost_lines(report: Report) -> list[str]:
+    """Lines of a report that are in no passage and serve as no context (heading, title, table header) either."""
+    chunks = _chunks(report)
+    covered = set()
+    for c in chunks:
+        covered.update(range(c.citation.line_start, c.citation.line_end + 1))
+    context = {c.heading for c in chunks} | {c.section for c in chunks} | {c.citation.title for c in chunks}
+    context_text = " ".join(context)
+    lost = []
+    for number, line in enumerate(report.text.split("\n"), start=1):
+        bare = line.strip().lstrip("#").strip().strip("*").strip()
+        if bare and number not in covered and bare not in context_text and not _is_furniture(bare):
+            lost.append(line)
+    return lost
+
+
+def _is_furniture(line: str) -> bool:
+    from ruralqa.corpus.context import FURNITURE
+    from ruralqa.corpus.chunk import RULE
+
+    return bool(FURNITURE.fullmatch(line) or RULE.fullmatch(line))
+
+
+def test_no_line_of_the_shipped_corpus_is_left_out():
+    for report in _reports_under(SEED_CORPUS):
+        assert _lost_lines(report) == [], report.path
+
+
+@needs_realworld
+@pytest.mark.parametrize("folder", ["corpus", "county"])
+def test_no_line_of_the_real_corpora_is_left_out(folder):
+    lost = {r.path: _lost_lines(r) for r in _reports_under(REALWORLD / folder)}
+    assert {k: v[:3] for k, v in lost.items() if v} == {}
