@@ -168,69 +168,110 @@ def _score(cand: Candidate, text: str, context: str, terms: dict[str, float], at
     return score / total, covered / (sum(terms.values()) or 1.0)
 
 
-def _respectively(cand: Candidate, text: str, attr: str, cands: list[Candidate]) -> float:
-    """A、B分别达到X、Y: the quantity in the attribute's position answers; the others do not."""
+def _respectively(cand: Candidate, text: str, terms: dict[str, float], cands: list[Candidate]) -> float:
+    """A、B分别达到X、Y: the quantity in the position of the item that holds most of the question's words answers;
+    the others do not. 城乡居民…分别 names two items, 城镇 and 农村."""
     cl_a, cl_b = _clause_bounds(text, cand.start, cand.end)
     clause = text[cl_a:cl_b]
     at = clause.find("分别")
-    if not attr or at < 0 or cand.start - cl_a < at:
+    if at < 0 or cand.start - cl_a < at:
         return 1.0
     items = normalize(clause[:at]).split("、")
+    if len(items) == 1 and items[0].startswith("城乡"):
+        items = ["城镇" + items[0][2:], "农村" + items[0][2:]]
     after = [c for c in cands if cl_a + at <= c.start < cl_b]
     if len(items) != len(after) or cand not in after:
         return 1.0
-    owner = [i for i, item in enumerate(items) if attr in item]
-    if not owner:
+    overlap = [sum(w for t, w in terms.items() if t in item) for item in items]
+    best = max(overlap)
+    if best == 0 or overlap.count(best) > 1:
         return 1.0
-    return 1.0 if after.index(cand) in owner else 0.2
+    return 1.0 if overlap[after.index(cand)] == best else 0.2
 
 
-def extract(query: Query, hits: list[Hit], params: AnswerParams = AnswerParams()) -> Answer | None:
-    """The best-supported span of the top passages, or None when none is supported well enough."""
+# The features of an answer candidate (about 0 to 1); a fitted model (data/answer_model.json) weighs them.
+FEATURES = ("proximity", "coverage", "unit_fit", "respectively", "kind_quantity", "kind_quoted", "kind_enum",
+            "kind_clause", "head_after", "attr_after", "attr_local", "rank", "year_match", "period_known")
+
+
+@dataclass(frozen=True)
+class Scored:
+    cand: Candidate
+    hit: Hit
+    features: dict[str, float]
+
+
+def candidates(query: Query, hits: list[Hit], params: AnswerParams = AnswerParams()) -> list[Scored]:
+    """Every span of the top passages that could answer, with its features. Passages about another place, another
+    year, or a target where a result is asked (or the reverse) give none: those are never given as the answer."""
     if not query.terms:
-        return None
+        return []
     weights = dict(query.weights)
     attr, head, expect = query.attribute, query.head, query.units
     quantity = query.kind == "quantity"
-    best = None
+    out = []
     for hit in hits[:params.top]:
         chunk = hit.chunk
         if query.places and not is_about(query.places, chunk.citation.region, chunk.citation.title, chunk.text):
             continue
         if not period_fits(query, chunk):
-            continue  # another year, or a target where a result is asked (or the reverse): never given as the answer
+            continue
         text = chunk.text
         # Passages of the same paragraph give each other context (a list after 其中 needs its lead sentence).
         siblings = [h.chunk.text for h in hits if h.chunk.citation.file == chunk.citation.file
                     and h.chunk.citation.paragraph == chunk.citation.paragraph and h.chunk is not chunk]
-        context = " ".join((chunk.heading, chunk.citation.region, chunk.citation.title, *siblings))
+        context = " ".join((chunk.context, chunk.citation.title, *siblings))
         cands = quantities(text) if quantity else _names(text, list(query.terms), head)
         for cand in cands:
             if not quantity and normalize(text[cand.start:cand.end]) in query.normalized:
                 continue  # the question's own words do not answer it
             proximity, coverage = _score(cand, text, context, weights, attr, params.local_chars)
-            fit = 1.0
-            if expect:
-                fit = 1.0 if cand.unit in expect else params.unit_mismatch
-            if quantity:
-                fit *= _respectively(cand, text, attr, cands)
-            prior = {"quantity": 1.0, "quoted": 1.0, "enum": 0.95, "clause": 0.8}[cand.kind]
             after = normalize(text[cand.end:cand.end + 8]).lstrip("”」』\"")
-            if head and after.startswith(head):
-                prior *= 2.0  # followed by the noun asked about: 通过“整村授信”模式
-            elif not quantity and attr and attr in after[:len(attr) + 4]:
-                prior *= 1.3  # named right before the thing asked about: “果木香菇”全产业链
-            rank_prior = 1.0 / (1.0 + params.rank_decay * (hit.rank - 1))
-            w = params.proximity_weight
-            total = (w * proximity + (1 - w) * coverage) * fit * prior * rank_prior
-            if best is None or total > best[0]:
-                best = (total, coverage, fit, cand, hit)
-    if best is None:
+            before = normalize(text[max(0, cand.start - params.local_chars):cand.start])
+            out.append(Scored(cand, hit, {
+                "proximity": proximity, "coverage": coverage,
+                "unit_fit": 1.0 if not expect or cand.unit in expect else 0.0,
+                "respectively": _respectively(cand, text, weights, cands) if quantity else 1.0,
+                "kind_quantity": float(cand.kind == "quantity"), "kind_quoted": float(cand.kind == "quoted"),
+                "kind_enum": float(cand.kind == "enum"), "kind_clause": float(cand.kind == "clause"),
+                "head_after": float(bool(head) and after.startswith(head)),
+                "attr_after": float(not quantity and bool(attr) and attr in after[:len(attr) + 4]),
+                "attr_local": float(bool(attr) and attr in before),
+                "rank": 1.0 / (1.0 + params.rank_decay * (hit.rank - 1)),
+                "year_match": float(bool(query.years) and chunk.period_year in query.years),
+                "period_known": float(bool(chunk.period_kind)),
+            }))
+    return out
+
+
+def heuristic(f: dict[str, float], params: AnswerParams) -> tuple[float, bool]:
+    """The hand-set score (proximity and coverage, times unit fit, kind and rank priors) and whether it passes the
+    hand-set checks; used when no fitted model is given."""
+    fit = (1.0 if f["unit_fit"] else params.unit_mismatch) * f["respectively"]
+    prior = 1.0 * f["kind_quantity"] + 1.0 * f["kind_quoted"] + 0.95 * f["kind_enum"] + 0.8 * f["kind_clause"]
+    prior *= 2.0 if f["head_after"] else 1.3 if f["attr_after"] else 1.0
+    w = params.proximity_weight
+    total = (w * f["proximity"] + (1 - w) * f["coverage"]) * fit * prior * f["rank"]
+    return total, f["coverage"] >= params.min_coverage and fit >= 1.0
+
+
+def extract(query: Query, hits: list[Hit], params: AnswerParams = AnswerParams(), model=None) -> Answer | None:
+    """The best-supported span of the top passages, or None when none is supported well enough. With a fitted
+    `model` (ruralqa.answer_model.AnswerModel) candidates are ranked and declined by its probability."""
+    scored = candidates(query, hits, params)
+    if not scored:
         return None
-    total, coverage, fit, cand, hit = best
-    if coverage < params.min_coverage or fit < 1.0:
+    if model is not None:
+        best = max(scored, key=lambda s: model.probability(s.features))
+        p = model.probability(best.features)
+        if p < model.threshold:
+            return None
+        return _answer(best.cand, best.hit, confidence=round(p, 3), checks=_checks(query, best.hit.chunk))
+    total, first = max((heuristic(s.features, params)[0], -i) for i, s in enumerate(scored))
+    s = scored[-first]  # the first of equal scores
+    if not heuristic(s.features, params)[1]:
         return None
-    return _answer(cand, hit, confidence=round(min(1.0, total), 3), checks=_checks(query, hit.chunk))
+    return _answer(s.cand, s.hit, confidence=round(min(1.0, total), 3), checks=_checks(query, s.hit.chunk))
 
 
 def period_fits(query: Query, chunk) -> bool:

@@ -16,7 +16,7 @@ import numpy as np
 from ruralqa import faults
 from ruralqa.config import DEFAULT_MODEL, Settings
 from ruralqa.corpus import catalog, ingest
-from ruralqa.corpus.chunk import chunk_report
+from ruralqa.corpus.chunk import CHUNKER_VERSION, chunk_report
 from ruralqa.corpus.context import report_articles
 from ruralqa.embed import Embedder, get_embedder
 from ruralqa.errors import CorpusError, IndexCorrupt, IndexMismatch, IndexMissing, ReportError
@@ -95,7 +95,9 @@ def _previous(settings: Settings, model_id: str | None) -> Index | None:
 
 
 def _entry_hash(entry: catalog.ReportEntry | None) -> str:
-    blob = json.dumps(asdict(entry) if entry else None, ensure_ascii=False, sort_keys=True)
+    """What, besides its bytes, decides a report's passages: its catalog entry and the chunker's version (a new
+    version re-chunks every report; vectors of unchanged passages are still reused)."""
+    blob = json.dumps([asdict(entry) if entry else None, CHUNKER_VERSION], ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 

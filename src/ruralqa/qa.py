@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ruralqa.answer import extract
+from ruralqa.answer_model import AnswerModel, default_model
 from ruralqa.config import AnswerParams, RetrievalParams
 from ruralqa.embed import Embedder, get_embedder
 from ruralqa.index import Index
@@ -28,13 +29,14 @@ def _reranker(name: str, device: str | None):
 def answer_question(index: Index, question: str, k: int = 5, mode: str = "hybrid", rerank: str | None = None,
                     device: str | None = None, embedder: Embedder | None = None,
                     retrieval: RetrievalParams = RetrievalParams(),
-                    answering: AnswerParams = AnswerParams()) -> QAResult:
+                    answering: AnswerParams = AnswerParams(), model: AnswerModel | None | str = "default") -> QAResult:
+    """`model`: the fitted answer model ("default": the one shipped, if any; None: the hand-set score)."""
     query = Query.parse(question, index)
     embedder = embedder or (_embedder(index.model_id, device) if mode != "bm25" else None)
     pool = max(k, retrieval.answer_pool) if not rerank else retrieval.candidates // 2
     hits = search(index, query, embedder, mode=mode, k=pool, params=retrieval)
     if rerank:
         hits = _reranker(rerank, device).rerank(query.text, hits)
-    answer = extract(query, hits, answering)
+    answer = extract(query, hits, answering, default_model() if model == "default" else model)
     return QAResult(question=query.text, mode=mode, hits=hits[:k], answer=answer, model=index.model_id,
                     reranker=rerank)

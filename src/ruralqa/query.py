@@ -49,8 +49,12 @@ class Query:
         if not question:
             raise UsageError("the question is empty; ask something, e.g. ruralqa ask \"万荣县香菇产值是多少\"")
         norm = normalize(question)
+        for everyday, report_word in words.EVERYDAY:
+            norm = norm.replace(everyday, report_word)
         places = places_in_question(norm, vocab.regions, vocab.places)
         kind = words.question_kind(norm)
+        if kind == "other" and expected_units(norm):
+            kind = "quantity"  # 安徽2024年粮食总产量: names a measure without a question word
         terms = content_terms(norm, places, vocab.tokens)
         weights = vocab.idf(list(terms)) if terms else {}
         return cls(text=question, normalized=norm, places=places, kind=kind, tokens=tuple(vocab.tokens(norm)),
@@ -61,7 +65,8 @@ class Query:
 
 def content_terms(normalized: str, places: tuple[str, ...], tokenize) -> tuple[str, ...]:
     """The question's content words: no question words, no place names (those are checked separately)."""
-    q = normalized
+    # Years and goal words, like places, are checked against the passage's period, not matched as its words.
+    q = words.TARGET_WORDS.sub(" ", _YEAR.sub(" ", normalized))
     for p in places:
         q = q.replace(p, " ").replace(short_name(p), " ")
     q = words.FILLER.sub(" ", q)

@@ -19,6 +19,9 @@ from ruralqa.config import ChunkSettings
 from ruralqa.corpus.context import FURNITURE, period
 from ruralqa.types import Article, Chunk, Citation, Report
 
+# Raise when a change here or in corpus/context.py changes the passages of a report: `ruralqa index` then re-reads
+# every report (reusing the vectors of passages that did not change).
+CHUNKER_VERSION = 3
 SENTENCE_END = re.compile(r"[。！？!?；;…]+[”’」』）)\"']*")
 CLAUSE_END = re.compile(r"[，,、：:]")
 _HEADING_STOPS = ("。", "！", "？", "!", "?", "；", ";", "…", "，", ",", "、", "：", ":")
@@ -159,7 +162,7 @@ def chunk_report(
 RULE = re.compile(r"[-=*_]{3,}|\|?(\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*")
 _ITEM = re.compile(r"([-*+•·]\s|\d{1,2}[.、)）]\s?|[（(]\d{1,2}[)）])")
 _SECTION = re.compile(r"#{1,2}\s|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[部分章]")
-_SECTION_WORDS = re.compile(r"回顾|目标任务|主要目标|预期目标|重点工作|工作安排|总体要求")
+_SECTION_WORDS = re.compile(r"回顾|目标任务|主要目标|预期目标|重点工作|主要工作|工作安排|总体要求|发展成就")
 _SUBHEADING = re.compile(r"[（(]|[一二三四五六七八九十]+是")
 
 

@@ -19,7 +19,7 @@ from ruralqa.types import Article, Report
 
 YEAR = re.compile(r"(19[5-9]\d|20\d\d)")
 # A work report reviews the year before it was delivered (一、2024年工作回顾) and sets goals for its own year.
-REVIEW = re.compile(r"回顾|过去|成效|成绩|进展|完成情况|基本情况|现状")
+REVIEW = re.compile(r"回顾|过去|成效|成绩|成就|进展|主要工作|工作总结|完成情况|基本情况|现状")
 PLAN = re.compile(r"目标|重点工作|工作安排|总体要求|工作打算|工作部署")
 TARGET_WORDS = re.compile(r"预期目标|主要目标|目标是|目标任务|力争|确保.{0,30}(以上|以内|左右)|左右|以上|以内")
 REVIEWS_LAST_YEAR = re.compile(r"工作报告")

@@ -64,6 +64,10 @@ def places_in_question(normalized: str, regions: list[str], known: list[str]) ->
         if (name[-1] in "县区市" and name[0] not in NOT_PLACE_START and not QUESTION_CHARS.search(name)
                 and not any(name in p or p in name for p in places)):
             places.append(name)
+    # Any other division the gazetteer knows (台湾, 闻喜县): asked about, so only its own passages may answer.
+    for d in gazetteer.find(normalized):
+        if not any(d.name in p or p in d.name or d.short in p for p in places):
+            places.append(d.name)
     return tuple(places)
 
 

@@ -72,3 +72,6 @@ EXPECTED_UNITS = [
 
 # A question about goals rather than results.
 TARGET_WORDS = re.compile(r"目标|预期|计划|力争|规划|打算|要求达到")
+
+# Everyday words for the reports' terms, rewritten in a question before its words are matched (not in what is shown).
+EVERYDAY = (("农民人均", "农村居民人均"), ("农民收入", "农村居民收入"), ("农民的收入", "农村居民收入"))
