@@ -19,6 +19,7 @@ from ruralqa.query import Query
 from ruralqa.text.normalize import (NUMERAL_RUN, QUANTITY, UNITS, normalize, parse_chinese_number, parse_quantity,
                                     unit_family)
 from ruralqa.text.places import is_about
+from ruralqa.text.words import VARIANTS
 from ruralqa.types import Answer, Hit
 
 CLAUSE = re.compile(r"[，,；;：:]")
@@ -149,21 +150,26 @@ def _score(cand: Candidate, text: str, context: str, terms: dict[str, float], at
     score = covered = 0.0
     local = clause_before[-local_chars:]
     for term, w in terms.items():
-        if term in whole:
+        forms = (term, *VARIANTS.get(term, ()))
+
+        def has(text: str) -> bool:
+            return any(f in text for f in forms)
+
+        if has(whole):
             covered += w
         if term in span and cand.kind != "quantity":
             continue  # an answer that repeats the question's words does not answer it
-        if term == attr and term in clause_before:
+        if term == attr and has(clause_before):
             w *= 2
-        if term in local:
+        if has(local):
             score += 1.5 * w
-        elif term in clause_before:
+        elif has(clause_before):
             score += w
-        elif term in clause_after:
+        elif has(clause_after):
             score += 0.7 * w
-        elif term in sentence:
+        elif has(sentence):
             score += 0.45 * w
-        elif term in whole:
+        elif has(whole):
             score += 0.2 * w
     return score / total, covered / (sum(terms.values()) or 1.0)
 

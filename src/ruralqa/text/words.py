@@ -64,7 +64,7 @@ def is_function_word(word: str, tags: str = "vpdcrau") -> bool:
 EXPECTED_UNITS = [
     (re.compile(r"多少(?:个)?(?:村|行政村)|几个(?:村|行政村)"), frozenset({"个"})),
     (re.compile(r"多少人|几人|人数|多少名|多少户|几户|户数"), frozenset({"人", "名", "户", "人次"})),
-    (re.compile(r"率|比例|比重|占比|百分之|增长了?多少|增幅|增速|满意度"), frozenset({"%"})),
+    (re.compile(r"率|比例|比重|占比|百分之|增长.{0,4}多少|增长了?几|增幅|增速|涨幅|满意度"), frozenset({"%"})),
     (re.compile(r"产值|收入|投入|资金|金额|贷款|销售额|多少钱|营收|元"), frozenset({"元"})),
     (re.compile(r"面积|多少亩|几亩"), frozenset({"亩"})),
     (re.compile(r"产量|多少吨"), frozenset({"吨"})),
@@ -75,3 +75,6 @@ TARGET_WORDS = re.compile(r"目标|预期|计划|力争|规划|打算|要求达�
 
 # Everyday words for the reports' terms, rewritten in a question before its words are matched (not in what is shown).
 EVERYDAY = (("农民人均", "农村居民人均"), ("农民收入", "农村居民收入"), ("农民的收入", "农村居民收入"))
+
+# Shorter forms reports use for a question's word (粮食总产762亿斤 states the 产量): a passage with the form counts.
+VARIANTS = {"产量": ("总产",), "总产量": ("总产",), "增速": ("增长",), "增幅": ("增长",)}
