@@ -10,6 +10,7 @@ answer: ruralqa says the reports do not say, rather than guess. Nothing outside 
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
 
@@ -23,6 +24,9 @@ from ruralqa.text.words import VARIANTS
 from ruralqa.types import Answer, Hit
 
 CLAUSE = re.compile(r"[，,；;：:]")
+# A bound rather than the figure itself (突破2万元, 稳定在1300亿斤以上): a stated exact figure answers better.
+BOUND_BEFORE = re.compile(r"突破|超过|超|稳定在|保持在|不低于|不少于|近|约")
+BOUND_AFTER = re.compile(r"以上|以下|左右|以内|多|余")
 QUOTED = re.compile(r"[“「『\"]([^”」』\"]{1,30})[”」』\"]")
 ENUM = re.compile(r"[\u4e00-\u9fff]{1,8}(?:、[\u4e00-\u9fff]{1,8})+")
 
@@ -174,20 +178,25 @@ def _score(cand: Candidate, text: str, context: str, terms: dict[str, float], at
     return score / total, covered / (sum(terms.values()) or 1.0)
 
 
-def _respectively(cand: Candidate, text: str, terms: dict[str, float], cands: list[Candidate]) -> float:
-    """A、B分别达到X、Y: the quantity in the position of the item that holds most of the question's words answers;
-    the others do not. 城乡居民…分别 names two items, 城镇 and 农村."""
+def _respectively(cand: Candidate, text: str, attr: str, terms: dict[str, float], cands: list[Candidate]) -> float:
+    """A、B分别达到X、Y: the quantity in the position of the item that names the attribute asked about (else holds
+    most of the question's words) answers; the others do not. 城乡居民…分别 names two items, 城镇 and 农村."""
     cl_a, cl_b = _clause_bounds(text, cand.start, cand.end)
     clause = text[cl_a:cl_b]
     at = clause.find("分别")
     if at < 0 or cand.start - cl_a < at:
         return 1.0
+    after = [c for c in cands if cl_a + at <= c.start < cl_b]
     items = normalize(clause[:at]).split("、")
+    if len(items) == 1 and len(after) > 1:
+        items = re.split(r"和|与|及", items[0])  # 城镇和农村居民…分别
     if len(items) == 1 and items[0].startswith("城乡"):
         items = ["城镇" + items[0][2:], "农村" + items[0][2:]]
-    after = [c for c in cands if cl_a + at <= c.start < cl_b]
     if len(items) != len(after) or cand not in after:
         return 1.0
+    owners = [i for i, item in enumerate(items) if attr and attr in item]
+    if len(owners) == 1:
+        return 1.0 if after.index(cand) == owners[0] else 0.2
     overlap = [sum(w for t, w in terms.items() if t in item) for item in items]
     best = max(overlap)
     if best == 0 or overlap.count(best) > 1:
@@ -197,7 +206,8 @@ def _respectively(cand: Candidate, text: str, terms: dict[str, float], cands: li
 
 # The features of an answer candidate (about 0 to 1); a fitted model (data/answer_model.json) weighs them.
 FEATURES = ("proximity", "coverage", "unit_fit", "respectively", "kind_quantity", "kind_quoted", "kind_enum",
-            "kind_clause", "head_after", "attr_after", "attr_local", "rank", "year_match", "period_known")
+            "kind_clause", "head_after", "attr_after", "attr_local", "rank", "year_match", "period_known", "bound",
+            "score", "log_score", "passes")  # the last three: the hand-set score and checks, which the model weighs
 
 
 @dataclass(frozen=True)
@@ -237,7 +247,7 @@ def candidates(query: Query, hits: list[Hit], params: AnswerParams = AnswerParam
             out.append(Scored(cand, hit, {
                 "proximity": proximity, "coverage": coverage,
                 "unit_fit": 1.0 if not expect or cand.unit in expect else 0.0,
-                "respectively": _respectively(cand, text, weights, cands) if quantity else 1.0,
+                "respectively": _respectively(cand, text, attr, weights, cands) if quantity else 1.0,
                 "kind_quantity": float(cand.kind == "quantity"), "kind_quoted": float(cand.kind == "quoted"),
                 "kind_enum": float(cand.kind == "enum"), "kind_clause": float(cand.kind == "clause"),
                 "head_after": float(bool(head) and after.startswith(head)),
@@ -246,7 +256,11 @@ def candidates(query: Query, hits: list[Hit], params: AnswerParams = AnswerParam
                 "rank": 1.0 / (1.0 + params.rank_decay * (hit.rank - 1)),
                 "year_match": float(bool(query.years) and chunk.period_year in query.years),
                 "period_known": float(bool(chunk.period_kind)),
+                "bound": float(bool(BOUND_BEFORE.search(before[-4:]) or BOUND_AFTER.match(text, cand.end))),
             }))
+    for s in out:
+        total, ok = heuristic(s.features, params)
+        s.features.update(score=total, log_score=math.log(total + 1e-4), passes=float(ok))
     return out
 
 
@@ -256,28 +270,33 @@ def heuristic(f: dict[str, float], params: AnswerParams) -> tuple[float, bool]:
     fit = (1.0 if f["unit_fit"] else params.unit_mismatch) * f["respectively"]
     prior = 1.0 * f["kind_quantity"] + 1.0 * f["kind_quoted"] + 0.95 * f["kind_enum"] + 0.8 * f["kind_clause"]
     prior *= 2.0 if f["head_after"] else 1.3 if f["attr_after"] else 1.0
+    prior *= params.bound_factor if f.get("bound") else 1.0
     w = params.proximity_weight
     total = (w * f["proximity"] + (1 - w) * f["coverage"]) * fit * prior * f["rank"]
     return total, f["coverage"] >= params.min_coverage and fit >= 1.0
 
 
+def best_candidate(scored: list[Scored], params: AnswerParams) -> Scored:
+    """The candidate with the highest hand-set score (the first of equal ones)."""
+    _, first = max((heuristic(s.features, params)[0], -i) for i, s in enumerate(scored))
+    return scored[-first]
+
+
 def extract(query: Query, hits: list[Hit], params: AnswerParams = AnswerParams(), model=None) -> Answer | None:
-    """The best-supported span of the top passages, or None when none is supported well enough. With a fitted
-    `model` (ruralqa.answer_model.AnswerModel) candidates are ranked and declined by its probability."""
+    """The best-supported span of the top passages, or None when it is not supported well enough: by the fitted
+    `model`'s probability that it is right (ruralqa.answer_model.AnswerModel), else by the hand-set checks."""
     scored = candidates(query, hits, params)
     if not scored:
         return None
+    best = best_candidate(scored, params)
+    total, passes = heuristic(best.features, params)
+    confidence = min(1.0, total)
     if model is not None:
-        best = max(scored, key=lambda s: model.probability(s.features))
-        p = model.probability(best.features)
-        if p < model.threshold:
-            return None
-        return _answer(best.cand, best.hit, confidence=round(p, 3), checks=_checks(query, best.hit.chunk))
-    total, first = max((heuristic(s.features, params)[0], -i) for i, s in enumerate(scored))
-    s = scored[-first]  # the first of equal scores
-    if not heuristic(s.features, params)[1]:
+        confidence = model.probability(best.features)
+        passes = confidence >= model.threshold
+    if not passes:
         return None
-    return _answer(s.cand, s.hit, confidence=round(min(1.0, total), 3), checks=_checks(query, s.hit.chunk))
+    return _answer(best.cand, best.hit, confidence=round(confidence, 3), checks=_checks(query, best.hit.chunk))
 
 
 def period_fits(query: Query, chunk) -> bool:

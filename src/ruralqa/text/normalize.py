@@ -144,7 +144,7 @@ def parse_quantity(span: str) -> tuple[float, str] | None:
 
 
 # Units that measure the same thing; a quantity is compared in its family's first unit.
-_FAMILIES = {"吨": ("吨", "万吨", "斤", "公斤", "千克"), "亩": ("亩", "万亩", "公顷", "平方公里", "平方米")}
+_FAMILIES = {"吨": ("吨", "万吨", "斤", "公斤", "千克"), "亩": ("亩", "万亩", "公顷", "平方公里")}
 
 
 def unit_family(unit: str) -> str:
