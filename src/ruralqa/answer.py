@@ -47,9 +47,10 @@ def quantities(text: str) -> list[Candidate]:
         unit = m.group(4) or ""
         if not unit and not m.group(2):
             continue
-        if unit in ("年", "月", "天", "周年") and (len(m.group(1)) == 4 or text[m.end():m.end() + 1] in "至—-"):
+        nxt = text[m.end():m.end() + 1]  # "" at the end of the passage
+        if unit in ("年", "月", "天", "周年") and (len(m.group(1)) == 4 or (nxt and nxt in "至—-")):
             continue
-        if text[m.end():m.end() + 1] in "月日":
+        if nxt and nxt in "月日":
             continue
         parsed = parse_quantity(m.group(0))
         end = m.end() - len(m.group(5) or "")

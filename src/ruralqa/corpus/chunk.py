@@ -19,9 +19,9 @@ from ruralqa.config import ChunkSettings
 from ruralqa.corpus.context import FURNITURE, period
 from ruralqa.types import Article, Chunk, Citation, Report
 
-# Raise when a change here or in corpus/context.py changes the passages of a report: `ruralqa index` then re-reads
-# every report (reusing the vectors of passages that did not change).
-CHUNKER_VERSION = 3
+# Raise when a change here, in corpus/context.py or in text/ changes a report's passages or their tokens:
+# `ruralqa index` then re-reads every report (reusing the vectors of passages that did not change).
+CHUNKER_VERSION = 4
 SENTENCE_END = re.compile(r"[。！？!?；;…]+[”’」』）)\"']*")
 CLAUSE_END = re.compile(r"[，,、：:]")
 _HEADING_STOPS = ("。", "！", "？", "!", "?", "；", ";", "…", "，", ",", "、", "：", ":")

@@ -20,9 +20,10 @@ NUMERAL_RUN = re.compile(
     r"(百分之)?([零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+[万亿]*)?)([余多]?)"
 )
 _UNIT_AT = re.compile("|".join(re.escape(u) for u in UNITS))
-QUANTITY = re.compile(
-    r"(?<![\d.])(\d+(?:,\d{3})*(?:\.\d+)?)(万亿|亿|万|千|百)?(余|多)?(" + "|".join(re.escape(u) for u in UNITS)
-    + r")?(以上|以下|左右)?"
+_UNIT_ALT = "|".join(re.escape(u) for u in UNITS)
+QUANTITY = re.compile(  # a space may stand between a number and its unit (户籍人口 1403 人)
+    r"(?<![\d.])(\d+(?:,\d{3})*(?:\.\d+)?)(?:[ \u00a0](?=万亿|亿|万|千|百|余|多|" + _UNIT_ALT + r"))?"
+    r"(万亿|亿|万|千|百)?(余|多)?(" + _UNIT_ALT + r")?(以上|以下|左右)?"
 )
 
 

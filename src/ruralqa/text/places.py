@@ -60,8 +60,8 @@ def places_in_question(normalized: str, regions: list[str], known: list[str]) ->
         if name in normalized and not any(name in p or p in name for p in places):
             places.append(name)
     for m in PLACE.finditer(normalized):
-        name = m.group(0)
-        if (name[-1] in "县区市" and name[0] not in NOT_PLACE_START and not QUESTION_CHARS.search(name)
+        name = m.group(0)  # a county the gazetteer may lack; 区 and 市 end common nouns too (小区, 城市)
+        if (name[-1] == "县" and len(name) <= 5 and name[0] not in NOT_PLACE_START and not QUESTION_CHARS.search(name)
                 and not any(name in p or p in name for p in places)):
             places.append(name)
     # Any other division the gazetteer knows (台湾, 闻喜县): asked about, so only its own passages may answer.
