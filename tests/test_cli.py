@@ -162,3 +162,19 @@ def test_index_reports_failed_files_and_exits_nonzero(built, tmp_path):
     r = run(["index"], ws)
     assert r.exit_code != 0 and "FAILED broken.docx" in r.output and "not a readable .docx" in r.output
     assert json.loads(run(["ask", "万荣县香菇产值是多少", "--json"], ws).stdout)["answer"]["text"] == "3亿元"
+
+
+def test_reports_lists_what_was_inferred(built):
+    rows = json.loads(run(["reports", "--json"], built).stdout)
+    by_file = {r["file"]: r for r in rows}
+    assert by_file[WANRONG]["place"] == "盐湖区" and by_file[WANRONG]["passages"] > 0
+    assert by_file["001_86d69c937c8640dc.txt"]["year"] == 2022
+    assert "place" in run(["reports"], built).stdout
+
+
+def test_ask_place_and_year_filters(built):
+    out = json.loads(run(["ask", "香菇产值是多少", "--place", "万荣", "--json"], built).stdout)
+    assert out["answer"]["text"] == "3亿元" and out["answer"]["place"] == "万荣县"
+    assert all(p["citation"]["region"] == "万荣县" for p in out["passages"])
+    out = json.loads(run(["ask", "香菇产值是多少", "--place", "盐湖区", "--json"], built).stdout)
+    assert out["answer"] is None  # 盐湖区's article says nothing of 香菇产值

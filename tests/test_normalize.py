@@ -39,3 +39,13 @@ def test_fullwidth_to_halfwidth():
 ])
 def test_parse_quantity(span, value, unit):
     assert parse_quantity(span) == (value, unit)
+
+
+@pytest.mark.parametrize("value, unit, converted", [
+    (25920000000, "斤", (12960000, "吨")), (15, "公顷", (225, "亩")), (300000000, "元", (300000000, "元")),
+    (620000, "亩", (620000, "亩")),
+])
+def test_quantities_convert_to_their_family_unit(value, unit, converted):
+    from ruralqa.text.normalize import to_family
+
+    assert to_family(value, unit) == converted

@@ -18,7 +18,7 @@ from ruralqa.config import AnswerParams
 from ruralqa.corpus.chunk import SENTENCE_END
 from ruralqa.query import Query
 from ruralqa.text.normalize import (NUMERAL_RUN, QUANTITY, UNITS, normalize, parse_chinese_number, parse_quantity,
-                                    unit_family)
+                                    to_family)
 from ruralqa.text.places import is_about
 from ruralqa.text.words import VARIANTS
 from ruralqa.types import Answer, Hit
@@ -52,18 +52,17 @@ def quantities(text: str) -> list[Candidate]:
             continue
         if nxt and nxt in "月日":
             continue
-        parsed = parse_quantity(m.group(0))
+        parsed = to_family(*parse_quantity(m.group(0)))
         end = m.end() - len(m.group(5) or "")
-        out.append(Candidate(m.start(), end, "quantity", unit_family(parsed[1]) if parsed else unit,
-                             parsed[0] if parsed else None))
+        out.append(Candidate(m.start(), end, "quantity", parsed[1], parsed[0]))
     for m in NUMERAL_RUN.finditer(text):
         unit = next((u for u in UNITS if text.startswith(u, m.end())), "")
         value = parse_chinese_number(m.group(2))
         if unit and value is not None and m.group(2) != "一" and not (m.group(1)):
             parsed = parse_quantity(text[m.start():m.end() + len(unit)])
             if parsed:
-                out.append(Candidate(m.start(), m.end() + len(unit), "quantity", unit_family(parsed[1]),
-                                     parsed[0]))
+                value, family = to_family(*parsed)
+                out.append(Candidate(m.start(), m.end() + len(unit), "quantity", family, value))
     return out
 
 

@@ -128,13 +128,15 @@ def plan_update(settings: Settings, files: list[Path], old: Index | None, summar
             if prev:  # keep what was indexed before; the failure is reported
                 _keep(plan, rel, prev, by_file, old)
             continue
+        articles = report_articles(reports[0], entry)
         chunks = [c for report in reports for c in _chunk(report, entry, settings)]
         (summary.reports_changed if prev else summary.reports_added).append(rel)
         plan.chunks.extend(chunks)
         first = reports[0]
         plan.reports[rel] = ReportRecord(sha256=first.sha256, catalog=_entry_hash(entry), format=first.format,
                                          encoding=first.encoding, chunks=len(chunks),
-                                         chars=sum(len(r.text) for r in reports), pages=first.pages)
+                                         chars=sum(len(r.text) for r in reports), pages=first.pages,
+                                         title=articles[0].title, place=articles[0].region, year=articles[0].year)
         if first.format not in ("txt", "md"):
             plan.texts[rel] = [r.text for r in reports]
     summary.reports_removed = sorted(set(old_reports) - set(plan.reports))

@@ -135,10 +135,14 @@ def _retrieval_options(fn):
 @click.option("-k", "--top", "k", default=5, show_default=True, type=click.IntRange(1, 100),
               help="Number of passages.")
 @_retrieval_options
+@click.option("--place", "places", multiple=True, metavar="PLACE",
+              help="Only passages about this place, e.g. 甘肃 or 万荣县 (repeatable).")
+@click.option("--year", "years", multiple=True, type=click.IntRange(1949, 2100),
+              help="Only passages about this year (results of it, or goals for it); repeatable.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (documented in the README).")
 @click.pass_context
 @_fail_cleanly
-def ask(ctx, question, k, mode, model, rerank, as_json):
+def ask(ctx, question, k, mode, model, rerank, places, years, as_json):
     """Answer QUESTION from the reports, with cited passages."""
     from ruralqa.qa import answer_question
 
@@ -146,7 +150,8 @@ def ask(ctx, question, k, mode, model, rerank, as_json):
         raise click.UsageError('the question is empty; ask something, e.g. ruralqa ask "万荣县香菇产值是多少"')
     settings = _settings(ctx, model=model)
     index = _open_index(ctx, settings)
-    result = answer_question(index, question, k=k, mode=mode, rerank=rerank, device=settings.device)
+    result = answer_question(index, question, k=k, mode=mode, rerank=rerank, device=settings.device,
+                             places=places, years=years)
     _print_json(render.qa_json(result)) if as_json else click.echo(render.qa_text(result))
 
 
@@ -194,6 +199,24 @@ def add(ctx, files, title, region, as_json):
     _print_json(render.summary_json(summary)) if as_json else click.echo(render.summary_text(summary))
     if summary.failed:
         raise click.ClickException(f"{len(summary.failed)} report(s) could not be indexed; see above")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON list.")
+@click.pass_context
+@_fail_cleanly
+def reports(ctx, as_json):
+    """List the indexed reports with what was inferred: title, place, year, format, passages."""
+    from ruralqa.index import Index
+
+    settings = _settings(ctx)
+    with Index.open(settings.index_dir, verify=False) as index:
+        rows = [{"file": rel, "title": r.title, "place": r.place, "year": r.year, "format": r.format,
+                 "passages": r.chunks, "status": "indexed"} for rel, r in sorted(index.manifest.reports.items())]
+    if as_json:
+        _print_json(rows)
+        return
+    click.echo(render.table(rows, ["file", "place", "year", "format", "passages", "title"]))
 
 
 def main() -> None:

@@ -29,9 +29,11 @@ def _reranker(name: str, device: str | None):
 def answer_question(index: Index, question: str, k: int = 5, mode: str = "hybrid", rerank: str | None = None,
                     device: str | None = None, embedder: Embedder | None = None,
                     retrieval: RetrievalParams = RetrievalParams(),
-                    answering: AnswerParams = AnswerParams(), model: AnswerModel | None | str = "default") -> QAResult:
-    """`model`: the fitted answer model ("default": the one shipped, if any; None: the hand-set score)."""
-    query = Query.parse(question, index)
+                    answering: AnswerParams = AnswerParams(), model: AnswerModel | None | str = "default",
+                    places: tuple[str, ...] = (), years: tuple[int, ...] = ()) -> QAResult:
+    """`places`, `years`: filters, as if the question named them. `model`: the fitted answer model ("default":
+    the one shipped, if any; None: the hand-set score)."""
+    query = Query.parse(question, index, places=tuple(places), years=tuple(years))
     embedder = embedder or (_embedder(index.model_id, device) if mode != "bm25" else None)
     pool = max(k, retrieval.answer_pool) if not rerank else retrieval.candidates // 2
     hits = search(index, query, embedder, mode=mode, k=pool, params=retrieval)

@@ -44,14 +44,18 @@ class Query:
     wants_target: bool = False  # asks for a goal (目标/预期/计划), not a result
 
     @classmethod
-    def parse(cls, question: str, vocab: Vocabulary) -> Query:
+    def parse(cls, question: str, vocab: Vocabulary, places: tuple[str, ...] = (),
+              years: tuple[int, ...] = ()) -> Query:
+        """`places` and `years` (ruralqa ask --place/--year) restrict the question as if it named them."""
         question = (question or "").strip()
         if not question:
             raise UsageError("the question is empty; ask something, e.g. ruralqa ask \"万荣县香菇产值是多少\"")
         norm = normalize(question)
         for everyday, report_word in words.EVERYDAY:
             norm = norm.replace(everyday, report_word)
-        places = places_in_question(norm, vocab.regions, vocab.places)
+        given = tuple(n for p in places  # a place neither the index nor the gazetteer knows still restricts
+                      for n in places_in_question(normalize(p), vocab.regions, vocab.places) or (normalize(p),))
+        places = tuple(dict.fromkeys(given + places_in_question(norm, vocab.regions, vocab.places)))
         kind = words.question_kind(norm)
         if kind == "other" and expected_units(norm):
             kind = "quantity"  # 安徽2024年粮食总产量: names a measure without a question word
@@ -60,7 +64,8 @@ class Query:
         return cls(text=question, normalized=norm, places=places, kind=kind, tokens=tuple(vocab.tokens(norm)),
                    terms=terms, weights=tuple(weights.items()), attribute=attribute(norm, terms),
                    head=asked_head(norm), units=expected_units(norm) if kind == "quantity" else frozenset(),
-                   years=years_in(norm), wants_target=bool(words.TARGET_WORDS.search(norm)))
+                   years=tuple(dict.fromkeys(tuple(years) + years_in(norm))),
+                   wants_target=bool(words.TARGET_WORDS.search(norm)))
 
 
 def content_terms(normalized: str, places: tuple[str, ...], tokenize) -> tuple[str, ...]:

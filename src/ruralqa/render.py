@@ -109,3 +109,16 @@ def compare_table(reports: dict) -> str:
     for mode, rep in reports.items():
         lines.append(f"| {mode} | " + " | ".join(f"{rep.metrics[c]:.3f}" for c in cols) + " |")
     return "\n".join(lines)
+
+
+def table(rows: list[dict], columns: list[str]) -> str:
+    """An aligned text table; Chinese characters count as two columns."""
+    def width(text: str) -> int:
+        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+    cells = [[str(r.get(c) if r.get(c) is not None else "") for c in columns] for r in rows]
+    widths = [max([width(c)] + [width(row[i]) for row in cells]) for i, c in enumerate(columns)]
+    lines = []
+    for row in [columns] + cells:
+        lines.append("  ".join(v + " " * (w - width(v)) for v, w in zip(row, widths)).rstrip())
+    return "\n".join(lines)

@@ -144,12 +144,22 @@ def parse_quantity(span: str) -> tuple[float, str] | None:
     return value, unit
 
 
-# Units that measure the same thing; a quantity is compared in its family's first unit.
-_FAMILIES = {"吨": ("吨", "万吨", "斤", "公斤", "千克"), "亩": ("亩", "万亩", "公顷", "平方公里")}
+# Units that measure the same thing as another, and how many of that one each is worth.
+_CONVERT = {"斤": ("吨", 0.0005), "公斤": ("吨", 0.001), "千克": ("吨", 0.001), "公顷": ("亩", 15),
+            "平方公里": ("亩", 1500)}
 
 
 def unit_family(unit: str) -> str:
     """The unit a quantity is compared in: 万元 and 亿元 are 元; 万亩 and 公顷 are 亩; 斤 and 万吨 are 吨."""
     if unit.endswith("元"):
         return "元"
-    return next((family for family, units in _FAMILIES.items() if unit in units), unit)
+    if unit in ("万亩", "万吨"):
+        return unit[1:]
+    return _CONVERT.get(unit, (unit, 1))[0]
+
+
+def to_family(value: float, unit: str) -> tuple[float, str]:
+    """A parsed quantity in its family's unit: (25920000000, 斤) → (12960000, 吨); (15, 公顷) → (225, 亩)."""
+    family, factor = _CONVERT.get(unit, (unit_family(unit), 1))
+    value = round(value * factor, 6)
+    return (int(value) if float(value).is_integer() else value), family
