@@ -116,5 +116,6 @@ if __name__ == "__main__":
                 rec["evidence"] = evidence
             if source:
                 rec["source"] = source
+            rec["split"] = "fit" if i % 2 == 0 else "test"  # the halves eval/fit_answer_model.py fits and checks on
             out.write(json.dumps(rec, ensure_ascii=False) + "\n")
     print(f"{len(Q)} questions")

@@ -1,0 +1,66 @@
+"""Passage metadata: chunks.sqlite, one row per passage in FAISS row order. The only code that touches it."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from ruralqa.types import Chunk, Citation
+
+NAME = "chunks.sqlite"
+_CHUNK = ("id", "text", "heading", "kind", "section", "period_year", "period_kind")
+_CITATION = ("file", "title", "region", "paragraph", "line_start", "line_end", "char_start", "char_end", "page",
+             "sheet_row", "year")  # sheet_row: Citation.row (`row` is the table's row number)
+_COLUMNS = _CHUNK + _CITATION
+
+
+def write(folder: Path, chunks: list[Chunk]) -> None:
+    db = sqlite3.connect(folder / NAME)
+    db.execute(f"CREATE TABLE chunks (row INTEGER PRIMARY KEY, {', '.join(_COLUMNS)})")
+    db.executemany(
+        f"INSERT INTO chunks VALUES ({', '.join('?' * (len(_COLUMNS) + 1))})",
+        ((i, *(getattr(c, f) for f in _CHUNK),
+          *(getattr(c.citation, "row" if f == "sheet_row" else f) for f in _CITATION)) for i, c in enumerate(chunks)),
+    )
+    db.execute("CREATE INDEX chunks_id ON chunks(id)")
+    db.execute("CREATE INDEX chunks_region ON chunks(region)")
+    db.commit()
+    db.close()
+
+
+def _chunk(rec) -> Chunk:
+    d = dict(zip(_COLUMNS, rec))
+    citation = Citation(**{("row" if f == "sheet_row" else f): d[f] for f in _CITATION})
+    return Chunk(**{f: d[f] for f in _CHUNK}, citation=citation)
+
+
+class ChunksDb:
+    """Read-only access to one generation's passages; chunks once read are kept."""
+
+    def __init__(self, folder: Path):
+        uri = (folder / NAME).resolve().as_uri() + "?mode=ro&immutable=1"
+        self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        self._cache: dict[int, Chunk] = {}
+
+    def get(self, rows: list[int]) -> list[Chunk]:
+        """Chunks by row number, in the order asked."""
+        missing = [r for r in rows if r not in self._cache]
+        if missing:
+            sql = f"SELECT row, {', '.join(_COLUMNS)} FROM chunks WHERE row IN ({','.join('?' * len(missing))})"
+            for rec in self._db.execute(sql, missing):
+                self._cache[rec[0]] = _chunk(rec[1:])
+        return [self._cache[r] for r in rows]
+
+    def all(self) -> list[Chunk]:
+        sql = f"SELECT {', '.join(_COLUMNS)} FROM chunks ORDER BY row"
+        return [_chunk(rec) for rec in self._db.execute(sql)]
+
+    def rows_in_regions(self, regions: list[str]) -> list[int]:
+        sql = f"SELECT row FROM chunks WHERE region IN ({','.join('?' * len(regions))})"
+        return [r for (r,) in self._db.execute(sql, regions)]
+
+    def count(self) -> int:
+        return self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+
+    def close(self) -> None:
+        self._db.close()

@@ -1,0 +1,103 @@
+"""Dense vectors: vectors.npy (the embeddings, reused by updates) and faiss.index (searched). The only code that
+writes or reads either file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ruralqa.errors import IndexCorrupt
+from ruralqa.index.manifest import FIX_FULL
+
+VECTORS = "vectors.npy"
+FAISS = "faiss.index"
+EXACT_LIMIT = 100_000  # below this, exact search answers one question in < 20 ms here and loses nothing
+
+
+def build_faiss(vectors: np.ndarray, kind: str | None = None) -> tuple[object, dict]:
+    """Inner product over normalized vectors: exact (flat) for small corpora, IVF for large ones.
+
+    IVF rather than HNSW, by measurement at 1M vectors on 2 cores (benchmarks/ann_probe.py): IVF4096,Flat built in
+    66 s with recall@10 1.0 at nprobe 32-64 (< 2 ms a question); HNSW32 took 192 s to build and reached recall@10
+    0.83 at efSearch 256 on the same near-duplicate-rich vectors, which reports repeating each other produce.
+    """
+    import faiss
+
+    n, dim = vectors.shape
+    kind = kind or ("flat" if n < EXACT_LIMIT else "ivf")
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    if kind == "flat":
+        index = faiss.IndexFlatIP(dim)
+        params = {"type": "flat"}
+    elif kind == "ivf":
+        nlist = int(min(65536, max(64, 2 ** round(np.log2(4 * np.sqrt(n))))))
+        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
+        sample = np.random.default_rng(0).choice(n, size=min(n, 40 * nlist), replace=False)
+        index.train(vectors[np.sort(sample)])
+        params = {"type": "ivf", "nlist": nlist, "nprobe": 64}
+    elif kind == "hnsw":
+        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 64
+        params = {"type": "hnsw", "M": 32, "ef_construction": 64, "ef_search": 256}
+    else:
+        raise ValueError(f"unknown FAISS index type {kind!r}")
+    for a in range(0, n, 100_000):
+        index.add(vectors[a:a + 100_000])
+    return index, params
+
+
+def write_vectors(folder: Path, vectors: np.ndarray) -> None:
+    np.save(folder / VECTORS, vectors)
+
+
+def write_faiss(folder: Path, vectors: np.ndarray) -> dict:
+    """Build and save the FAISS index; returns its parameters for the manifest."""
+    import faiss
+
+    index, params = build_faiss(vectors)
+    faiss.write_index(index, str(folder / FAISS))
+    return params
+
+
+class DenseStore:
+    """The saved vectors of one generation, opened lazily: flat indexes are memory-mapped."""
+
+    def __init__(self, folder: Path, params: dict, size: int):
+        self.folder, self.params, self.size = folder, params, size
+        self._faiss = None
+
+    @property
+    def faiss(self):
+        if self._faiss is None:
+            import faiss
+
+            path = self.folder / FAISS
+            try:
+                self._faiss = faiss.read_index(str(path), faiss.IO_FLAG_MMAP if self.params["type"] == "flat" else 0)
+            except RuntimeError as exc:
+                raise IndexCorrupt(f"{path} cannot be read ({exc}); {FIX_FULL}") from None
+            if self.params["type"] == "hnsw":
+                self._faiss.hnsw.efSearch = self.params.get("ef_search", 256)
+            elif self.params["type"] == "ivf":
+                self._faiss.nprobe = self.params.get("nprobe", 64)
+        return self._faiss
+
+    def vectors(self, mmap: bool = True) -> np.ndarray:
+        return np.load(self.folder / VECTORS, mmap_mode="r" if mmap else None)
+
+    def search(self, query: np.ndarray, k: int, rows: list[int] | None = None) -> list[tuple[int, float]]:
+        """(row, inner product) of the k nearest vectors, among `rows` when given."""
+        if self.size == 0:
+            return []
+        if rows is not None:
+            import faiss
+
+            selector = faiss.IDSelectorBatch(np.asarray(rows, dtype=np.int64))
+            params = faiss.SearchParametersIVF(sel=selector) if self.params["type"] == "ivf" else \
+                faiss.SearchParameters(sel=selector)
+            scores, found = self.faiss.search(np.asarray(query, dtype=np.float32).reshape(1, -1),
+                                              min(k, len(rows)) or 1, params=params)
+            return [(int(r), float(s)) for r, s in zip(found[0], scores[0]) if r >= 0]
+        scores, rows = self.faiss.search(np.asarray(query, dtype=np.float32).reshape(1, -1), min(k, self.size))
+        return [(int(r), float(s)) for r, s in zip(rows[0], scores[0]) if r >= 0]
