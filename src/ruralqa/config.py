@@ -39,6 +39,7 @@ class RetrievalParams:
     rrf_k: int = 60
     place_mismatch: float = 0.5  # a passage about another indexed place than the one asked about keeps this share
     answer_pool: int = 10  # passages handed to answer extraction (at least -k)
+    place_filter: bool = True  # a place the question names that reports are filed under: search only their passages
     year_mismatch: float = 0.3  # a passage about another year than the one asked about keeps this share
     kind_mismatch: float = 0.5  # a target passage for a question about results (or the reverse) keeps this share
 

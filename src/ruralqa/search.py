@@ -73,13 +73,20 @@ def search(index: Index, query: Query, embedder: Embedder | None, mode: str = "h
     if k < 1:
         raise UsageError(f"k must be at least 1, got {k}")
     n = params.candidates
-    # A place the question names that reports are filed under: search only those reports' passages.
-    named = [p for p in query.places if p in set(index.regions)]
+    # A place the question names that reports are filed under: its passages are searched on their own too, so
+    # that they are candidates however many other places' passages score higher; those keep place_mismatch.
+    named = [p for p in query.places if p in set(index.regions)] if params.place_filter else []
     allowed = index.rows_in_regions(named) if named else None
-    dense = {}
+    dense, lexical = {}, {}
     if mode in ("hybrid", "dense"):
-        dense = dict(index.search_dense(embedder.embed_queries([query.normalized])[0], n, allowed))
-    lexical = dict(index.search_lexical(list(query.tokens), n, allowed)) if mode in ("hybrid", "bm25") else {}
+        vector = embedder.embed_queries([query.normalized])[0]
+        dense = dict(index.search_dense(vector, n))
+        if allowed is not None:
+            dense.update(index.search_dense(vector, n, allowed))
+    if mode in ("hybrid", "bm25"):
+        lexical = dict(index.search_lexical(list(query.tokens), n))
+        if allowed is not None:
+            lexical.update(index.search_lexical(list(query.tokens), n, allowed))
     fused = fuse(dense, lexical, mode, params)
     rows = sorted(fused, key=fused.get, reverse=True)[: max(k, n)]
     regions = set(index.regions)
