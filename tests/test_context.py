@@ -149,3 +149,17 @@ def test_no_line_of_the_shipped_corpus_is_left_out():
 def test_no_line_of_the_real_corpora_is_left_out(folder):
     lost = {r.path: _lost_lines(r) for r in _reports_under(REALWORLD / folder)}
     assert {k: v[:3] for k, v in lost.items() if v} == {}
+
+
+def test_text_column_can_be_named(tmp_path):
+    (tmp_path / "r.csv").write_text("标题,报告全文\n报告甲,万荣县香菇产值达3亿元。\n", encoding="utf-8")
+    with pytest.raises(ReportError, match="--text-column"):
+        read_reports(tmp_path / "r.csv", tmp_path)
+    [report] = read_reports(tmp_path / "r.csv", tmp_path, text_column="报告全文")
+    assert report.text == "万荣县香菇产值达3亿元。" and report.title == "报告甲"
+
+
+def test_relative_years_in_a_work_report():
+    report = Article("2025年甘肃省政府工作报告", "甘肃省", 1, 10, year=2025)
+    assert period("", "过去一年，全省粮食产量259.2亿斤。", report) == (2024, "achieved")
+    assert period("", "今年主要预期目标是粮食产量252亿斤以上。", report) == (2025, "target")

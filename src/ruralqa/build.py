@@ -121,7 +121,7 @@ def plan_update(settings: Settings, files: list[Path], old: Index | None, summar
             _keep(plan, rel, prev, by_file, old)
             continue
         try:
-            reports = ingest.read_reports(path, settings.corpus_dir)
+            reports = ingest.read_reports(path, settings.corpus_dir, settings.chunking.text_column)
         except ReportError as exc:
             summary.failed[rel] = exc.reason
             say(f"skipped {exc}")

@@ -78,12 +78,14 @@ def cli(ctx, corpus, index_dir, quiet):
                               f"[env RURALQA_MODEL; default {config.DEFAULT_MODEL}, bundled].")
 @click.option("--device", help="Device for sentence-transformers models (cpu, cuda, mps) [env RURALQA_DEVICE].")
 @click.option("--chunk-size", type=int, help="Longest passage in characters [default 200].")
+@click.option("--text-column", metavar="NAME", help="Spreadsheets of reports: the column that holds the text "
+                                                    "[env RURALQA_TEXT_COLUMN; default: full_text, content, text, 正文, 内容, …].")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_context
 @_fail_cleanly
-def index_cmd(ctx, full, check, model, device, chunk_size, as_json):
+def index_cmd(ctx, full, check, model, device, chunk_size, text_column, as_json):
     """Build or update the index from the corpus folder (only new passages are embedded)."""
-    settings = _settings(ctx, model=model, device=device, chunk_size=chunk_size)
+    settings = _settings(ctx, model=model, device=device, chunk_size=chunk_size, text_column=text_column)
     if check:
         from ruralqa.maintenance import check_index
 

@@ -17,6 +17,7 @@ ENV = {
     "model": "RURALQA_MODEL",
     "device": "RURALQA_DEVICE",
     "chunk_size": "RURALQA_CHUNK_SIZE",
+    "text_column": "RURALQA_TEXT_COLUMN",
 }
 
 
@@ -24,9 +25,13 @@ ENV = {
 class ChunkSettings:
     max_chars: int = 200  # a passage never exceeds this; e5-small reads ~512 tokens, ~1 per Chinese character
     heading_max_chars: int = 40  # a line this short without a sentence end is a heading
+    text_column: str | None = None  # spreadsheets of reports: the column holding the text (None: found by name)
 
     def as_dict(self) -> dict:
-        return {"max_chars": self.max_chars, "heading_max_chars": self.heading_max_chars}
+        d = {"max_chars": self.max_chars, "heading_max_chars": self.heading_max_chars}
+        if self.text_column:
+            d["text_column"] = self.text_column  # absent when unset, so earlier indexes still match
+        return d
 
 
 @dataclass(frozen=True)
@@ -83,11 +88,13 @@ def resolve(
     model: str | None = None,
     device: str | None = None,
     chunk_size: int | None = None,
+    text_column: str | None = None,
     cwd: Path | None = None,
 ) -> Settings:
     """Build Settings from explicit values, then the environment, then ruralqa.toml."""
     cwd = Path(cwd) if cwd else Path.cwd()
-    given = {"corpus": corpus, "index": index, "model": model, "device": device, "chunk_size": chunk_size}
+    given = {"corpus": corpus, "index": index, "model": model, "device": device, "chunk_size": chunk_size,
+             "text_column": text_column}
     filed = _from_file(cwd)
     values = {}
     for key, value in given.items():
@@ -103,6 +110,8 @@ def resolve(
         if size < 20:
             raise UsageError(f"chunk size {size} is too small; use at least 20 characters")
         chunking = replace(chunking, max_chars=size)
+    if values["text_column"]:
+        chunking = replace(chunking, text_column=str(values["text_column"]))
     return Settings(
         corpus_dir=cwd / (values["corpus"] or "corpus"),
         index_dir=cwd / (values["index"] or "index"),

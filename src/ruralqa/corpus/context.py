@@ -59,6 +59,11 @@ def period(section: str, text: str, article: Article) -> tuple[int | None, str]:
         return named or article.year, "target"
     if TARGET_WORDS.search(text) and re.search(r"目标|力争|预期", text):
         return year_of(text) or article.year, "target"
+    # Years relative to the report: 今年 sets goals for its year, 过去一年/去年/上年 review the year before.
+    if article.year and re.search(r"今年", text) and re.search(r"目标|力争|预期|计划", text):
+        return article.year, "target"
+    if article.year and REVIEWS_LAST_YEAR.search(article.title) and re.search(r"过去一年|去年|上年|上一年", text):
+        return article.year - 1, "achieved"
     return None, ""
 
 

@@ -146,10 +146,13 @@ def _table_reports(data: bytes, rel: str, fmt: str, digest: str, text_column: st
         rows = table_rows(text, fmt, rel)
     if not rows:
         raise ReportError(rel, "has a header but no rows; put one report per row")
-    column = text_column if text_column in rows[0] else _column(rows[0], TEXT_COLUMNS)
+    if text_column and text_column not in rows[0]:
+        raise ReportError(rel, f"has no column {text_column!r} (columns: {', '.join(rows[0])}); "
+                               "pass the column that holds the report's text with --text-column")
+    column = text_column or _column(rows[0], TEXT_COLUMNS)
     if column is None:
         raise ReportError(rel, f"has no text column (looked for {', '.join(TEXT_COLUMNS)}; columns are "
-                               f"{', '.join(rows[0])}); rename the column that holds the report's text")
+                               f"{', '.join(rows[0])}); name the column that holds the text with --text-column")
     title, place, date = (_column(rows[0], names) for names in (TITLE_COLUMNS, PLACE_COLUMNS, DATE_COLUMNS))
     out = []
     for n, row in enumerate(rows, start=1):
