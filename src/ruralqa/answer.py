@@ -178,6 +178,16 @@ def _score(cand: Candidate, text: str, context: str, terms: dict[str, float], at
     return score / total, covered / (sum(terms.values()) or 1.0)
 
 
+def _distinct_parts(items: list[str]) -> list[str]:
+    """What tells the items of a list apart: the first item's words before its neighbours' length and the last
+    item's words after it are shared by all (农产品加工销售收入、产值 → 收入, 产值; 苹果、食用菌、中药材产量 → 苹果,
+    食用菌, 中药材)."""
+    if len(items) < 2:
+        return items
+    width = max([len(x) for x in items[1:-1]] or [min(len(items[0]), len(items[-1]))])
+    return [items[0][-width:], *items[1:-1], items[-1][:width]]
+
+
 def _respectively(cand: Candidate, text: str, attr: str, terms: dict[str, float], cands: list[Candidate]) -> float:
     """A、B分别达到X、Y: the quantity in the position of the item that names the attribute asked about (else holds
     most of the question's words) answers; the others do not. 城乡居民…分别 names two items, 城镇 and 农村."""
@@ -192,6 +202,7 @@ def _respectively(cand: Candidate, text: str, attr: str, terms: dict[str, float]
         items = re.split(r"和|与|及", items[0])  # 城镇和农村居民…分别
     if len(items) == 1 and items[0].startswith("城乡"):
         items = ["城镇" + items[0][2:], "农村" + items[0][2:]]
+    items = _distinct_parts(items)
     if len(items) != len(after) or cand not in after:
         return 1.0
     owners = [i for i, item in enumerate(items) if attr and attr in item]
@@ -207,6 +218,7 @@ def _respectively(cand: Candidate, text: str, attr: str, terms: dict[str, float]
 # The features of an answer candidate (about 0 to 1); a fitted model (data/answer_model.json) weighs them.
 FEATURES = ("proximity", "coverage", "unit_fit", "respectively", "kind_quantity", "kind_quoted", "kind_enum",
             "kind_clause", "head_after", "attr_after", "attr_local", "rank", "year_match", "period_known", "bound",
+            "wants_target",
             "score", "log_score", "passes")  # the last three: the hand-set score and checks, which the model weighs
 
 
@@ -257,6 +269,7 @@ def candidates(query: Query, hits: list[Hit], params: AnswerParams = AnswerParam
                 "year_match": float(bool(query.years) and chunk.period_year in query.years),
                 "period_known": float(bool(chunk.period_kind)),
                 "bound": float(bool(BOUND_BEFORE.search(before[-4:]) or BOUND_AFTER.match(text, cand.end))),
+                "wants_target": float(query.wants_target),  # goals are mostly bounds (200万亩以上)
             }))
     for s in out:
         total, ok = heuristic(s.features, params)
@@ -270,7 +283,7 @@ def heuristic(f: dict[str, float], params: AnswerParams) -> tuple[float, bool]:
     fit = (1.0 if f["unit_fit"] else params.unit_mismatch) * f["respectively"]
     prior = 1.0 * f["kind_quantity"] + 1.0 * f["kind_quoted"] + 0.95 * f["kind_enum"] + 0.8 * f["kind_clause"]
     prior *= 2.0 if f["head_after"] else 1.3 if f["attr_after"] else 1.0
-    prior *= params.bound_factor if f.get("bound") else 1.0
+    prior *= params.bound_factor if f.get("bound") and not f.get("wants_target") else 1.0
     w = params.proximity_weight
     total = (w * f["proximity"] + (1 - w) * f["coverage"]) * fit * prior * f["rank"]
     return total, f["coverage"] >= params.min_coverage and fit >= 1.0
