@@ -84,7 +84,7 @@ def _empty_corpus(ws):
     (["ask", "问题", "--corpus", "nowhere"], None, "does not exist"),
     (["--corpus", "nowhere", "index"], None, "does not exist"),
     (["index"], _empty_corpus, "has no reports"),
-    (["index", "--model", "no-such-model-anywhere"], None, "cannot load embedding model"),
+    (["index", "--model", "no-such-model-anywhere"], None, "is not a local folder"),
     (["ask", "问题"], _foreign, "not part of a ruralqa index"),
     (["ask", "问题"], _corrupt, "ruralqa index --full"),
     (["eval", "missing.jsonl"], None, "does not exist"),

@@ -31,15 +31,19 @@ def _quiet(_: str) -> None:
     pass
 
 
-def corpus_files(corpus_dir: Path) -> list[Path]:
+def corpus_files(corpus_dir: Path) -> tuple[list[Path], dict[str, str]]:
+    """The reports in the corpus folder, and the files skipped with why."""
+    if corpus_dir.is_file():
+        raise CorpusError(f"{corpus_dir} is a file, not a folder; pass the folder that holds the reports with "
+                          "--corpus DIR (or `ruralqa add` the file)")
     if not corpus_dir.is_dir():
         raise CorpusError(f"corpus folder {corpus_dir} does not exist; create it and put reports in it, "
                           "or pass --corpus DIR")
-    files = ingest.list_reports(corpus_dir)
+    files, skipped = ingest.list_reports(corpus_dir)
     if not files:
-        raise CorpusError(f"corpus folder {corpus_dir} has no reports (.txt .md .html .docx .pdf); add some, "
-                          "e.g. `ruralqa add report.txt`")
-    return files
+        raise CorpusError(f"corpus folder {corpus_dir} has no reports ({' '.join(sorted(ingest.SUFFIXES))}); add "
+                          "some, e.g. `ruralqa add report.txt`")
+    return files, skipped
 
 
 @dataclass
@@ -58,14 +62,14 @@ def update_index(settings: Settings, embedder: Embedder | None = None, full: boo
     """Bring the index in line with the corpus folder. Raises CorpusError, Index* errors; per-report problems
     are collected in the summary's `failed`, and those reports keep their previously indexed passages."""
     started = time.perf_counter()
-    files = corpus_files(settings.corpus_dir)
+    files, skipped = corpus_files(settings.corpus_dir)
     check_root(settings.index_dir)
     with writer_lock(settings.index_dir):
         old = None if full else _previous(settings, embedder.model_id if embedder else settings.model)
         try:
             if embedder is None:
                 embedder = get_embedder(settings.model or (old.model_id if old else DEFAULT_MODEL), settings.device)
-            summary = IndexSummary()
+            summary = IndexSummary(skipped=skipped)
             plan = plan_update(settings, files, old, summary, say)
             summary.up_to_date = old is not None and not (summary.reports_added or summary.reports_changed
                                                           or summary.reports_removed)
@@ -116,7 +120,14 @@ def plan_update(settings: Settings, files: list[Path], old: Index | None, summar
         rel = path.relative_to(settings.corpus_dir).as_posix()
         entry = cat.get(rel)
         prev = old_reports.get(rel)
-        if prev and prev.sha256 == ingest.sha256_file(path) and prev.catalog == _entry_hash(entry):
+        try:
+            digest = ingest.sha256_file(path)
+        except OSError as exc:
+            summary.failed[rel] = f"cannot be read ({exc.strerror}); check its permissions"
+            if prev:  # keep what was indexed before; the failure is reported
+                _keep(plan, rel, prev, by_file, old)
+            continue
+        if prev and prev.sha256 == digest and prev.catalog == _entry_hash(entry):
             summary.reports_unchanged.append(rel)
             _keep(plan, rel, prev, by_file, old)
             continue
@@ -124,7 +135,6 @@ def plan_update(settings: Settings, files: list[Path], old: Index | None, summar
             reports = ingest.read_reports(path, settings.corpus_dir, settings.chunking.text_column)
         except ReportError as exc:
             summary.failed[rel] = exc.reason
-            say(f"skipped {exc}")
             if prev:  # keep what was indexed before; the failure is reported
                 _keep(plan, rel, prev, by_file, old)
             continue
@@ -172,6 +182,7 @@ def embed_plan(plan: Plan, old: Index | None, embedder: Embedder, say: Say = _qu
     faults.checkpoint("before-embed")
     fresh = np.zeros((0, 0), dtype=np.float32)
     if plan.todo:
+        embedder.dim  # load the model first: a model that cannot be loaded fails before any "embedding" line
         say(f"embedding {len(plan.todo)} new passages with {embedder.model_id}")
         fresh = embedder.embed_passages(list(plan.todo.values()), progress=_checkpointed(progress))
     old_vectors = old.vectors() if old is not None and old.size else None

@@ -154,6 +154,8 @@ def ask(ctx, question, k, mode, model, rerank, places, years, as_json):
     index = _open_index(ctx, settings)
     result = answer_question(index, question, k=k, mode=mode, rerank=rerank, device=settings.device,
                              places=places, years=years)
+    for notice in result.notices:
+        _say(ctx)(f"note: {notice}")
     _print_json(render.qa_json(result)) if as_json else click.echo(render.qa_text(result))
 
 

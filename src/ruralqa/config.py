@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -111,12 +112,15 @@ def resolve(
         if size < 20:
             raise UsageError(f"chunk size {size} is too small; use at least 20 characters")
         chunking = replace(chunking, max_chars=size)
+    device = values["device"] or None
+    if device and not re.fullmatch(r"cpu|cuda(:\d+)?|mps|xpu(:\d+)?|npu(:\d+)?", str(device)):
+        raise UsageError(f"unknown device {device!r}; use cpu, cuda, cuda:N or mps")
     if values["text_column"]:
         chunking = replace(chunking, text_column=str(values["text_column"]))
     return Settings(
         corpus_dir=cwd / (values["corpus"] or "corpus"),
         index_dir=cwd / (values["index"] or "index"),
         model=values["model"] or None,
-        device=values["device"] or None,
+        device=device,
         chunking=chunking,
     )

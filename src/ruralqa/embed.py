@@ -5,8 +5,11 @@ Both load lazily; torch is imported only when a sentence-transformers model is a
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from urllib.parse import urlparse
 from typing import Protocol
 
 import numpy as np
@@ -104,7 +107,37 @@ class SentenceTransformerEmbedder:
         return _batched(lambda b: self._encode(b, prompt), texts, self.dim, progress)
 
 
+def check_available(name: str, what: str = "embedding model",
+                    fix: str = f"or omit --model to use the bundled {DEFAULT_MODEL}") -> None:
+    """Fail within a second, not after minutes of hub retries, when `name` is no local folder, is not in the
+    Hugging Face cache, and the hub cannot be reached (or offline mode is on)."""
+    if Path(name).expanduser().exists():
+        return
+    try:
+        from huggingface_hub import try_to_load_from_cache
+
+        if any(isinstance(try_to_load_from_cache(name, f), str) for f in ("modules.json", "config.json")):
+            return
+    except Exception:  # an invalid repo name or an old huggingface_hub: decide below
+        pass
+    offline = os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on")
+    if offline or not _hub_reachable():
+        why = "offline mode is on (HF_HUB_OFFLINE)" if offline else "the model hub cannot be reached"
+        raise ModelError(f"{what} {name!r} is not a local folder, is not in the Hugging Face cache, and {why}; "
+                         f"pass a local model folder, {fix}")
+
+
+def _hub_reachable(timeout: float = 1.0) -> bool:
+    host = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co")).hostname or "huggingface.co"
+    try:
+        socket.create_connection((host, 443), timeout=timeout).close()
+        return True
+    except OSError:
+        return False
+
+
 def _load_st(name: str, device: str | None):
+    check_available(name)
     try:
         from sentence_transformers import SentenceTransformer
     except ImportError as exc:

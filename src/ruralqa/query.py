@@ -12,6 +12,8 @@ from ruralqa.text import words
 from ruralqa.text.normalize import UNITS, normalize, unit_family
 from ruralqa.text.places import places_in_question, short_name
 
+MAX_QUESTION_CHARS = 200  # longer questions are cut here (with a notice): a question, not a document
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]+")
 _EXPLICIT_UNIT = re.compile(r"(?:多少|几)(" + "|".join(re.escape(u) for u in UNITS) + ")")
 _NOT_A_TERM = re.compile(r"\d+|[\W_]+")
 _YEAR = re.compile(r"(19[5-9]\d|20\d\d)年")
@@ -42,14 +44,19 @@ class Query:
     units: frozenset[str]  # unit families a quantity answer may have; empty: any (or not a quantity question)
     years: tuple[int, ...] = ()  # years the question names (2024年, 二〇二四年)
     wants_target: bool = False  # asks for a goal (目标/预期/计划), not a result
+    notices: tuple[str, ...] = ()  # what was done to the question before it was asked (cut to length)
 
     @classmethod
     def parse(cls, question: str, vocab: Vocabulary, places: tuple[str, ...] = (),
               years: tuple[int, ...] = ()) -> Query:
         """`places` and `years` (ruralqa ask --place/--year) restrict the question as if it named them."""
-        question = (question or "").strip()
+        question = _CONTROL.sub(" ", question or "").strip()  # control characters are no part of a question
         if not question:
             raise UsageError("the question is empty; ask something, e.g. ruralqa ask \"万荣县香菇产值是多少\"")
+        notices = ()
+        if len(question) > MAX_QUESTION_CHARS:
+            notices = (f"the question was cut to its first {MAX_QUESTION_CHARS} of {len(question)} characters",)
+            question = question[:MAX_QUESTION_CHARS]
         norm = normalize(question)
         for everyday, report_word in words.EVERYDAY:
             norm = norm.replace(everyday, report_word)
@@ -65,7 +72,7 @@ class Query:
                    terms=terms, weights=tuple(weights.items()), attribute=attribute(norm, terms),
                    head=asked_head(norm), units=expected_units(norm) if kind == "quantity" else frozenset(),
                    years=tuple(dict.fromkeys(tuple(years) + years_in(norm))),
-                   wants_target=bool(words.TARGET_WORDS.search(norm)))
+                   wants_target=bool(words.TARGET_WORDS.search(norm)), notices=notices)
 
 
 def content_terms(normalized: str, places: tuple[str, ...], tokenize) -> tuple[str, ...]:

@@ -25,10 +25,12 @@ def qa_json(r: QAResult) -> dict:
                "checks": list(a.checks), "citation": citation_json(a.citation),
                "sentence_citation": citation_json(a.sentence_citation)}
     return {
-        "question": r.question, "mode": r.mode, "model": r.model, "reranker": r.reranker, "answer": ans,
+        "question": r.question, "mode": r.mode, "model": r.model, "reranker": r.reranker, "notices": list(r.notices),
+        "answer": ans,
         "passages": [{"rank": h.rank, "score": h.score, "text": h.chunk.text, "heading": h.chunk.heading,
                       "section": h.chunk.section, "period": {"year": h.chunk.period_year, "kind": h.chunk.period_kind},
-                      "id": h.chunk.id, "citation": citation_json(h.chunk.citation)} for h in r.hits],
+                      "id": h.chunk.id, "citation": citation_json(h.chunk.citation),
+                      "also_cited": [citation_json(c) for c in h.also]} for h in r.hits],
     }
 
 
@@ -44,6 +46,8 @@ def qa_text(r: QAResult) -> str:
         lines += [f"答案: {NOT_FOUND} (no passage states it; the closest passages follow)", ""]
     for h in r.hits:
         lines.append(f"[{h.rank}] {h.score:.3f}  {h.chunk.citation.label()}")
+        if h.also:
+            lines.append(f"    (the same text also at {len(h.also)} other place(s), first {h.also[0].label()})")
         lines.append(f"    {h.chunk.text}")
     return "\n".join(lines)
 
@@ -54,9 +58,11 @@ def summary_json(s: IndexSummary) -> dict:
 
 def summary_text(s: IndexSummary) -> str:
     lines = []
-    if s.up_to_date:
+    if s.up_to_date and not s.failed:
         lines.append(f"index is up to date: {len(s.reports_unchanged)} reports, {s.chunks_total} passages "
                      f"(nothing embedded)")
+    elif s.up_to_date:
+        lines.append(f"index unchanged: {len(s.reports_unchanged)} reports, {s.chunks_total} passages")
     else:
         lines.append(f"reports: {len(s.reports_added)} added, {len(s.reports_changed)} changed, "
                      f"{len(s.reports_removed)} removed, {len(s.reports_unchanged)} unchanged")
@@ -64,7 +70,9 @@ def summary_text(s: IndexSummary) -> str:
                      f"removed; {s.chunks_total} in the index ({s.index_type})")
     for name, reason in s.failed.items():
         lines.append(f"FAILED {name}: {reason}")
-    lines.append(f"took {s.seconds:.1f} s")
+    for name, reason in s.skipped.items():
+        lines.append(f"skipped {name}: {reason}")
+    lines.append(f"took {s.seconds:.2f} s")
     return "\n".join(lines)
 
 

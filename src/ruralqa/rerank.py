@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ruralqa.embed import check_available
 from ruralqa.errors import ModelError
 from ruralqa.types import Hit
 
 
 class CrossEncoderReranker:
     def __init__(self, name: str, device: str | None = None):
+        check_available(name, "reranker", "or drop --rerank")
         try:
             from sentence_transformers import CrossEncoder
         except ImportError as exc:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ruralqa.config import RetrievalParams
 from ruralqa.embed import Embedder
 from ruralqa.errors import UsageError
@@ -93,5 +95,20 @@ def search(index: Index, query: Query, embedder: Embedder | None, mode: str = "h
     scored = [(fused[r] * place_factor(query, c, regions, params.place_mismatch) * period_factor(query, c, params),
                r, c) for r, c in zip(rows, index.chunks(rows))]
     scored.sort(key=lambda t: -t[0])
-    return [Hit(chunk=c, score=round(float(s), 6), rank=i + 1, dense_score=dense.get(r), bm25_score=lexical.get(r))
-            for i, (s, r, c) in enumerate(scored)][:k]
+    return collapse([Hit(chunk=c, score=round(float(s), 6), rank=0, dense_score=dense.get(r),
+                         bm25_score=lexical.get(r)) for s, r, c in scored])[:k]
+
+
+def collapse(hits: list[Hit]) -> list[Hit]:
+    """One hit per passage text: a text a report repeats (or two reports share) is listed once, with the other
+    places it stands as `also`; ranks are numbered afresh."""
+    first: dict[str, int] = {}
+    out: list[Hit] = []
+    for h in hits:
+        if h.chunk.text in first:
+            i = first[h.chunk.text]
+            out[i] = replace(out[i], also=out[i].also + (h.chunk.citation,))
+        else:
+            first[h.chunk.text] = len(out)
+            out.append(h)
+    return [replace(h, rank=i + 1) for i, h in enumerate(out)]

@@ -88,6 +88,7 @@ class Hit:
     rank: int
     dense_score: float | None = None
     bm25_score: float | None = None
+    also: tuple[Citation, ...] = ()  # other places that say exactly the same text (collapsed into this hit)
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,7 @@ class QAResult:
     answer: Answer | None
     model: str
     reranker: str | None = None
+    notices: tuple[str, ...] = ()  # what was done to the question (cut to length)
 
 
 @dataclass
@@ -126,6 +128,7 @@ class IndexSummary:
     reports_removed: list[str] = field(default_factory=list)
     reports_unchanged: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)  # files in the corpus folder that are no reports ruralqa reads
     chunks_embedded: int = 0
     chunks_reused: int = 0
     chunks_removed: int = 0

@@ -6,8 +6,11 @@ Each returns text with one paragraph per line, which the chunker then cites into
 from __future__ import annotations
 
 import io
+import logging
 import re
+import warnings
 import zipfile
+from contextlib import contextmanager
 
 from ruralqa.errors import ReportError
 
@@ -94,8 +97,9 @@ def pdf_text(data: bytes, name: str) -> tuple[str, tuple[int, ...]]:
     from pypdf.errors import PdfReadError
 
     try:
-        reader = PdfReader(io.BytesIO(data))
-        page_texts = [page.extract_text() or "" for page in reader.pages]
+        with _quiet("pypdf"):  # pypdf logs its own complaints ("EOF marker not found"); ruralqa's message says it
+            reader = PdfReader(io.BytesIO(data))
+            page_texts = [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, OSError) as exc:
         raise ReportError(name, f"is not a readable PDF (damaged: {exc}); re-export it") from None
     if not any(t.strip() for t in page_texts):
@@ -107,6 +111,19 @@ def pdf_text(data: bytes, name: str) -> tuple[str, tuple[int, ...]]:
         for paragraph in _unwrap(page_text):
             text += paragraph + "\n"
     return text, tuple(starts)
+
+
+@contextmanager
+def _quiet(logger: str):
+    log = logging.getLogger(logger)
+    level = log.level
+    log.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        log.setLevel(level)
 
 
 def docx_properties(data: bytes) -> dict[str, str]:

@@ -165,16 +165,56 @@ def _table_reports(data: bytes, rel: str, fmt: str, digest: str, text_column: st
     return out
 
 
-def list_reports(corpus_dir: Path) -> list[Path]:
-    """Supported report files under the corpus folder, in a stable order; hidden files are skipped."""
-    files = []
-    for path in sorted(corpus_dir.rglob("*")):
-        rel = path.relative_to(corpus_dir)
-        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
+# Formats people keep reports in that ruralqa cannot read, with what to convert them to.
+CONVERT = {".doc": ".docx", ".wps": ".docx", ".rtf": ".docx", ".xls": ".xlsx", ".et": ".xlsx", ".ofd": ".pdf",
+           ".caj": ".pdf"}
+
+
+def list_reports(corpus_dir: Path) -> tuple[list[Path], dict[str, str]]:
+    """Supported report files under the corpus folder, in a stable order, and the files skipped, each with why
+    (an unsupported format, a link that leads nowhere or in a circle). Hidden files and the catalog are left out."""
+    files, skipped = [], {}
+    for path in sorted(_walk(corpus_dir, set())):
+        rel = path.relative_to(corpus_dir).as_posix()
+        if path.is_symlink() and not path.exists():
+            skipped[rel] = "is a link to something that does not exist; fix or remove the link"
+        elif not path.is_file():
             continue
-        if is_supported(path):
+        elif is_supported(path):
             files.append(path)
-    return files
+        elif path.name != "catalog.json":
+            better = CONVERT.get(path.suffix.lower())
+            skipped[rel] = (f"unsupported format {path.suffix or '(none)'!r}" +
+                            (f"; save it as {better}" if better else f"; use one of {', '.join(sorted(SUFFIXES))}"))
+    return files, skipped
+
+
+def _walk(folder: Path, seen: set) -> list[Path]:
+    """Entries below `folder`, following links to folders once each (a link loop is walked once, not forever)."""
+    try:
+        key = folder.resolve()
+    except (OSError, RuntimeError):
+        return []
+    if key in seen:
+        return []
+    seen.add(key)
+    out = []
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return []
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        try:
+            is_dir = entry.is_dir()
+        except OSError:  # a link loop
+            is_dir = False
+        if is_dir:
+            out.extend(_walk(entry, seen))
+        else:
+            out.append(entry)
+    return out
 
 
 def sha256_file(path: Path) -> str:
