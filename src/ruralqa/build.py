@@ -75,6 +75,8 @@ def update_index(settings: Settings, embedder: Embedder | None = None, full: boo
                                                           or summary.reports_removed)
             if summary.up_to_date:
                 summary.index_type = old.manifest.dense["type"]
+            elif not plan.chunks:
+                summary.up_to_date = False  # nothing could be read: no index is written (the failures say why)
             else:
                 vectors = embed_plan(plan, old, embedder, say, progress)
                 say(f"writing index ({len(plan.chunks)} passages)")
@@ -132,7 +134,8 @@ def plan_update(settings: Settings, files: list[Path], old: Index | None, summar
             _keep(plan, rel, prev, by_file, old)
             continue
         try:
-            reports = ingest.read_reports(path, settings.corpus_dir, settings.chunking.text_column)
+            reports = ingest.read_reports(path, settings.corpus_dir, settings.chunking.text_column,
+                                          settings.chunking.encoding_errors)
         except ReportError as exc:
             summary.failed[rel] = exc.reason
             if prev:  # keep what was indexed before; the failure is reported
@@ -143,6 +146,8 @@ def plan_update(settings: Settings, files: list[Path], old: Index | None, summar
         (summary.reports_changed if prev else summary.reports_added).append(rel)
         plan.chunks.extend(chunks)
         first = reports[0]
+        if "replaced" in first.encoding:
+            summary.warnings[rel] = "has bytes that are not UTF-8; they were read as U+FFFD (�)"
         plan.reports[rel] = ReportRecord(sha256=first.sha256, catalog=_entry_hash(entry), format=first.format,
                                          encoding=first.encoding, chunks=len(chunks),
                                          chars=sum(len(r.text) for r in reports), pages=first.pages,

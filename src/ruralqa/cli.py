@@ -80,12 +80,15 @@ def cli(ctx, corpus, index_dir, quiet):
 @click.option("--chunk-size", type=int, help="Longest passage in characters [default 200].")
 @click.option("--text-column", metavar="NAME", help="Spreadsheets of reports: the column that holds the text "
                                                     "[env RURALQA_TEXT_COLUMN; default: full_text, content, text, 正文, 内容, …].")
+@click.option("--encoding-errors", type=click.Choice(["strict", "replace"]),
+              help="replace: read a UTF-8 report with a few bad bytes, naming it in a warning [default strict].")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_context
 @_fail_cleanly
-def index_cmd(ctx, full, check, model, device, chunk_size, text_column, as_json):
+def index_cmd(ctx, full, check, model, device, chunk_size, text_column, encoding_errors, as_json):
     """Build or update the index from the corpus folder (only new passages are embedded)."""
-    settings = _settings(ctx, model=model, device=device, chunk_size=chunk_size, text_column=text_column)
+    settings = _settings(ctx, model=model, device=device, chunk_size=chunk_size, text_column=text_column,
+                         encoding_errors=encoding_errors)
     if check:
         from ruralqa.maintenance import check_index
 

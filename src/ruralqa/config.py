@@ -19,6 +19,7 @@ ENV = {
     "device": "RURALQA_DEVICE",
     "chunk_size": "RURALQA_CHUNK_SIZE",
     "text_column": "RURALQA_TEXT_COLUMN",
+    "encoding_errors": "RURALQA_ENCODING_ERRORS",
 }
 
 
@@ -27,11 +28,14 @@ class ChunkSettings:
     max_chars: int = 200  # a passage never exceeds this; e5-small reads ~512 tokens, ~1 per Chinese character
     heading_max_chars: int = 40  # a line this short without a sentence end is a heading
     text_column: str | None = None  # spreadsheets of reports: the column holding the text (None: found by name)
+    encoding_errors: str = "strict"  # "replace": read a UTF-8 file with a few bad bytes, naming them in a warning
 
     def as_dict(self) -> dict:
         d = {"max_chars": self.max_chars, "heading_max_chars": self.heading_max_chars}
-        if self.text_column:
-            d["text_column"] = self.text_column  # absent when unset, so earlier indexes still match
+        if self.text_column:  # absent when unset, so earlier indexes still match
+            d["text_column"] = self.text_column
+        if self.encoding_errors != "strict":
+            d["encoding_errors"] = self.encoding_errors
         return d
 
 
@@ -91,12 +95,13 @@ def resolve(
     device: str | None = None,
     chunk_size: int | None = None,
     text_column: str | None = None,
+    encoding_errors: str | None = None,
     cwd: Path | None = None,
 ) -> Settings:
     """Build Settings from explicit values, then the environment, then ruralqa.toml."""
     cwd = Path(cwd) if cwd else Path.cwd()
     given = {"corpus": corpus, "index": index, "model": model, "device": device, "chunk_size": chunk_size,
-             "text_column": text_column}
+             "text_column": text_column, "encoding_errors": encoding_errors}
     filed = _from_file(cwd)
     values = {}
     for key, value in given.items():
@@ -117,6 +122,10 @@ def resolve(
         raise UsageError(f"unknown device {device!r}; use cpu, cuda, cuda:N or mps")
     if values["text_column"]:
         chunking = replace(chunking, text_column=str(values["text_column"]))
+    if values["encoding_errors"]:
+        if values["encoding_errors"] not in ("strict", "replace"):
+            raise UsageError(f"encoding errors must be strict or replace, got {values['encoding_errors']!r}")
+        chunking = replace(chunking, encoding_errors=values["encoding_errors"])
     return Settings(
         corpus_dir=cwd / (values["corpus"] or "corpus"),
         index_dir=cwd / (values["index"] or "index"),

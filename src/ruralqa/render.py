@@ -63,6 +63,8 @@ def summary_text(s: IndexSummary) -> str:
                      f"(nothing embedded)")
     elif s.up_to_date:
         lines.append(f"index unchanged: {len(s.reports_unchanged)} reports, {s.chunks_total} passages")
+    elif not s.chunks_total:
+        lines.append("nothing indexed: no report could be read")
     else:
         lines.append(f"reports: {len(s.reports_added)} added, {len(s.reports_changed)} changed, "
                      f"{len(s.reports_removed)} removed, {len(s.reports_unchanged)} unchanged")
@@ -72,6 +74,8 @@ def summary_text(s: IndexSummary) -> str:
         lines.append(f"FAILED {name}: {reason}")
     for name, reason in s.skipped.items():
         lines.append(f"skipped {name}: {reason}")
+    for name, reason in s.warnings.items():
+        lines.append(f"warning {name}: {reason}")
     lines.append(f"took {s.seconds:.2f} s")
     return "\n".join(lines)
 

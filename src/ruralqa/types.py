@@ -129,6 +129,7 @@ class IndexSummary:
     reports_unchanged: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)  # files in the corpus folder that are no reports ruralqa reads
+    warnings: dict[str, str] = field(default_factory=dict)  # reports read, but not exactly as written
     chunks_embedded: int = 0
     chunks_reused: int = 0
     chunks_removed: int = 0

@@ -54,8 +54,9 @@ def _plausible(text: str) -> bool:
     return good / len(text) >= 0.97 and (not wide or common / len(wide) >= 0.9)
 
 
-def decode(data: bytes, name: str) -> tuple[str, str]:
-    """Return (text, encoding). Never guesses silently: mojibake is refused, not produced."""
+def decode(data: bytes, name: str, errors: str = "strict") -> tuple[str, str]:
+    """Return (text, encoding). Never guesses silently: mojibake is refused, not produced. With errors="replace"
+    a UTF-8 file with a few bad bytes is read with U+FFFD in their place (the caller warns)."""
     if data.startswith(codecs.BOM_UTF8):
         return _strict(data[3:], "utf-8", name), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -64,17 +65,34 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
         raise ReportError(name, "looks like a binary file, not text; convert it to UTF-8 text or remove it")
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        bad = exc
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
         text = None
     if text is not None and _plausible(text):
         return text, "gb18030"
+    if _mostly_utf8(data):
+        if errors == "replace":
+            return data.decode("utf-8", errors="replace"), "utf-8 (bad bytes replaced)"
+        line = data.count(b"\n", 0, bad.start) + 1
+        more = _bad_bytes(data) - 1
+        raise ReportError(name, f"is UTF-8 except for byte {bad.start} (line {line}: 0x{data[bad.start]:02x})"
+                                + (f" and {more} more" if more > 0 else "") + "; fix it, or pass "
+                                "--encoding-errors replace to read it with the bad bytes replaced")
     raise ReportError(
         name, "cannot be decoded as UTF-8, UTF-16 (with BOM) or GB18030/GBK; re-save it as UTF-8"
     )
+
+
+def _bad_bytes(data: bytes) -> int:
+    return data.decode("utf-8", errors="replace").count("\ufffd") - data.decode("utf-8", "ignore").count("\ufffd")
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """A UTF-8 file with a few stray bytes (not a file in another encoding): at most 3, or 1 in 1,000."""
+    return _bad_bytes(data) <= max(3, len(data) // 1000)
 
 
 def _strict(data: bytes, encoding: str, name: str) -> str:
@@ -90,7 +108,8 @@ def read_report(path: Path, corpus_dir: Path) -> Report:
     return read_reports(path, corpus_dir)[0]
 
 
-def read_reports(path: Path, corpus_dir: Path, text_column: str | None = None) -> list[Report]:
+def read_reports(path: Path, corpus_dir: Path, text_column: str | None = None,
+                 encoding_errors: str = "strict") -> list[Report]:
     """The reports in one file: one, or one per row of a spreadsheet of reports. Raises ReportError naming the
     file and the fix."""
     rel = path.relative_to(corpus_dir).as_posix()
@@ -105,15 +124,15 @@ def read_reports(path: Path, corpus_dir: Path, text_column: str | None = None) -
         raise ReportError(rel, "is empty; add text to it or remove it")
     digest = hashlib.sha256(data).hexdigest()
     if fmt in TABLE_SUFFIXES.values():
-        return _table_reports(data, rel, fmt, digest, text_column)
+        return _table_reports(data, rel, fmt, digest, text_column, encoding_errors)
     pages: tuple[int, ...] = ()
     meta = {}
     if fmt in ("txt", "md"):
-        text, encoding = decode(data, rel)
+        text, encoding = decode(data, rel, encoding_errors)
     elif fmt == "html":
         from ruralqa.corpus.formats import html_text
 
-        raw, encoding = decode(data, rel)
+        raw, encoding = decode(data, rel, encoding_errors)
         text = html_text(raw)
         encoding = f"html/{encoding}"
     elif fmt == "docx":
@@ -136,13 +155,14 @@ def _column(row: dict[str, str], names: tuple[str, ...]) -> str | None:
     return next((lower[n] for n in names if n in lower), None)
 
 
-def _table_reports(data: bytes, rel: str, fmt: str, digest: str, text_column: str | None) -> list[Report]:
+def _table_reports(data: bytes, rel: str, fmt: str, digest: str, text_column: str | None,
+                   encoding_errors: str = "strict") -> list[Report]:
     from ruralqa.corpus.formats import table_rows
 
     if fmt == "xlsx":
         rows, encoding = table_rows(data, fmt, rel), "xlsx"
     else:
-        text, encoding = decode(data, rel)
+        text, encoding = decode(data, rel, encoding_errors)
         rows = table_rows(text, fmt, rel)
     if not rows:
         raise ReportError(rel, "has a header but no rows; put one report per row")
