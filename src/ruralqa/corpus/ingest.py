@@ -91,8 +91,8 @@ def _bad_bytes(data: bytes) -> int:
 
 
 def _mostly_utf8(data: bytes) -> bool:
-    """A UTF-8 file with a few stray bytes (not a file in another encoding): at most 3, or 1 in 1,000."""
-    return _bad_bytes(data) <= max(3, len(data) // 1000)
+    """A UTF-8 file with a few stray bytes (not a file in another encoding): one, or 1 in 1,000."""
+    return _bad_bytes(data) <= max(1, len(data) // 1000)
 
 
 def _strict(data: bytes, encoding: str, name: str) -> str:
