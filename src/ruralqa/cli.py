@@ -213,17 +213,58 @@ def add(ctx, files, title, region, as_json):
 @click.pass_context
 @_fail_cleanly
 def reports(ctx, as_json):
-    """List the indexed reports with what was inferred: title, place, year, format, passages."""
-    from ruralqa.index import Index
+    """List the reports with what was inferred (title, place, year) and their status: indexed, not indexed (and
+    why), skipped (unsupported), removed."""
+    from ruralqa.maintenance import report_statuses
 
-    settings = _settings(ctx)
-    with Index.open(settings.index_dir, verify=False) as index:
-        rows = [{"file": rel, "title": r.title, "place": r.place, "year": r.year, "format": r.format,
-                 "passages": r.chunks, "status": "indexed"} for rel, r in sorted(index.manifest.reports.items())]
+    rows = [dataclasses.asdict(r) for r in report_statuses(_settings(ctx))]
     if as_json:
         _print_json(rows)
         return
-    click.echo(render.table(rows, ["file", "place", "year", "format", "passages", "title"]))
+    click.echo(render.table(rows, ["file", "status", "place", "year", "format", "passages", "title", "reason"]))
+
+
+@cli.command()
+@click.argument("citation")
+@click.option("--around", default=1, show_default=True, type=click.IntRange(0, 20),
+              help="Paragraphs to show before and after.")
+@click.pass_context
+@_fail_cleanly
+def show(ctx, citation, around):
+    """Print a cited passage in its report, with the paragraphs around it.
+
+    CITATION is FILE:START-END (or FILE@ROW:START-END for a spreadsheet of reports), as in a citation's file and
+    chars, e.g. 000_15376a063cec32eb.txt:3999-4106.
+    """
+    from ruralqa.maintenance import show_passage
+
+    where, _, span = citation.rpartition(":")
+    file, _, row = where.partition("@")
+    try:
+        start, end = (int(x) for x in span.replace(":", "-").split("-"))
+        row_n = int(row) if row else None
+    except ValueError:
+        raise click.UsageError(f"{citation!r} is no citation; write FILE:START-END, "
+                               "e.g. 000_15376a063cec32eb.txt:3999-4106") from None
+    p = show_passage(_settings(ctx), file, start, end, row_n, around)
+    click.echo(f"{p.title or p.file} · {p.file}" + (f" · row {p.row}" if p.row else "") + f" · chars {start}:{end}")
+    click.echo("")
+    for part in (p.before, p.text, p.after):
+        if part:
+            click.echo(part)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the index summary as JSON.")
+@click.pass_context
+@_fail_cleanly
+def remove(ctx, files, as_json):
+    """Take report FILES (names in the corpus folder) out of the corpus, the catalog and the index."""
+    from ruralqa.maintenance import remove_reports
+
+    summary = remove_reports(_settings(ctx), list(files), say=_say(ctx))
+    _print_json(render.summary_json(summary)) if as_json else click.echo(render.summary_text(summary))
 
 
 def main() -> None:

@@ -44,3 +44,7 @@ class IndexLocked(RuralQAError):
 
 class ForeignIndexDir(RuralQAError):
     """The index folder holds something that is not a ruralqa index."""
+
+
+class IndexUnwritable(RuralQAError):
+    """The index folder cannot be written (permissions, a read-only disk)."""

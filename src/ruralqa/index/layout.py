@@ -20,8 +20,9 @@ from pathlib import Path
 
 from ruralqa import faults
 from ruralqa.corpus.ingest import sha256_file
-from ruralqa.errors import ForeignIndexDir, IndexCorrupt, IndexLocked, IndexMissing
+from ruralqa.errors import ForeignIndexDir, IndexCorrupt, IndexLocked, IndexMissing, IndexUnwritable
 from ruralqa.index.manifest import FIX_FULL, FileRecord
+from ruralqa.index.manifest import NAME as MANIFEST_NAME
 
 CURRENT = "CURRENT"
 LOCK = ".lock"
@@ -33,8 +34,12 @@ def writer_lock(root: Path) -> Iterator[None]:
     """One writer at a time. flock is released by the kernel when its holder dies, so a stale lock never blocks."""
     import fcntl
 
-    root.mkdir(parents=True, exist_ok=True)
-    fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise IndexUnwritable(f"cannot write to the index folder {root} ({exc.strerror}); make it writable or "
+                              "pass --index DIR") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -66,6 +71,11 @@ def current_generation(root: Path) -> Path:
     check_root(root)
     pointer = root / CURRENT
     if not pointer.exists():
+        # CURRENT lost (deleted by hand, a backup that skipped it): the newest complete generation is the index,
+        # so its stored vectors are reused rather than everything re-embedded. The next update writes CURRENT.
+        complete = sorted((g for g in root.glob("gen-*") if (g / MANIFEST_NAME).is_file()), key=lambda g: g.name)
+        if complete:
+            return complete[-1]
         raise IndexMissing(f"no index in {root}; run `ruralqa index` to build it")
     try:
         name = pointer.read_text(encoding="utf-8").strip()
@@ -108,7 +118,11 @@ def staging(root: Path) -> Iterator[Path]:
     root.mkdir(parents=True, exist_ok=True)
     for stale in root.glob(".tmp-*"):
         shutil.rmtree(stale, ignore_errors=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
+    except OSError as exc:
+        raise IndexUnwritable(f"cannot write to the index folder {root} ({exc.strerror}); make it writable or "
+                              "pass --index DIR") from None
     try:
         yield tmp
     except BaseException:
