@@ -21,6 +21,7 @@ from ruralqa.corpus.context import report_articles
 from ruralqa.embed import Embedder, get_embedder
 from ruralqa.errors import CorpusError, IndexCorrupt, IndexMismatch, IndexMissing, ReportError
 from ruralqa.index import Index, IndexContents, ReportRecord, check_root, writer_lock
+from ruralqa.index.layout import CURRENT, point_to
 from ruralqa.types import Chunk, IndexSummary, Report
 
 Say = Callable[[str], None]
@@ -75,6 +76,8 @@ def update_index(settings: Settings, embedder: Embedder | None = None, full: boo
                                                           or summary.reports_removed)
             if summary.up_to_date:
                 summary.index_type = old.manifest.dense["type"]
+                if not (settings.index_dir / CURRENT).exists():
+                    point_to(settings.index_dir, old.folder)  # recovered from the newest complete generation
             elif not plan.chunks:
                 summary.up_to_date = False  # nothing could be read: no index is written (the failures say why)
             else:

@@ -136,14 +136,19 @@ def publish(root: Path, tmp: Path) -> Path:
     gen = root / _next_generation(root)
     os.rename(tmp, gen)
     faults.checkpoint("before-swap")
+    point_to(root, gen)
+    _prune(root, keep={gen.name})
+    return gen
+
+
+def point_to(root: Path, gen: Path) -> None:
+    """Make `gen` the live generation: CURRENT is replaced atomically."""
     pointer_tmp = root / (CURRENT + ".tmp")
     pointer_tmp.write_text(gen.name + "\n", encoding="utf-8")
     with open(pointer_tmp, "rb") as f:
         os.fsync(f.fileno())
     os.replace(pointer_tmp, root / CURRENT)
     _fsync_dir(root)
-    _prune(root, keep={gen.name})
-    return gen
 
 
 def _fsync_tree(folder: Path) -> None:
