@@ -25,7 +25,7 @@ from ruralqa.index.layout import CURRENT, point_to
 from ruralqa.types import Chunk, IndexSummary, Report
 
 Say = Callable[[str], None]
-Progress = Callable[[int, int], None]
+Progress = Callable[[str, int, int], None]  # (phase, done, total): reading, embedding, writing …
 
 
 def _quiet(_: str) -> None:
@@ -71,7 +71,7 @@ def update_index(settings: Settings, embedder: Embedder | None = None, full: boo
             if embedder is None:
                 embedder = get_embedder(settings.model or (old.model_id if old else DEFAULT_MODEL), settings.device)
             summary = IndexSummary(skipped=skipped)
-            plan = plan_update(settings, files, old, summary, say)
+            plan = plan_update(settings, files, old, summary, say, progress)
             summary.up_to_date = old is not None and not (summary.reports_added or summary.reports_changed
                                                           or summary.reports_removed)
             if summary.up_to_date:
@@ -85,7 +85,7 @@ def update_index(settings: Settings, embedder: Embedder | None = None, full: boo
                 say(f"writing index ({len(plan.chunks)} passages)")
                 manifest = Index.write(settings.index_dir, IndexContents(
                     chunks=plan.chunks, vectors=vectors, reports=plan.reports, texts=plan.texts,
-                    model_id=embedder.model_id, chunking=settings.chunking.as_dict()))
+                    model_id=embedder.model_id, chunking=settings.chunking.as_dict()), progress=progress)
                 summary.index_type = manifest.dense["type"]
         finally:
             if old is not None:
@@ -111,7 +111,7 @@ def _entry_hash(entry: catalog.ReportEntry | None) -> str:
 
 
 def plan_update(settings: Settings, files: list[Path], old: Index | None, summary: IndexSummary,
-                say: Say = _quiet) -> Plan:
+                say: Say = _quiet, progress: Progress | None = None) -> Plan:
     """Compare the corpus with the old index: unchanged reports keep their passages, others are read and chunked;
     vectors are reused by content hash. Fills the summary's report lists and passage counts."""
     cat = catalog.load(settings.corpus_dir)
@@ -121,7 +121,9 @@ def plan_update(settings: Settings, files: list[Path], old: Index | None, summar
     for c in old_rows:
         by_file.setdefault(c.citation.file, []).append(c)
     plan = Plan()
-    for path in files:
+    for n, path in enumerate(files):
+        if progress:
+            progress("reading reports", n, len(files))
         rel = path.relative_to(settings.corpus_dir).as_posix()
         entry = cat.get(rel)
         prev = old_reports.get(rel)
@@ -157,6 +159,8 @@ def plan_update(settings: Settings, files: list[Path], old: Index | None, summar
                                          title=articles[0].title, place=articles[0].region, year=articles[0].year)
         if first.format not in ("txt", "md"):
             plan.texts[rel] = [r.text for r in reports]
+    if progress:
+        progress("reading reports", len(files), len(files))
     summary.reports_removed = sorted(set(old_reports) - set(plan.reports))
     for row, c in enumerate(old_rows):
         plan.reuse.setdefault(c.id, row)
@@ -207,5 +211,5 @@ def _checkpointed(progress: Progress | None) -> Progress:
         if done < total:
             faults.checkpoint("mid-embed")
         if progress:
-            progress(done, total)
+            progress("embedding passages", done, total)
     return report

@@ -10,6 +10,7 @@ import dataclasses
 import functools
 import json
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -44,15 +45,29 @@ def _say(ctx: click.Context):
 
 
 def _progress(ctx: click.Context):
+    """Progress on stderr: a line that updates itself on a terminal; elsewhere a line every 10 s and at each
+    phase's start and end. Each shows counts and, once it can be estimated, the time left."""
     if (ctx.obj or {}).get("quiet"):
         return None
     tty = sys.stderr.isatty()
+    state = {"phase": None, "started": 0.0, "shown": 0.0}
 
-    def show(done: int, total: int) -> None:
+    def show(phase: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if phase != state["phase"]:
+            state.update(phase=phase, started=now, shown=0.0)
+        finished = done >= total
+        if not tty and not finished and done and now - state["shown"] < 10:
+            return
+        state["shown"] = now
+        left = ""
+        if 0 < done < total and now - state["started"] > 2:
+            left = f", about {(now - state['started']) / done * (total - done):.0f} s left"
+        line = f"  {phase}: {done}/{total}{left}"
         if tty:
-            click.echo(f"\r  embedded {done}/{total}", err=True, nl=done >= total)
-        elif done >= total or done % 320 == 0:
-            click.echo(f"  embedded {done}/{total}", err=True)
+            click.echo(f"\r{line}\x1b[K", err=True, nl=finished)
+        else:
+            click.echo(line, err=True)
     return show
 
 

@@ -181,21 +181,33 @@ class Index:
     # ------------------------------------------------------------ writing
 
     @staticmethod
-    def write(root: Path, contents: IndexContents) -> Manifest:
+    def write(root: Path, contents: IndexContents, progress=None) -> Manifest:
         """Write a new generation from `contents` and make it live atomically; returns its manifest.
-        Must be called under writer_lock."""
+        Must be called under writer_lock. `progress(phase, done, total)` hears of each part written."""
         chunks, vectors = contents.chunks, contents.vectors
+        n = len(chunks)
+
+        def step(phase: str, done: bool) -> None:
+            if progress:
+                progress(phase, n if done else 0, n)
+
         with layout.staging(root) as tmp:
+            step("writing vectors and FAISS", False)
             dense.write_vectors(tmp, vectors)
             faults.checkpoint("write:vectors")
             params = dense.write_faiss(tmp, vectors)
             faults.checkpoint("write:faiss")
+            step("writing vectors and FAISS", True)
+            step("writing passage metadata", False)
             chunks_db.write(tmp, chunks)
             faults.checkpoint("write:chunks")
+            step("writing passage metadata", True)
+            step("writing BM25", False)
             regions = {c.citation.region for c in chunks}
             words = user_words((c.text for c in chunks), regions)
             lexical.write(tmp, [c.embed_text for c in chunks], words)
             faults.checkpoint("write:bm25")
+            step("writing BM25", True)
             reports = {rel: _with_text(tmp, rel, record, contents.texts.get(rel))
                        for rel, record in contents.reports.items()}
             manifest = Manifest(
