@@ -86,7 +86,7 @@ def _empty_corpus(ws):
     (["index"], _empty_corpus, "has no reports"),
     (["index", "--model", "no-such-model-anywhere"], None, "is not a local folder"),
     (["ask", "问题"], _foreign, "not part of a ruralqa index"),
-    (["ask", "问题"], _corrupt, "ruralqa index --full"),
+    (["ask", "问题"], _corrupt, "ruralqa index --repair"),
     (["eval", "missing.jsonl"], None, "does not exist"),
 ])
 def test_bad_input_one_clear_line(workspace, args, prepare, message):

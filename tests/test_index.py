@@ -83,7 +83,7 @@ def test_altered_file_detected_and_check_reports_it(workspace):
     data = bytearray((gen / "chunks.sqlite").read_bytes())
     data[-10] ^= 0xFF
     (gen / "chunks.sqlite").write_bytes(bytes(data))
-    with pytest.raises(IndexCorrupt, match="ruralqa index --full"):
+    with pytest.raises(IndexCorrupt, match="ruralqa index --repair"):
         Index.open(workspace / "index")
     result = check_index(workspace / "index")
     assert not result.ok and "chunks.sqlite" in result.problems[0]

@@ -226,3 +226,41 @@ def test_python_version_matches_what_the_code_needs():
 
     project = tomllib.loads((Path(TESTS).parent / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert project["requires-python"] == ">=3.11"  # config.py reads ruralqa.toml with tomllib (3.11+)
+
+
+def _flip(path: Path, offset: int = -40) -> None:
+    data = bytearray(path.read_bytes())
+    data[offset] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def test_damaged_vectors_are_never_carried_into_a_new_generation(workspace, monkeypatch):
+    from ruralqa.index import layout
+    from ruralqa.maintenance import check_index
+
+    monkeypatch.setattr(layout, "FULL_HASH_LIMIT", 0)  # as above 64 MB: loading checks sizes only
+    emb = CountingEmbedder()
+    update_index(resolve(cwd=workspace), embedder=emb)
+    _flip(current_generation(workspace / "index") / "vectors.npy")  # a byte of the last row's block
+    (workspace / "corpus" / "new.txt").write_text("新绛县乡村振兴\n新绛县蔬菜年产值达4亿元。\n", encoding="utf-8")
+    emb.embedded.clear()
+    s = update_index(resolve(cwd=workspace), embedder=emb)
+    assert "vectors.npy" in s.warnings and len(emb.embedded) > 1  # the damaged block is embedded again
+    assert check_index(workspace / "index").ok
+    index = Index.open(workspace / "index")
+    fresh = {c.id: v for c, v in zip(index.all_chunks(), index.vectors())}
+    assert all(abs(float((fresh[c.id] - emb._vec(c.embed_text)) @ (fresh[c.id] - emb._vec(c.embed_text)))) < 1e-9
+               for c in index.all_chunks())
+
+
+def test_repair_rebuilds_from_intact_vectors_without_embedding(workspace):
+    from ruralqa.maintenance import check_index
+
+    update_index(resolve(cwd=workspace), embedder=CountingEmbedder())
+    gen = current_generation(workspace / "index")
+    _flip(gen / "faiss.index")
+    r = run(["ask", "问题"], workspace)
+    assert r.exit_code != 0 and "--repair" in r.output
+    emb = CountingEmbedder()
+    update_index(resolve(cwd=workspace), embedder=emb, repair=True)
+    assert check_index(workspace / "index").ok and emb.embedded == []  # rebuilt from the stored vectors

@@ -59,21 +59,23 @@ class Plan:
 
 
 def update_index(settings: Settings, embedder: Embedder | None = None, full: bool = False,
-                 say: Say = _quiet, progress: Progress | None = None) -> IndexSummary:
+                 say: Say = _quiet, progress: Progress | None = None, repair: bool = False) -> IndexSummary:
     """Bring the index in line with the corpus folder. Raises CorpusError, Index* errors; per-report problems
-    are collected in the summary's `failed`, and those reports keep their previously indexed passages."""
+    are collected in the summary's `failed`, and those reports keep their previously indexed passages.
+    `repair`: a damaged index is rebuilt from the corpus, reusing every stored vector that passes its checksum."""
     started = time.perf_counter()
     files, skipped = corpus_files(settings.corpus_dir)
     check_root(settings.index_dir)
     with writer_lock(settings.index_dir):
-        old = None if full else _previous(settings, embedder.model_id if embedder else settings.model)
+        wanted = embedder.model_id if embedder else settings.model
+        old = None if full else _damaged(settings, wanted) if repair else _previous(settings, wanted)
         try:
             if embedder is None:
                 embedder = get_embedder(settings.model or (old.model_id if old else DEFAULT_MODEL), settings.device)
             summary = IndexSummary(skipped=skipped)
-            plan = plan_update(settings, files, old, summary, say, progress)
-            summary.up_to_date = old is not None and not (summary.reports_added or summary.reports_changed
-                                                          or summary.reports_removed)
+            plan = plan_update(settings, files, old, summary, say, progress, reread=repair)
+            summary.up_to_date = not repair and old is not None and not (
+                summary.reports_added or summary.reports_changed or summary.reports_removed)
             if summary.up_to_date:
                 summary.index_type = old.manifest.dense["type"]
                 if not (settings.index_dir / CURRENT).exists():
@@ -103,6 +105,23 @@ def _previous(settings: Settings, model_id: str | None) -> Index | None:
         raise type(exc)(f"{exc} (an update reuses the existing index; --full starts afresh)") from None
 
 
+def _damaged(settings: Settings, model_id: str | None) -> Index | None:
+    """The live generation for a repair: opened without checking its files (their damage is why we are here)."""
+    try:
+        return Index.open(settings.index_dir, model_id=model_id, chunking=settings.chunking.as_dict(), verify=False)
+    except (IndexMissing, IndexCorrupt):
+        return None  # nothing to reuse: the repair embeds everything
+
+
+def _old_rows(old: Index | None) -> list[Chunk]:
+    if old is None:
+        return []
+    try:
+        return old.all_chunks()
+    except Exception:  # a damaged chunks.sqlite (only a repair opens one): its vectors cannot be matched
+        return []
+
+
 def _entry_hash(entry: catalog.ReportEntry | None) -> str:
     """What, besides its bytes, decides a report's passages: its catalog entry and the chunker's version (a new
     version re-chunks every report; vectors of unchanged passages are still reused)."""
@@ -111,12 +130,12 @@ def _entry_hash(entry: catalog.ReportEntry | None) -> str:
 
 
 def plan_update(settings: Settings, files: list[Path], old: Index | None, summary: IndexSummary,
-                say: Say = _quiet, progress: Progress | None = None) -> Plan:
+                say: Say = _quiet, progress: Progress | None = None, reread: bool = False) -> Plan:
     """Compare the corpus with the old index: unchanged reports keep their passages, others are read and chunked;
     vectors are reused by content hash. Fills the summary's report lists and passage counts."""
     cat = catalog.load(settings.corpus_dir)
     old_reports = old.manifest.reports if old else {}
-    old_rows = old.all_chunks() if old is not None else []  # row order = vector row order
+    old_rows = _old_rows(old)  # row order = vector row order
     by_file: dict[str, list[Chunk]] = {}
     for c in old_rows:
         by_file.setdefault(c.citation.file, []).append(c)
@@ -134,7 +153,7 @@ def plan_update(settings: Settings, files: list[Path], old: Index | None, summar
             if prev:  # keep what was indexed before; the failure is reported
                 _keep(plan, rel, prev, by_file, old)
             continue
-        if prev and prev.sha256 == digest and prev.catalog == _entry_hash(entry):
+        if prev and not reread and prev.sha256 == digest and prev.catalog == _entry_hash(entry):
             summary.reports_unchanged.append(rel)
             _keep(plan, rel, prev, by_file, old)
             continue
@@ -164,6 +183,13 @@ def plan_update(settings: Settings, files: list[Path], old: Index | None, summar
     summary.reports_removed = sorted(set(old_reports) - set(plan.reports))
     for row, c in enumerate(old_rows):
         plan.reuse.setdefault(c.id, row)
+    if old is not None and plan.reuse:
+        # Stored vectors are checked before they are reused: a damaged block is embedded again, never copied on.
+        bad = old.damaged_vector_rows(set(plan.reuse.values()))
+        if bad:
+            summary.warnings["vectors.npy"] = (f"{len(bad)} stored vectors failed their checksums and were "
+                                               "embedded again")
+            plan.reuse = {cid: row for cid, row in plan.reuse.items() if row not in bad}
     for c in plan.chunks:
         if c.id not in plan.reuse and c.id not in plan.todo:
             plan.todo[c.id] = c.embed_text

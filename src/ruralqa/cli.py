@@ -89,6 +89,8 @@ def cli(ctx, corpus, index_dir, quiet):
 @cli.command("index")
 @click.option("--full", is_flag=True, help="Rebuild from scratch instead of updating.")
 @click.option("--check", is_flag=True, help="Verify the index files against the manifest; change nothing.")
+@click.option("--repair", is_flag=True, help="Rebuild a damaged index from the corpus, re-embedding only passages "
+                                              "whose stored vectors are damaged or missing.")
 @click.option("--model", help="Embedding model: a sentence-transformers name or local folder "
                               f"[env RURALQA_MODEL; default {config.DEFAULT_MODEL}, bundled].")
 @click.option("--device", help="Device for sentence-transformers models (cpu, cuda, mps) [env RURALQA_DEVICE].")
@@ -100,7 +102,7 @@ def cli(ctx, corpus, index_dir, quiet):
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_context
 @_fail_cleanly
-def index_cmd(ctx, full, check, model, device, chunk_size, text_column, encoding_errors, as_json):
+def index_cmd(ctx, full, check, repair, model, device, chunk_size, text_column, encoding_errors, as_json):
     """Build or update the index from the corpus folder (only new passages are embedded)."""
     settings = _settings(ctx, model=model, device=device, chunk_size=chunk_size, text_column=text_column,
                          encoding_errors=encoding_errors)
@@ -115,7 +117,7 @@ def index_cmd(ctx, full, check, model, device, chunk_size, text_column, encoding
         ctx.exit(0 if result.ok else 1)
     from ruralqa.build import update_index
 
-    summary = update_index(settings, full=full, say=_say(ctx), progress=_progress(ctx))
+    summary = update_index(settings, full=full, say=_say(ctx), progress=_progress(ctx), repair=repair)
     _print_json(render.summary_json(summary)) if as_json else click.echo(render.summary_text(summary))
     if summary.failed:
         raise click.ClickException(f"{len(summary.failed)} report(s) could not be indexed (listed above); "

@@ -25,7 +25,7 @@ from ruralqa import faults
 from ruralqa.errors import IndexCorrupt, IndexMismatch
 from ruralqa.index import chunks_db, dense, lexical, layout, texts
 from ruralqa.index.layout import check_root, current_generation, writer_lock
-from ruralqa.index.manifest import FIX_FULL, Manifest, ReportRecord
+from ruralqa.index.manifest import FIX_FULL, FIX_REPAIR, Manifest, ReportRecord
 from ruralqa.text.orgs import is_org
 from ruralqa.text.places import PLACE
 from ruralqa.text.tokenize import user_words
@@ -81,7 +81,7 @@ class Index:
         if verify:
             problems = layout.verify_files(gen, manifest.files)
             if problems:
-                raise IndexCorrupt(f"the index in {root} is damaged: {problems[0]}; {FIX_FULL}")
+                raise IndexCorrupt(f"the index in {root} is damaged: {problems[0]}; {FIX_REPAIR}")
         return index
 
     def __enter__(self) -> Index:
@@ -159,6 +159,10 @@ class Index:
     def vectors(self, mmap: bool = True) -> np.ndarray:
         return self._store.vectors(mmap)
 
+    def damaged_vector_rows(self, rows: set[int]) -> set[int]:
+        """Those of `rows` whose stored vectors fail their block checksum: never to be reused."""
+        return self._store.damaged_rows(rows, self.manifest.vector_blocks)
+
     def report_texts(self, rel: str) -> list[str] | None:
         """The extracted texts the index keeps for a non-text file (one per spreadsheet row); None for .txt/.md
         (read the file)."""
@@ -170,6 +174,9 @@ class Index:
         problems = layout.verify_files(self.folder, self.manifest.files, full=full)
         if problems:
             return problems
+        bad = self.damaged_vector_rows(set(range(self.size))) if full else set()
+        if bad:
+            return [f"{len(bad)} stored vectors fail their block checksums"]
         try:
             rows, ntotal = self._chunks.count(), self._store.faiss.ntotal
         except Exception as exc:  # sqlite and FAISS raise their own types for damaged files
@@ -193,7 +200,7 @@ class Index:
 
         with layout.staging(root) as tmp:
             step("writing vectors and FAISS", False)
-            dense.write_vectors(tmp, vectors)
+            blocks = dense.write_vectors(tmp, vectors)
             faults.checkpoint("write:vectors")
             params = dense.write_faiss(tmp, vectors)
             faults.checkpoint("write:faiss")
@@ -214,7 +221,7 @@ class Index:
                 model_id=contents.model_id, dim=int(vectors.shape[1]), chunking=contents.chunking, dense=params,
                 chunks=len(chunks), reports=reports, regions=sorted(r for r in regions if r),
                 places=sorted(w for w in words if PLACE.fullmatch(w) and not is_org(w)),
-                files=layout.checksums(tmp))
+                files=layout.checksums(tmp), vector_blocks=blocks)
             faults.checkpoint("write:manifest")
             manifest.save(tmp)
             layout.publish(root, tmp)

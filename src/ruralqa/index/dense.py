@@ -3,12 +3,13 @@ writes or reads either file."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import numpy as np
 
 from ruralqa.errors import IndexCorrupt
-from ruralqa.index.manifest import FIX_FULL
+from ruralqa.index.manifest import FIX_REPAIR
 
 VECTORS = "vectors.npy"
 FAISS = "faiss.index"
@@ -47,8 +48,20 @@ def build_faiss(vectors: np.ndarray, kind: str | None = None) -> tuple[object, d
     return index, params
 
 
-def write_vectors(folder: Path, vectors: np.ndarray) -> None:
+BLOCK_ROWS = 4096  # vectors are checksummed in blocks of this many rows, so that reused rows can be verified
+
+
+def block_hashes(vectors: np.ndarray) -> list[str]:
+    """SHA-256 (first 16 hex digits) of each block of BLOCK_ROWS rows, as stored (float32)."""
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    return [hashlib.sha256(vectors[a:a + BLOCK_ROWS].tobytes()).hexdigest()[:16]
+            for a in range(0, len(vectors), BLOCK_ROWS)]
+
+
+def write_vectors(folder: Path, vectors: np.ndarray) -> list[str]:
+    """Save the vectors; returns their block checksums for the manifest."""
     np.save(folder / VECTORS, vectors)
+    return block_hashes(vectors)
 
 
 def write_faiss(folder: Path, vectors: np.ndarray) -> dict:
@@ -76,7 +89,7 @@ class DenseStore:
             try:
                 self._faiss = faiss.read_index(str(path), faiss.IO_FLAG_MMAP if self.params["type"] == "flat" else 0)
             except RuntimeError as exc:
-                raise IndexCorrupt(f"{path} cannot be read ({exc}); {FIX_FULL}") from None
+                raise IndexCorrupt(f"{path} cannot be read ({exc}); {FIX_REPAIR}") from None
             if self.params["type"] == "hnsw":
                 self._faiss.hnsw.efSearch = self.params.get("ef_search", 256)
             elif self.params["type"] == "ivf":
@@ -85,6 +98,22 @@ class DenseStore:
 
     def vectors(self, mmap: bool = True) -> np.ndarray:
         return np.load(self.folder / VECTORS, mmap_mode="r" if mmap else None)
+
+    def damaged_rows(self, rows: set[int], hashes: list[str]) -> set[int]:
+        """Those of `rows` whose block no longer matches its checksum (all of them if the file cannot be read)."""
+        if not hashes:
+            return set()  # an index written before blocks were checksummed: its files' checksums vouch for it
+        try:
+            vectors = self.vectors()
+        except (OSError, ValueError):
+            return set(rows)
+        bad = set()
+        for block in sorted({r // BLOCK_ROWS for r in rows}):
+            a = block * BLOCK_ROWS
+            stored = np.ascontiguousarray(vectors[a:a + BLOCK_ROWS], dtype=np.float32).tobytes()
+            if block >= len(hashes) or hashlib.sha256(stored).hexdigest()[:16] != hashes[block]:
+                bad.update(r for r in rows if r // BLOCK_ROWS == block)
+        return bad
 
     def search(self, query: np.ndarray, k: int, rows: list[int] | None = None) -> list[tuple[int, float]]:
         """(row, inner product) of the k nearest vectors, among `rows` when given."""

@@ -21,7 +21,7 @@ from pathlib import Path
 from ruralqa import faults
 from ruralqa.corpus.ingest import sha256_file
 from ruralqa.errors import ForeignIndexDir, IndexCorrupt, IndexLocked, IndexMissing, IndexUnwritable
-from ruralqa.index.manifest import FIX_FULL, FileRecord
+from ruralqa.index.manifest import FIX_REPAIR, FileRecord
 from ruralqa.index.manifest import NAME as MANIFEST_NAME
 
 CURRENT = "CURRENT"
@@ -80,10 +80,10 @@ def current_generation(root: Path) -> Path:
     try:
         name = pointer.read_text(encoding="utf-8").strip()
     except UnicodeDecodeError:
-        raise IndexCorrupt(f"{pointer} is damaged (not a generation name); {FIX_FULL}") from None
+        raise IndexCorrupt(f"{pointer} is damaged (not a generation name); {FIX_REPAIR}") from None
     gen = root / name
     if not name.startswith("gen-") or not gen.is_dir():
-        raise IndexCorrupt(f"{pointer} names {name!r}, which is not a generation folder; {FIX_FULL}")
+        raise IndexCorrupt(f"{pointer} names {name!r}, which is not a generation folder; {FIX_REPAIR}")
     return gen
 
 

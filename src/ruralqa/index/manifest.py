@@ -14,6 +14,7 @@ from ruralqa.errors import IndexCorrupt, IndexMismatch
 
 NAME = "manifest.json"
 FIX_FULL = "run `ruralqa index --full` to rebuild it"
+FIX_REPAIR = "run `ruralqa index --repair` to rebuild it (only damaged vectors are embedded again)"
 
 
 def fingerprint(model_id: str, dim: int, chunking: dict) -> str:
@@ -72,6 +73,7 @@ class Manifest:
     regions: list[str]  # the regions passages are cited under
     places: list[str]  # place names found in the passages
     files: dict[str, FileRecord] = field(default_factory=dict)
+    vector_blocks: list[str] = field(default_factory=list)  # checksum of each block of vectors.npy rows
     schema: int = SCHEMA_VERSION
     ruralqa: str = __version__
     created: str = ""
@@ -89,6 +91,7 @@ class Manifest:
             "reports": {rel: r.as_json() for rel, r in self.reports.items()},
             "schema": self.schema, "ruralqa": self.ruralqa, "created": self.created,
             "index_files": {rel: {"size": f.size, "sha256": f.sha256} for rel, f in self.files.items()},
+            "vector_blocks": self.vector_blocks,
         }
 
     @classmethod
@@ -98,7 +101,8 @@ class Manifest:
                    reports={rel: ReportRecord.from_json(r) for rel, r in d["reports"].items()},
                    regions=list(d.get("regions", [])), places=list(d.get("places", [])),
                    files={rel: FileRecord(int(f["size"]), f["sha256"]) for rel, f in d["index_files"].items()},
-                   schema=d["schema"], ruralqa=d.get("ruralqa", ""), created=d.get("created", ""))
+                   vector_blocks=list(d.get("vector_blocks", [])), schema=d["schema"], ruralqa=d.get("ruralqa", ""),
+                   created=d.get("created", ""))
 
     def save(self, folder: Path) -> None:
         self.created = self.created or time.strftime("%Y-%m-%dT%H:%M:%S%z")
@@ -110,9 +114,9 @@ class Manifest:
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise IndexCorrupt(f"{path} is missing; {FIX_FULL}") from None
+            raise IndexCorrupt(f"{path} is missing; {FIX_REPAIR}") from None
         except (json.JSONDecodeError, UnicodeDecodeError):
-            raise IndexCorrupt(f"{path} is damaged; {FIX_FULL}") from None
+            raise IndexCorrupt(f"{path} is damaged; {FIX_REPAIR}") from None
         schema = raw.get("schema") if isinstance(raw, dict) else None
         if schema != SCHEMA_VERSION:
             raise IndexMismatch(f"the index in {folder.parent} has schema {schema!r}, this ruralqa reads schema "
@@ -120,4 +124,4 @@ class Manifest:
         try:
             return cls.from_json(raw)
         except (KeyError, TypeError, ValueError, AttributeError):
-            raise IndexCorrupt(f"{path} is damaged (fields missing); {FIX_FULL}") from None
+            raise IndexCorrupt(f"{path} is damaged (fields missing); {FIX_REPAIR}") from None
