@@ -155,7 +155,7 @@ class ReportStatus:
     place: str = ""
     year: int | None = None
     format: str = ""
-    passages: int = 0
+    passages: int | None = None
     reason: str = ""
 
 
