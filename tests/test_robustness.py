@@ -264,3 +264,12 @@ def test_repair_rebuilds_from_intact_vectors_without_embedding(workspace):
     emb = CountingEmbedder()
     update_index(resolve(cwd=workspace), embedder=emb, repair=True)
     assert check_index(workspace / "index").ok and emb.embedded == []  # rebuilt from the stored vectors
+
+
+def test_every_phase_of_an_update_reports_progress(workspace):
+    r = run(["index"], workspace)
+    assert r.exit_code == 0
+    for phase in ("reading reports: 2/2", "embedding passages: 53/53", "writing vectors and FAISS: 53/53",
+                  "writing passage metadata: 53/53", "writing BM25: 53/53"):
+        assert phase in r.stderr, phase
+    assert run(["-q", "index", "--full"], workspace).stderr == ""
