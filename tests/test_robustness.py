@@ -96,6 +96,14 @@ def test_binary_current_pointer_is_one_line(built, tmp_path):
         assert r.exit_code != 0 and "CURRENT" in r.output and "Traceback" not in r.output
 
 
+def test_repair_after_a_damaged_pointer_embeds_nothing(workspace):
+    update_index(resolve(cwd=workspace), embedder=CountingEmbedder())
+    (workspace / "index" / "CURRENT").write_bytes(b"\xff\xfe\x00garbage")
+    emb = CountingEmbedder()
+    update_index(resolve(cwd=workspace), embedder=emb, repair=True)
+    assert emb.embedded == [] and Index.open(workspace / "index").size > 0
+
+
 def test_lost_current_pointer_recovers_without_re_embedding(built, tmp_path):
     ws = _copy(built, tmp_path)
     (ws / "index" / "CURRENT").unlink()

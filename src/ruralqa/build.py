@@ -20,7 +20,7 @@ from ruralqa.corpus.chunk import CHUNKER_VERSION, chunk_report
 from ruralqa.corpus.context import report_articles
 from ruralqa.embed import Embedder, get_embedder
 from ruralqa.errors import CorpusError, IndexCorrupt, IndexMismatch, IndexMissing, ReportError
-from ruralqa.index import Index, IndexContents, ReportRecord, check_root, writer_lock
+from ruralqa.index import Index, IndexContents, Manifest, ReportRecord, check_root, writer_lock
 from ruralqa.index.layout import CURRENT, point_to
 from ruralqa.types import Chunk, IndexSummary, Report
 
@@ -109,7 +109,14 @@ def _damaged(settings: Settings, model_id: str | None) -> Index | None:
     """The live generation for a repair: opened without checking its files (their damage is why we are here)."""
     try:
         return Index.open(settings.index_dir, model_id=model_id, chunking=settings.chunking.as_dict(), verify=False)
-    except (IndexMissing, IndexCorrupt):
+    except IndexMissing:
+        return None
+    except IndexCorrupt:  # a damaged CURRENT or manifest: the newest generation that still reads is reused
+        for gen in sorted(settings.index_dir.glob("gen-*"), key=lambda g: g.name, reverse=True):
+            try:
+                return Index(gen, Manifest.read(gen))
+            except IndexCorrupt:
+                continue
         return None  # nothing to reuse: the repair embeds everything
 
 

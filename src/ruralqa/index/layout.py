@@ -73,9 +73,9 @@ def current_generation(root: Path) -> Path:
     if not pointer.exists():
         # CURRENT lost (deleted by hand, a backup that skipped it): the newest complete generation is the index,
         # so its stored vectors are reused rather than everything re-embedded. The next update writes CURRENT.
-        complete = sorted((g for g in root.glob("gen-*") if (g / MANIFEST_NAME).is_file()), key=lambda g: g.name)
-        if complete:
-            return complete[-1]
+        newest = newest_generation(root)
+        if newest is not None:
+            return newest
         raise IndexMissing(f"no index in {root}; run `ruralqa index` to build it")
     try:
         name = pointer.read_text(encoding="utf-8").strip()
@@ -85,6 +85,12 @@ def current_generation(root: Path) -> Path:
     if not name.startswith("gen-") or not gen.is_dir():
         raise IndexCorrupt(f"{pointer} names {name!r}, which is not a generation folder; {FIX_REPAIR}")
     return gen
+
+
+def newest_generation(root: Path) -> Path | None:
+    """The newest generation whose manifest was written (a generation is complete once it has one)."""
+    complete = sorted((g for g in root.glob("gen-*") if (g / MANIFEST_NAME).is_file()), key=lambda g: g.name)
+    return complete[-1] if complete else None
 
 
 def checksums(folder: Path) -> dict[str, FileRecord]:
