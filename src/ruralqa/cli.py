@@ -179,6 +179,41 @@ def ask(ctx, question, k, mode, model, rerank, places, years, as_json):
     _print_json(render.qa_json(result)) if as_json else click.echo(render.qa_text(result))
 
 
+@cli.command()
+@click.argument("question")
+@click.option("--place", "places", multiple=True, metavar="PLACE", help="Compare these places (repeatable).")
+@click.option("--year", "years", multiple=True, type=click.IntRange(1949, 2100), help="These years (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print the rows as CSV.")
+@click.option("--model", help="Embedding model; must be the one the index was built with.")
+@click.pass_context
+@_fail_cleanly
+def compare(ctx, question, places, years, as_json, as_csv, model):
+    """A table of cited values of one metric across places and years (2024年各省粮食产量是多少)."""
+    from ruralqa.compare import compare as run_compare
+    from ruralqa.embed import get_embedder
+
+    settings = _settings(ctx, model=model)
+    index = _open_index(ctx, settings)
+    result = run_compare(index, question, get_embedder(index.model_id, settings.device), places=places, years=years)
+    if as_json:
+        _print_json(render.comparison_json(result))
+    elif as_csv:
+        import csv
+
+        rows = render.comparison_rows(result)
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["place", "year", "kind", "value", "value_number", "unit", "sentence", "file", "row",
+                         "char_start", "char_end"])
+        for r in rows:
+            c = r["citation"] or {}
+            writer.writerow([r["place"], r["year"] or "", r["kind"], r["value"], r["value_number"] or "",
+                             r["unit"] or "", r["sentence"], c.get("file", ""), c.get("row") or "",
+                             c.get("char_start", ""), c.get("char_end", "")])
+    else:
+        click.echo(render.comparison_text(result))
+
+
 @cli.command("eval")
 @click.argument("questions", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--compare", is_flag=True, help="Run dense, bm25 and hybrid and print them side by side.")

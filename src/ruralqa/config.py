@@ -49,7 +49,8 @@ class RetrievalParams:
     rrf_k: int = 60
     place_mismatch: float = 0.5  # a passage about another indexed place than the one asked about keeps this share
     answer_pool: int = 10  # passages handed to answer extraction (at least -k)
-    place_filter: bool = True  # a place the question names that reports are filed under: search only their passages
+    place_filter: bool = True  # a place the question names that reports are filed under: search its passages too
+    place_only: bool = False  # …and nothing else (a comparison asks each place on its own)
     year_mismatch: float = 0.3  # a passage about another year than the one asked about keeps this share
     kind_mismatch: float = 0.5  # a target passage for a question about results (or the reverse) keeps this share
 
@@ -67,6 +68,7 @@ class AnswerParams:
     proximity_weight: float = 0.6  # score = (proximity_weight · proximity + (1 - it) · coverage) · fit · priors
     bound_factor: float = 0.85  # a bound (突破2万元, 1300亿斤以上) ranks below an exact figure near the same words;
     #                             0.7 was better on the provincial fit half but answered two seed questions wrongly
+    change_factor: float = 0.5  # a change (单产提高24.2斤) ranks below a level when no change is asked
 
 
 @dataclass(frozen=True)

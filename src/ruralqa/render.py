@@ -134,3 +134,50 @@ def table(rows: list[dict], columns: list[str]) -> str:
     for row in [columns] + cells:
         lines.append("  ".join(v + " " * (w - width(v)) for v, w in zip(row, widths)).rstrip())
     return "\n".join(lines)
+
+
+NOT_FOUND_CELL = "报告中未找到"
+
+
+def _human(value: float, unit: str | None) -> str:
+    """12960000 吨 → 1296万吨: the normalized value, readable."""
+    for size, word in ((1e8, "亿"), (1e4, "万")):
+        if abs(value) >= size and unit != "%":
+            return f"{value / size:.6g}{word}{unit or ''}"
+    return f"{value:.6g}{unit or ''}"
+
+
+def comparison_rows(c) -> list[dict]:
+    """A compare.Comparison as flat rows (for the table, CSV and JSON)."""
+    rows = []
+    for cell in c.cells:
+        cit = cell.citation
+        rows.append({"place": cell.place, "year": cell.year, "kind": cell.kind,
+                     "value": cell.text if cell.found else NOT_FOUND_CELL,
+                     "normalized": _human(cell.value, cell.unit) if cell.found and cell.value is not None else "",
+                     "value_number": cell.value if cell.found else None, "unit": cell.unit if cell.found else None,
+                     "period_year": cell.period_year, "sentence": cell.sentence,
+                     "citation": citation_json(cit) if cit else None})
+    return rows
+
+
+def comparison_text(c) -> str:
+    rows = comparison_rows(c)
+    shown = [{**r, "n": f"[{i}]" if r["citation"] else ""} for i, r in enumerate(rows, start=1)]
+    head = [f"{c.question}", f"({len([r for r in rows if r['citation']])} of {len(rows)} cells found; "
+            f"sorted by {c.order}" + (f"; filter {c.value_filter}" if c.value_filter else "") + ")", ""]
+    lines = head + [table(shown, ["n", "place", "year", "kind", "value", "normalized"]), ""]
+    for i, r in enumerate(rows, start=1):
+        if r["citation"]:
+            cit = r["citation"]
+            where = " · ".join(str(x) for x in (cit["title"] or cit["file"], cit["file"],
+                                                 f"row {cit['row']}" if cit["row"] else "",
+                                                 f"chars {cit['char_start']}:{cit['char_end']}") if x)
+            lines.append(f"[{i}] {where}")
+            lines.append(f"    {r['sentence']}")
+    return "\n".join(lines)
+
+
+def comparison_json(c) -> dict:
+    return {"question": c.question, "places": list(c.places), "years": list(c.years), "order": c.order,
+            "unit": c.unit, "filter": c.value_filter, "rows": comparison_rows(c)}

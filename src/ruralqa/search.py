@@ -80,13 +80,14 @@ def search(index: Index, query: Query, embedder: Embedder | None, mode: str = "h
     named = [p for p in query.places if p in set(index.regions)] if params.place_filter else []
     allowed = index.rows_in_regions(named) if named else None
     dense, lexical = {}, {}
+    only = allowed is not None and params.place_only
     if mode in ("hybrid", "dense"):
         vector = embedder.embed_queries([query.normalized])[0]
-        dense = dict(index.search_dense(vector, n))
+        dense = {} if only else dict(index.search_dense(vector, n))
         if allowed is not None:
             dense.update(index.search_dense(vector, n, allowed))
     if mode in ("hybrid", "bm25"):
-        lexical = dict(index.search_lexical(list(query.tokens), n))
+        lexical = {} if only else dict(index.search_lexical(list(query.tokens), n))
         if allowed is not None:
             lexical.update(index.search_lexical(list(query.tokens), n, allowed))
     fused = fuse(dense, lexical, mode, params)
