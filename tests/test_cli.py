@@ -21,7 +21,7 @@ def run(args, cwd, **env):
 
 
 def test_commands_have_help(tmp_path):
-    for command in ([], ["ask"], ["index"], ["eval"], ["add"], ["reports"], ["show"], ["remove"]):
+    for command in ([], ["ask"], ["index"], ["eval"], ["add"], ["reports"], ["show"], ["remove"], ["compare"]):
         result = run(command + ["--help"], tmp_path)
         assert result.exit_code == 0 and "Usage" in result.output
 

@@ -227,6 +227,16 @@ def eval_cmd(ctx, questions, mode, compare, split, model, rerank, as_json):
     from ruralqa import evaluate
 
     settings = _settings(ctx, model=model)
+    if not questions.is_file():
+        raise click.UsageError(f"question file {questions} does not exist")
+    if evaluate.is_comparison_set(questions):
+        from ruralqa.embed import get_embedder
+
+        index = _open_index(ctx, settings)
+        report = evaluate.run_comparisons(index, evaluate.load_comparisons(questions),
+                                          get_embedder(index.model_id, settings.device))
+        _print_json(report) if as_json else click.echo(render.comparison_eval_text(report))
+        return
     qs = evaluate.load_questions(questions, split=split)
     index = _open_index(ctx, settings)
     modes = ["dense", "bm25", "hybrid"] if compare else [mode]

@@ -165,3 +165,78 @@ def calibration(rows: list[dict]) -> list[dict]:
         out.append({"band": f"{lo:.1f}-{min(hi, 1.0):.1f}", "answers": len(band),
                     "accuracy": round(right / len(band), 3) if band else None})
     return out
+
+
+@dataclass(frozen=True)
+class ComparisonQuestion:
+    """{"question", "rows": [{"place", "values": [...], "year"?, "source"?}], "absent": [places]}"""
+
+    id: str
+    question: str
+    rows: tuple[dict, ...]
+    absent: tuple[str, ...]
+
+
+def load_comparisons(path: Path) -> list[ComparisonQuestion]:
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
+        if line.strip():
+            try:
+                d = json.loads(line)
+                out.append(ComparisonQuestion(str(d.get("id", f"line{n}")), d["question"], tuple(d["rows"]),
+                                              tuple(d.get("absent", []))))
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise UsageError(f"{path}:{n} is not a comparison question ({exc}); expected "
+                                 '{"question": ..., "rows": [{"place": ..., "values": [...]}], "absent": [...]}') from None
+    return out
+
+
+def is_comparison_set(path: Path) -> bool:
+    first = next((x for x in path.read_text(encoding="utf-8-sig").splitlines() if x.strip()), "")
+    try:
+        return "rows" in json.loads(first)
+    except json.JSONDecodeError:
+        return False
+
+
+def run_comparisons(index: Index, questions: list[ComparisonQuestion], embedder) -> dict:
+    """Per question: precision of the cells returned for places the gold speaks of (value right for its place and
+    year), recall of the gold rows, and how many places the gold marks absent got a cell anyway."""
+    from ruralqa.compare import compare, same_place
+
+    rows_out = []
+    for q in questions:
+        result = compare(index, q.question, embedder)
+        found = [c for c in result.cells if c.found]
+
+        def gold_for(cell):
+            return [g for g in q.rows if same_place(g["place"], cell.place)
+                    and (g.get("year") is None or g.get("year") == cell.year)]
+
+        scored = [c for c in found if gold_for(c) or any(same_place(a, c.place) for a in q.absent)]
+        right = [c for c in scored if any(answer_correct(c.text, tuple(g["values"])) for g in gold_for(c))]
+        recalled = [g for g in q.rows if any(same_place(g["place"], c.place) and (g.get("year") in (None, c.year))
+                                             and answer_correct(c.text, tuple(g["values"])) for c in found)]
+        filled = [a for a in q.absent if any(same_place(a, c.place) for c in found)]
+        rows_out.append({
+            "id": q.id, "question": q.question, "cells": len(found), "scored": len(scored),
+            "precision": round(len(right) / len(scored), 4) if scored else None,
+            "recall": round(len(recalled) / len(q.rows), 4) if q.rows else None,
+            "absent_filled": round(len(filled) / len(q.absent), 4) if q.absent else None,
+            "wrong": [f"{c.place} {c.year or ''} {c.text}" for c in scored if c not in right],
+            "missed": [f"{g['place']} {g.get('year') or ''} {g['values'][0]}" for g in q.rows if g not in recalled],
+            "filled_absent": filled,
+        })
+
+    def mean(key):
+        xs = [r[key] for r in rows_out if r[key] is not None]
+        return round(sum(xs) / len(xs), 4) if xs else None
+
+    cells_right = sum(round((r["precision"] or 0) * r["scored"]) for r in rows_out)
+    cells_scored = sum(r["scored"] for r in rows_out)
+    absent_total = sum(len(q.absent) for q in questions)
+    absent_filled = sum(len(r["filled_absent"]) for r in rows_out)
+    metrics = {"questions": len(rows_out), "precision": mean("precision"), "recall": mean("recall"),
+               "cell_precision": round(cells_right / cells_scored, 4) if cells_scored else None,
+               "absent_kept_empty": round(1 - absent_filled / absent_total, 4) if absent_total else None}
+    return {"metrics": metrics, "questions": rows_out}

@@ -181,3 +181,21 @@ def comparison_text(c) -> str:
 def comparison_json(c) -> dict:
     return {"question": c.question, "places": list(c.places), "years": list(c.years), "order": c.order,
             "unit": c.unit, "filter": c.value_filter, "rows": comparison_rows(c)}
+
+
+def comparison_eval_text(report: dict) -> str:
+    m = report["metrics"]
+
+    def f(x):
+        return "-" if x is None else f"{x:.3f}"
+
+    lines = [f"comparison questions: {m['questions']}   cell precision {f(m['cell_precision'])}   mean precision "
+             f"{f(m['precision'])}   mean recall {f(m['recall'])}   absent places kept empty "
+             f"{f(m['absent_kept_empty'])}", ""]
+    for r in report["questions"]:
+        lines.append(f"{r['id']} {r['question']}  cells {r['cells']}  precision {f(r['precision'])}  "
+                     f"recall {f(r['recall'])}  absent filled {f(r['absent_filled'])}")
+        for label, items in (("wrong", r["wrong"]), ("missed", r["missed"]), ("filled absent", r["filled_absent"])):
+            if items:
+                lines.append(f"    {label}: {'; '.join(items)}")
+    return "\n".join(lines)
