@@ -50,3 +50,14 @@ def test_comparison_eval(built):
     out = json.loads(run(["eval", str(qs), "--json"], built).stdout)
     assert out["metrics"]["cell_precision"] == 1.0 and out["metrics"]["recall"] == 1.0
     assert out["metrics"]["absent_kept_empty"] == 1.0
+
+
+def test_chart_is_drawn(built, tmp_path):
+    pytest.importorskip("matplotlib", reason="the chart needs matplotlib (test extra)")
+    from ruralqa.chart import _cjk_font
+
+    png = tmp_path / "c.png"
+    r = run(["compare", "各区县香菇产值", "--chart", str(png)], built)
+    assert r.exit_code == 0 and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    if _cjk_font() is None:
+        assert "no CJK font" in r.stderr

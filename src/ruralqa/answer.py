@@ -185,6 +185,14 @@ def _score(cand: Candidate, text: str, context: str, terms: dict[str, float], at
     return score / total, covered / (sum(terms.values()) or 1.0)
 
 
+def _sentence_coverage(text: str, cand: Candidate, terms: dict[str, float]) -> float:
+    """The share of the question's words (idf-weighted, report word forms counted) in the candidate's sentence."""
+    start, end = _sentence_bounds(text, cand.start)
+    sentence = normalize(text[start:end])
+    total = sum(terms.values()) or 1.0
+    return sum(w for t, w in terms.items() if any(f in sentence for f in (t, *VARIANTS.get(t, ())))) / total
+
+
 def _distinct_parts(items: list[str]) -> list[str]:
     """What tells the items of a list apart: the first item's words before its neighbours' length and the last
     item's words after it are shared by all (农产品加工销售收入、产值 → 收入, 产值; 苹果、食用菌、中药材产量 → 苹果,
@@ -260,6 +268,8 @@ def candidates(query: Query, hits: list[Hit], params: AnswerParams = AnswerParam
         for cand in cands:
             if not quantity and normalize(text[cand.start:cand.end]) in query.normalized:
                 continue  # the question's own words do not answer it
+            if params.min_sentence_coverage and _sentence_coverage(text, cand, weights) < params.min_sentence_coverage:
+                continue  # 乡村旅游经营收入增长8% is no 农村居民人均可支配收入 figure, however near its words
             proximity, coverage = _score(cand, text, context, weights, attr, params.local_chars)
             after = normalize(text[cand.end:cand.end + 8]).lstrip("”」』\"")
             before = normalize(text[max(0, cand.start - params.local_chars):cand.start])

@@ -185,10 +185,12 @@ def ask(ctx, question, k, mode, model, rerank, places, years, as_json):
 @click.option("--year", "years", multiple=True, type=click.IntRange(1949, 2100), help="These years (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print the rows as CSV.")
+@click.option("--chart", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also draw a bar chart (a line for years) into this PNG file (needs matplotlib).")
 @click.option("--model", help="Embedding model; must be the one the index was built with.")
 @click.pass_context
 @_fail_cleanly
-def compare(ctx, question, places, years, as_json, as_csv, model):
+def compare(ctx, question, places, years, as_json, as_csv, chart, model):
     """A table of cited values of one metric across places and years (2024年各省粮食产量是多少)."""
     from ruralqa.compare import compare as run_compare
     from ruralqa.embed import get_embedder
@@ -196,6 +198,12 @@ def compare(ctx, question, places, years, as_json, as_csv, model):
     settings = _settings(ctx, model=model)
     index = _open_index(ctx, settings)
     result = run_compare(index, question, get_embedder(index.model_id, settings.device), places=places, years=years)
+    if chart:
+        from ruralqa.chart import draw
+
+        for warning in draw(result, chart):
+            _say(ctx)(f"warning: {warning}")
+        _say(ctx)(f"chart written to {chart}")
     if as_json:
         _print_json(render.comparison_json(result))
     elif as_csv:

@@ -124,6 +124,7 @@ def compare(index: Index, question: str, embedder: Embedder, places: tuple[str, 
     query, named, wanted_years, flt = scope(question, index, tuple(places), tuple(years))
     one = _OneVector(embedder)
     retrieval = replace(retrieval, place_only=True)
+    answering = replace(answering, min_sentence_coverage=0.7)  # a cited table: the figure's sentence names the measure
     cells = []
     for place in named:
         for year in wanted_years:

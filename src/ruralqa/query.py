@@ -97,9 +97,7 @@ def years_in(normalized: str) -> tuple[int, ...]:
 def attribute(normalized: str, terms: tuple[str, ...]) -> str:
     """The content word nearest before the question word: what is measured (产值 in 万荣县香菇产值是多少)."""
     m = words.ASKED.search(normalized)
-    if not m:
-        return ""
-    before = normalized[:m.start()]
+    before = normalized[:m.start()] if m else normalized  # no question word (各省粮食产量): the words end in it
     found = [(before.rfind(t), t) for t in terms if t in before and t not in words.LINKING_VERBS]
     return max(found)[1] if found else ""
 

@@ -77,4 +77,6 @@ TARGET_WORDS = re.compile(r"目标|预期|计划|力争|规划|打算|要求达�
 EVERYDAY = (("农民人均", "农村居民人均"), ("农民收入", "农村居民收入"), ("农民的收入", "农村居民收入"))
 
 # Shorter forms reports use for a question's word (粮食总产762亿斤 states the 产量): a passage with the form counts.
-VARIANTS = {"产量": ("总产",), "总产量": ("总产",), "增速": ("增长",), "增幅": ("增长",)}
+# 城乡居民…分别 speaks of 城镇 and 农村 居民 at once (村居 is jieba's piece of 农村居民).
+VARIANTS = {"产量": ("总产",), "总产量": ("总产",), "增速": ("增长",), "增幅": ("增长",), "农村": ("城乡",),
+            "村居": ("乡居",)}
