@@ -22,7 +22,7 @@ from ruralqa.text.normalize import normalize, parse_quantity, to_family
 from ruralqa.text.places import short_name
 from ruralqa.types import Citation
 
-ALL_PLACES = re.compile(r"各省|各地|各市|各县|各区|各个|哪些|哪个省|哪几个|所有|全部|全国")
+ALL_PLACES = re.compile(r"各区县|各县区|各县市|各市县|各省区市|各省市|各省份|各省|各地|各市|各县|各区|各个|哪些|哪个省|哪几个|所有|全部|全国")
 OVER_TIME = re.compile(r"历年|各年|逐年|每年|多年")
 YEAR_RANGE = re.compile(r"(20\d\d|19\d\d)\s*年?\s*(?:—|–|-|~|～|至|到)\s*(20\d\d|19\d\d)\s*年")
 FILTER = re.compile(r"(超过|高于|大于|多于|不低于|不少于|达到|低于|少于|小于|不到|不足)\s*(\d+(?:\.\d+)?)\s*"
