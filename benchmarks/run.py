@@ -377,9 +377,31 @@ def machine() -> dict:
             "faiss": faiss.__version__, "numpy": np.__version__, "date": time.strftime("%Y-%m-%d")}
 
 
+REAL_ASK = "甘肃2024年粮食产量是多少"
+REAL_COMPARE = "2024年各省粮食产量是多少"
+
+
+def bench_realworld(ws: Path, runs: int) -> dict:
+    """Fresh-process `ask` and `compare` on an index of the real reports (a folder with corpus/ and index/)."""
+    out = {"passages": None}
+    for name, args in (("ask", ["ask", REAL_ASK]), ("compare", ["compare", REAL_COMPARE])):
+        timed_cli(args, ws)  # the first run warms the disk cache
+        walls = [timed_cli(args, ws)[0] for _ in range(runs)]
+        out[name] = {"question": args[1], "runs": runs, "median_s": round(statistics.median(walls), 3),
+                     "max_s": round(max(walls), 3)}
+    return out
+
+
 def markdown(res: dict) -> str:
     m, s = res["machine"], res.get("seed")
     lines = [f"Machine: {m['cores']} cores ({m['cpu']}), Python {m['python']}, faiss {m['faiss']}, {m['date']}.", ""]
+    if res.get("realworld"):
+        r = res["realworld"]
+        lines += ["| 62 provincial reports (../shared/realworld/corpus) | fresh process |", "|---|---|",
+                  f"| `ruralqa ask \"{r['ask']['question']}\"` | median {r['ask']['median_s']} s "
+                  f"(max {r['ask']['max_s']}, {r['ask']['runs']} runs) |",
+                  f"| `ruralqa compare \"{r['compare']['question']}\"` (31 places) | median "
+                  f"{r['compare']['median_s']} s (max {r['compare']['max_s']}, {r['compare']['runs']} runs) |", ""]
     if s:
         a, w, b, e, inc = s["ask"], s["warm"], s["build"], s["encoder"], s["incremental"]
         lines += [
@@ -434,6 +456,8 @@ def main() -> int:
     ap.add_argument("--no-seed", action="store_true", help="skip the shipped-corpus measurements")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results"), help="output path without suffix")
     ap.add_argument("--render", action="store_true", help="only rewrite OUT.md from OUT.json")
+    ap.add_argument("--realworld", metavar="WS", help="also time ask and compare in WS (corpus/ of the real reports "
+                                                       "and its index/, built beforehand)")
     args = ap.parse_args()
     if args.render:
         text = markdown(json.loads(Path(args.out + ".json").read_text(encoding="utf-8")))
@@ -445,6 +469,8 @@ def main() -> int:
         if not args.no_seed:
             print("shipped corpus ...", file=sys.stderr, flush=True)
             res["seed"] = bench_seed(args.runs, Path(tmp))
+        if args.realworld:
+            res["realworld"] = bench_realworld(Path(args.realworld), args.runs)
         sizes = [int(x) for x in args.sizes.split(",") if x.strip()]
         if sizes:
             res["scale"] = bench_scale(sizes, Path(tmp))
