@@ -319,7 +319,7 @@ def show(ctx, citation, around):
     p = show_passage(_settings(ctx), file, start, end, row_n, around)
     click.echo(f"{p.title or p.file} · {p.file}" + (f" · row {p.row}" if p.row else "") + f" · chars {start}:{end}")
     click.echo("")
-    for part in (p.before, p.text, p.after):
+    for part in (p.before, f"{p.line_before}【{p.passage}】{p.line_after}", p.after):
         if part:
             click.echo(part)
 
@@ -335,6 +335,21 @@ def remove(ctx, files, as_json):
 
     summary = remove_reports(_settings(ctx), list(files), say=_say(ctx))
     _print_json(render.summary_json(summary)) if as_json else click.echo(render.summary_text(summary))
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in a browser.")
+@click.pass_context
+@_fail_cleanly
+def serve(ctx, host, port, open_browser):
+    """A local page and JSON API (/api) over the index, answering from a warm model."""
+    from ruralqa.server import serve as run_server
+
+    settings = _settings(ctx)
+    _say(ctx)(f"ruralqa serving {settings.index_dir} on http://{host}:{port}/ (Ctrl-C to stop)")
+    run_server(settings, host=host, port=port, open_browser=open_browser)
 
 
 def main() -> None:

@@ -192,20 +192,23 @@ def report_statuses(settings: Settings) -> list[ReportStatus]:
 
 @dataclass
 class Passage:
-    """A stretch of a report with the paragraphs around it, for `ruralqa show`."""
+    """A stretch of a report with the paragraphs around it, for `ruralqa show` and the report view of the page."""
 
     file: str
     title: str
-    before: str
-    text: str
-    after: str
+    before: str  # whole paragraphs before the passage's line
+    line_before: str  # its line up to the passage
+    passage: str  # text[start:end]
+    line_after: str  # its line after the passage
+    after: str  # whole paragraphs after
     row: int | None = None
+    place: str = ""  # of the article the passage belongs to
 
 
 def show_passage(settings: Settings, file: str, start: int, end: int, row: int | None = None,
                  around: int = 1) -> Passage:
     """The text at [start:end] of a report (of a spreadsheet row), with `around` paragraphs before and after."""
-    text = _report_text(settings, file, row)
+    text = report_text(settings, file, row)
     if not 0 <= start < end <= len(text):
         raise UsageError(f"{file} has {len(text)} characters; {start}:{end} is outside it")
     line_start = text.rfind("\n", 0, start) + 1
@@ -213,22 +216,24 @@ def show_passage(settings: Settings, file: str, start: int, end: int, row: int |
     line_end = len(text) if line_end < 0 else line_end
     before_lines = [x for x in text[:line_start].split("\n") if x.strip()][-around:] if around else []
     after_lines = [x for x in text[line_end:].split("\n") if x.strip()][:around] if around else []
-    title = ""
+    title = place = ""
     try:
         with Index.open(settings.index_dir, verify=False) as index:
             record = index.manifest.reports.get(file)
-            title = record.title if record else ""
+            title, place = (record.title, record.place) if record else ("", "")
             rows = [c for c in index.all_chunks() if c.citation.file == file and c.citation.row == row
                     and c.citation.char_start <= start < c.citation.char_end]
-            title = rows[0].citation.title if rows else title  # the article the passage belongs to
+            if rows:  # the article the passage belongs to
+                title, place = rows[0].citation.title, rows[0].citation.region
     except IndexMissing:
         pass
-    return Passage(file=file, title=title, before="\n".join(before_lines),
-                   text=text[line_start:start] + "【" + text[start:end] + "】" + text[end:line_end],
-                   after="\n".join(after_lines), row=row)
+    return Passage(file=file, title=title, before="\n".join(before_lines), line_before=text[line_start:start],
+                   passage=text[start:end], line_after=text[end:line_end], after="\n".join(after_lines), row=row,
+                   place=place)
 
 
-def _report_text(settings: Settings, file: str, row: int | None) -> str:
+def report_text(settings: Settings, file: str, row: int | None = None) -> str:
+    """The text a report's citations point into: the file's for .txt/.md, the index's copy for other formats."""
     path = settings.corpus_dir / file
     try:
         with Index.open(settings.index_dir, verify=False) as index:

@@ -41,4 +41,4 @@ def answer_question(index: Index, question: str, k: int = 5, mode: str = "hybrid
         hits = _reranker(rerank, device).rerank(query.text, hits)
     answer = extract(query, hits, answering, default_model() if model == "default" else model)
     return QAResult(question=query.text, mode=mode, hits=hits[:k], answer=answer, model=index.model_id,
-                    reranker=rerank, notices=query.notices)
+                    reranker=rerank, notices=query.notices, terms=query.terms)

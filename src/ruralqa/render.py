@@ -26,6 +26,7 @@ def qa_json(r: QAResult) -> dict:
                "sentence_citation": citation_json(a.sentence_citation)}
     return {
         "question": r.question, "mode": r.mode, "model": r.model, "reranker": r.reranker, "notices": list(r.notices),
+        "terms": list(r.terms),
         "answer": ans,
         "passages": [{"rank": h.rank, "score": h.score, "text": h.chunk.text, "heading": h.chunk.heading,
                       "section": h.chunk.section, "period": {"year": h.chunk.period_year, "kind": h.chunk.period_kind},

@@ -117,6 +117,7 @@ class QAResult:
     model: str
     reranker: str | None = None
     notices: tuple[str, ...] = ()  # what was done to the question (cut to length)
+    terms: tuple[str, ...] = ()  # the question's content words, as matched (the page highlights them)
 
 
 @dataclass

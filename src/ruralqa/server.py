@@ -1,0 +1,226 @@
+"""`ruralqa serve`: a local page and a JSON API over the same library calls as the CLI (Starlette under uvicorn).
+
+The index, the embedding model and the jieba dictionary stay loaded, so a question costs milliseconds. While
+`ruralqa index` publishes a new generation the server keeps answering from the one it has, and switches when
+CURRENT names another (checked on each request; the previous generation is kept on disk for exactly this).
+Nothing in a report reaches the page as HTML: the page sets text only. Reports are looked up by their name in the
+index, never by a path joined from the request.
+"""
+
+from __future__ import annotations
+
+import threading
+from importlib import resources
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from ruralqa import render
+from ruralqa.config import Settings
+from ruralqa.embed import get_embedder
+from ruralqa.errors import IndexMissing, RuralQAError, UsageError
+from ruralqa.index import Index
+from ruralqa.index.layout import CURRENT
+
+MAX_Q = 1000  # longer is refused (413); 200-1000 are cut with a notice, as on the command line
+MAX_K = 50
+STATIC = Path(str(resources.files("ruralqa") / "static"))
+
+API_DOC = {
+    "GET /api/ask?q=&k=&place=&year=&mode=": "what `ruralqa ask --json` prints",
+    "GET /api/compare?q=&place=&year=": "what `ruralqa compare --json` prints",
+    "GET /api/reports": "the reports with title, place, year, format, passages and status",
+    "GET /api/reports/{file}?start=&end=&row=&around=": "a report's text, or the passage at start:end with the "
+                                                        "paragraphs around it, with its title and place",
+    "GET /healthz": "the live generation and its passage count (503 while there is no index)",
+}
+
+
+class Live:
+    """The live generation, reopened when CURRENT changes; the embedder stays warm."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._index: Index | None = None
+        self._pointer: bytes | None = None
+        self._embedders: dict = {}
+
+    def index(self) -> Index:
+        try:
+            pointer = (self.settings.index_dir / CURRENT).read_bytes()
+        except FileNotFoundError:
+            pointer = b""
+        with self._lock:
+            if self._index is None or pointer != self._pointer:
+                fresh = Index.open(self.settings.index_dir)  # raises IndexMissing with no index
+                self._index, self._pointer = fresh, pointer  # requests holding the old one finish with it
+            return self._index
+
+    def embedder(self, model_id: str):
+        if model_id not in self._embedders:
+            self._embedders[model_id] = get_embedder(model_id, self.settings.device)
+        return self._embedders[model_id]
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message, "status": status}, status_code=status)
+
+
+def _question(request: Request) -> str:
+    q = request.query_params.get("q", "")
+    if not q.strip():
+        raise UsageError("the question is empty; pass ?q=, e.g. /api/ask?q=万荣县香菇产值是多少")
+    if len(q) > MAX_Q:
+        raise _TooLong(f"the question has {len(q)} characters; ask in at most {MAX_Q}")
+    return q
+
+
+class _TooLong(RuralQAError):
+    pass
+
+
+def _int(request: Request, name: str, default: int | None, low: int, high: int) -> int | None:
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise UsageError(f"{name} must be a whole number, got {raw!r}") from None
+    if not low <= value <= high:
+        raise UsageError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _filters(request: Request) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    places = tuple(p[:40] for p in request.query_params.getlist("place") if p.strip())[:10]
+    years = tuple(y for y in (_int_value(v) for v in request.query_params.getlist("year")) if y)[:10]
+    return places, years
+
+
+def _int_value(raw: str) -> int | None:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise UsageError(f"year must be a year such as 2024, got {raw!r}") from None
+    if not 1949 <= value <= 2100:
+        raise UsageError(f"year must be between 1949 and 2100, got {value}")
+    return value
+
+
+def create_app(settings: Settings) -> Starlette:
+    live = Live(settings)
+
+    def guarded(handler):
+        async def endpoint(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except IndexMissing as exc:
+                return _error(503, str(exc))
+            except _TooLong as exc:
+                return _error(413, str(exc))
+            except _NotFound as exc:
+                return _error(404, str(exc))
+            except UsageError as exc:
+                return _error(400, str(exc))
+            except RuralQAError as exc:
+                return _error(500, str(exc))
+        return endpoint
+
+    async def ask(request: Request) -> Response:
+        from ruralqa.qa import answer_question
+
+        q = _question(request)
+        k = _int(request, "k", 5, 1, MAX_K)
+        mode = request.query_params.get("mode", "hybrid")
+        places, years = _filters(request)
+        index = live.index()
+        result = answer_question(index, q, k=k, mode=mode, embedder=live.embedder(index.model_id),
+                                 places=places, years=years)
+        return JSONResponse(render.qa_json(result))
+
+    async def compare(request: Request) -> Response:
+        from ruralqa.compare import compare as run_compare
+
+        q = _question(request)
+        places, years = _filters(request)
+        index = live.index()
+        result = run_compare(index, q, live.embedder(index.model_id), places=places, years=years)
+        return JSONResponse(render.comparison_json(result))
+
+    async def reports(request: Request) -> Response:
+        import dataclasses
+
+        from ruralqa.maintenance import report_statuses
+
+        rows = [dataclasses.asdict(r) for r in report_statuses(settings)]
+        index = live.index()
+        years = sorted({c.period_year for c in index.all_chunks() if c.period_year})
+        return JSONResponse({"reports": rows, "places": sorted(set(index.regions)), "years": years})
+
+    async def report(request: Request) -> Response:
+        from ruralqa.maintenance import show_passage
+
+        name = request.path_params["file"]
+        index = live.index()
+        record = index.manifest.reports.get(name)
+        if record is None:  # looked up by name among the indexed reports: no path is ever built from the request
+            raise _NotFound(f"no report named {name!r} in the index; /api/reports lists them")
+        row = _int(request, "row", None, 1, 1_000_000)
+        start = _int(request, "start", None, 0, 1 << 31)
+        end = _int(request, "end", None, 0, 1 << 31)
+        around = _int(request, "around", 2, 0, 20)
+        body = {"file": name, "title": record.title, "place": record.place, "year": record.year, "row": row}
+        if start is None or end is None:
+            from ruralqa.maintenance import report_text
+
+            body["text"] = report_text(settings, name, row)
+            return JSONResponse(body)
+        p = show_passage(settings, name, start, end, row, around)
+        body.update(title=p.title or record.title, place=p.place or record.place, before=p.before,
+                    passage=p.passage, after=p.after,
+                    line_before=p.line_before, line_after=p.line_after, start=start, end=end)
+        return JSONResponse(body)
+
+    async def healthz(request: Request) -> Response:
+        index = live.index()
+        return JSONResponse({"ok": True, "generation": index.folder.name, "passages": index.size,
+                             "reports": len(index.manifest.reports), "model": index.model_id})
+
+    async def api(request: Request) -> Response:
+        return JSONResponse({"routes": API_DOC})
+
+    async def page(request: Request) -> Response:
+        return FileResponse(STATIC / "index.html")
+
+    routes = [
+        Route("/", page),
+        Route("/api", api),
+        Route("/api/ask", guarded(ask)),
+        Route("/api/compare", guarded(compare)),
+        Route("/api/reports", guarded(reports)),
+        Route("/api/reports/{file:path}", guarded(report)),
+        Route("/healthz", guarded(healthz)),
+        Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
+    ]
+    return Starlette(routes=routes)
+
+
+class _NotFound(RuralQAError):
+    pass
+
+
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False) -> None:
+    import uvicorn
+
+    app = create_app(settings)
+    if open_browser:
+        import webbrowser
+
+        threading.Timer(1.0, webbrowser.open, args=(f"http://{host}:{port}/",)).start()
+    uvicorn.run(app, host=host, port=port, log_level="warning")
