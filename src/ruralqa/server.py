@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
@@ -28,6 +29,7 @@ from ruralqa.index.layout import CURRENT
 
 MAX_Q = 1000  # longer is refused (413); 200-1000 are cut with a notice, as on the command line
 MAX_K = 50
+ANSWER_CACHE = 1024  # answers kept per server, keyed by generation and request
 STATIC = Path(str(resources.files("ruralqa") / "static"))
 
 API_DOC = {
@@ -49,6 +51,7 @@ class Live:
         self._index: Index | None = None
         self._pointer: bytes | None = None
         self._embedders: dict = {}
+        self._answers: dict = {}
 
     def index(self) -> Index:
         try:
@@ -60,6 +63,21 @@ class Live:
                 fresh = Index.open(self.settings.index_dir)  # raises IndexMissing with no index
                 self._index, self._pointer = fresh, pointer  # requests holding the old one finish with it
             return self._index
+
+    def cached(self, key: tuple):
+        """An answer given before from the same generation (a new generation starts a new cache)."""
+        with self._lock:
+            body = self._answers.pop(key, None)
+            if body is not None:
+                self._answers[key] = body  # most recently used last
+            return body
+
+    def remember(self, key: tuple, body: dict) -> dict:
+        with self._lock:
+            self._answers[key] = body
+            while len(self._answers) > ANSWER_CACHE:
+                self._answers.pop(next(iter(self._answers)))
+        return body
 
     def embedder(self, model_id: str):
         if model_id not in self._embedders:
@@ -119,7 +137,7 @@ def create_app(settings: Settings) -> Starlette:
     def guarded(handler):
         async def endpoint(request: Request) -> Response:
             try:
-                return await handler(request)
+                return await run_in_threadpool(handler, request)  # the work is CPU-bound: keep the loop free
             except IndexMissing as exc:
                 return _error(503, str(exc))
             except _TooLong as exc:
@@ -132,7 +150,7 @@ def create_app(settings: Settings) -> Starlette:
                 return _error(500, str(exc))
         return endpoint
 
-    async def ask(request: Request) -> Response:
+    def ask(request: Request) -> Response:
         from ruralqa.qa import answer_question
 
         q = _question(request)
@@ -140,11 +158,15 @@ def create_app(settings: Settings) -> Starlette:
         mode = request.query_params.get("mode", "hybrid")
         places, years = _filters(request)
         index = live.index()
-        result = answer_question(index, q, k=k, mode=mode, embedder=live.embedder(index.model_id),
-                                 places=places, years=years)
-        return JSONResponse(render.qa_json(result))
+        key = ("ask", index.folder.name, q, k, mode, places, years)
+        body = live.cached(key)
+        if body is None:
+            result = answer_question(index, q, k=k, mode=mode, embedder=live.embedder(index.model_id),
+                                     places=places, years=years)
+            body = live.remember(key, render.qa_json(result))
+        return JSONResponse(body)
 
-    async def compare(request: Request) -> Response:
+    def compare(request: Request) -> Response:
         from ruralqa.compare import compare as run_compare
 
         q = _question(request)
@@ -153,7 +175,7 @@ def create_app(settings: Settings) -> Starlette:
         result = run_compare(index, q, live.embedder(index.model_id), places=places, years=years)
         return JSONResponse(render.comparison_json(result))
 
-    async def reports(request: Request) -> Response:
+    def reports(request: Request) -> Response:
         import dataclasses
 
         from ruralqa.maintenance import report_statuses
@@ -163,7 +185,7 @@ def create_app(settings: Settings) -> Starlette:
         years = sorted({c.period_year for c in index.all_chunks() if c.period_year})
         return JSONResponse({"reports": rows, "places": sorted(set(index.regions)), "years": years})
 
-    async def report(request: Request) -> Response:
+    def report(request: Request) -> Response:
         from ruralqa.maintenance import show_passage
 
         name = request.path_params["file"]
@@ -187,7 +209,7 @@ def create_app(settings: Settings) -> Starlette:
                     line_before=p.line_before, line_after=p.line_after, start=start, end=end)
         return JSONResponse(body)
 
-    async def healthz(request: Request) -> Response:
+    def healthz(request: Request) -> Response:
         index = live.index()
         return JSONResponse({"ok": True, "generation": index.folder.name, "passages": index.size,
                              "reports": len(index.manifest.reports), "model": index.model_id})
