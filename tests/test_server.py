@@ -115,7 +115,7 @@ def test_switches_to_a_new_generation_without_restart(site):
         (site / "corpus" / "new.txt").unlink()
 
 
-# ---------------------------------------------------------------- the page in a browser
+# ---------------------------------------------------------------- a real server: curl and the page in a browser
 
 
 def _free_port() -> int:
@@ -128,9 +128,12 @@ def _free_port() -> int:
 def server(site):
     import uvicorn
 
+    from ruralqa.server import _accept_raw_utf8_targets
+
+    _accept_raw_utf8_targets()  # as `ruralqa serve` does
     port = _free_port()
     srv = uvicorn.Server(uvicorn.Config(create_app(resolve(cwd=site)), host="127.0.0.1", port=port,
-                                        log_level="warning"))
+                                        log_level="warning", http="h11", access_log=False))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     for _ in range(100):
@@ -140,6 +143,18 @@ def server(site):
     yield f"http://127.0.0.1:{port}"
     srv.should_exit = True
     thread.join(5)
+
+
+def test_curl_with_raw_chinese_in_the_url(server):
+    """curl 'http://127.0.0.1:8000/api/ask?q=万荣县香菇产值是多少' sends the Chinese unencoded."""
+    host, port = server.rsplit(":", 1)
+    with socket.create_connection(("127.0.0.1", int(port)), timeout=30) as s:
+        s.sendall("GET /api/ask?q=万荣县香菇产值是多少 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200") and json.loads(body)["answer"]["text"] == "3亿元"
 
 
 @pytest.fixture(scope="module")
