@@ -205,3 +205,10 @@ def test_report_text_with_script_shows_as_text(page, server):
     assert "<script>alert(1)</script>" in page.inner_text("#passages") or "<img src=x" in page.inner_text("#passages")
     page.wait_for_timeout(300)
     assert dialogs == []
+
+
+def test_comparison_view_lists_every_place(page, server):
+    page.goto(server + "/?q=各区县香菇产值&view=compare")
+    page.wait_for_selector("#compare:not([hidden]) tbody tr")
+    rows = page.locator("#compare tbody tr").all_inner_texts()
+    assert any("万荣县" in r and "3亿元" in r for r in rows) and any("报告中未找到" in r for r in rows)

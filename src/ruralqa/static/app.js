@@ -53,6 +53,7 @@ async function getJSON(url) {
 async function ask(q, place, year) {
   $("status").textContent = "正在查找…";
   $("report").hidden = true;
+  $("compare").hidden = true;
   const p = new URLSearchParams({ q: q, k: "5" });
   if (place) p.append("place", place);
   if (year) p.append("year", year);
@@ -92,6 +93,51 @@ async function ask(q, place, year) {
   }
 }
 
+async function compareView(q, place, year) {
+  $("status").textContent = "正在对比…";
+  const p = new URLSearchParams({ q: q });
+  if (place) p.append("place", place);
+  if (year) p.append("year", year);
+  let out;
+  try { out = await getJSON("/api/compare?" + p.toString()); }
+  catch (err) { $("status").textContent = "出错了：" + err.message; return; }
+  $("status").textContent = "";
+  $("answer").hidden = $("notfound").hidden = $("report").hidden = true;
+  $("passages").textContent = "";
+  $("compare").hidden = false;
+  $("compare-title").textContent = out.question;
+  const found = out.rows.filter((r) => r.citation);
+  $("compare-meta").textContent = found.length + " / " + out.rows.length + " 个有数值" + (out.filter ? " · 条件 " + out.filter : "") +
+    (out.order === "value" ? " · 按数值排序" : " · 按地区排序");
+  const bars = $("compare-bars");
+  bars.textContent = "";
+  const max = Math.max(...found.map((r) => r.value_number || 0), 0);
+  if (out.unit && max > 0) {
+    for (const r of found) {
+      const row = el("div", undefined, "bar");
+      const fill = el("span", undefined, "fill");
+      fill.style.width = Math.max(1, Math.round(300 * r.value_number / max)) + "px";
+      row.append(el("span", r.place, "name"), fill, el("span", r.value));
+      bars.appendChild(row);
+    }
+  }
+  const body = $("compare-table").querySelector("tbody");
+  body.textContent = "";
+  for (const r of out.rows) {
+    const tr = el("tr");
+    tr.append(el("td", r.place), el("td", r.year ? String(r.year) : ""), el("td", r.value), el("td", r.normalized || ""));
+    const td = el("td");
+    if (r.citation) {
+      const a = el("a", r.citation.file);
+      a.href = reportLink(r.citation);
+      a.title = r.sentence;
+      td.appendChild(a);
+    }
+    tr.appendChild(td);
+    body.appendChild(tr);
+  }
+}
+
 async function showReport(params) {
   const file = params.get("file");
   const q = new URLSearchParams({ start: params.get("start"), end: params.get("end"), around: "3" });
@@ -99,7 +145,7 @@ async function showReport(params) {
   let r;
   try { r = await getJSON("/api/reports/" + encodeURIComponent(file) + "?" + q.toString()); }
   catch (err) { $("status").textContent = "出错了：" + err.message; return; }
-  $("answer").hidden = $("notfound").hidden = true;
+  $("answer").hidden = $("notfound").hidden = $("compare").hidden = true;
   $("passages").textContent = "";
   $("report").hidden = false;
   $("report-title").textContent = r.title || r.file;
@@ -136,7 +182,7 @@ function route() {
     $("q").value = q;
     if (params.get("place")) $("place").value = params.get("place");
     if (params.get("year")) $("year").value = params.get("year");
-    ask(q, params.get("place"), params.get("year"));
+    (params.get("view") === "compare" ? compareView : ask)(q, params.get("place"), params.get("year"));
   }
 }
 
@@ -149,6 +195,15 @@ $("ask").addEventListener("submit", (ev) => {
   if ($("year").value) p.set("year", $("year").value);
   history.pushState(null, "", "/?" + p.toString());
   ask(q, $("place").value, $("year").value);
+});
+$("compare-btn").addEventListener("click", () => {
+  const q = $("q").value.trim();
+  if (!q) { $("status").textContent = "请输入要对比的指标，例如：2024年各省粮食产量"; return; }
+  const p = new URLSearchParams({ q: q, view: "compare" });
+  if ($("place").value) p.set("place", $("place").value);
+  if ($("year").value) p.set("year", $("year").value);
+  history.pushState(null, "", "/?" + p.toString());
+  compareView(q, $("place").value, $("year").value);
 });
 $("back").addEventListener("click", (ev) => { ev.preventDefault(); history.back(); });
 window.addEventListener("hashchange", route);
