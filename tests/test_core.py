@@ -195,3 +195,16 @@ def test_no_import_cycle_and_no_private_names():
     for m in edges:
         if m not in state:
             visit(m, [m])
+
+
+@pytest.mark.parametrize("question, places", [
+    ("云冈区区域公用品牌", ("云冈区",)),  # a district an old gazetteer lacks, named first
+    ("2024年云冈区粮食产量", ("云冈区",)),
+    ("台安县有多少个设施农业小区", ("台安县",)),  # 小区 after the question's start is no place
+])
+def test_question_places_beyond_the_index(question, places):
+    assert Query.parse(question, Vocab(regions=(), places=())).places == places
+
+
+def test_a_measure_without_a_question_word_is_a_quantity_question(vocab):
+    assert Query.parse("上海2025年新建高标准农田", vocab).kind == "quantity"

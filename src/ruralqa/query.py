@@ -64,8 +64,8 @@ class Query:
                       for n in places_in_question(normalize(p), vocab.regions, vocab.places) or (normalize(p),))
         places = tuple(dict.fromkeys(given + places_in_question(norm, vocab.regions, vocab.places)))
         kind = words.question_kind(norm)
-        if kind == "other" and expected_units(norm):
-            kind = "quantity"  # 安徽2024年粮食总产量: names a measure without a question word
+        if kind == "other":
+            kind = "quantity"  # 安徽2024年粮食总产量, 新建高标准农田: a measure named without a question word
         terms = content_terms(norm, places, vocab.tokens)
         weights = vocab.idf(list(terms)) if terms else {}
         return cls(text=question, normalized=norm, places=places, kind=kind, tokens=tuple(vocab.tokens(norm)),
