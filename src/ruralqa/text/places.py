@@ -59,13 +59,13 @@ def places_in_question(normalized: str, regions: list[str], known: list[str]) ->
     for name in known:
         if name in normalized and not any(name in p or p in name for p in places):
             places.append(name)
-    for m in PLACE.finditer(normalized):
-        name = m.group(0)  # a county the gazetteer may lack (or has under an old name)
-        # 区 and 市 end common nouns too (设施农业小区, 城市): those count only where a question names its place,
-        # at its start or after its year (云冈区区域公用品牌, 2024年云冈区…)
-        leading = m.start() == 0 or re.fullmatch(r"\d{4}年", normalized[:m.start()])
-        if (name[-1] in "县区市" and (name[-1] == "县" or leading) and len(name) <= 5
-                and name[0] not in NOT_PLACE_START and not QUESTION_CHARS.search(name)
+    # A county the gazetteer may lack (or has under an old name). 区 and 市 end common nouns too (设施农业小区,
+    # 城市): those count only where a question names its place, at its start or after its year (云冈区区域公用品牌).
+    leading = PLACE.match(re.sub(r"^\d{4}年", "", normalized))
+    names = [m.group(0) for m in PLACE.finditer(normalized) if m.group(0)[-1] == "县"]
+    names += [leading.group(0)] if leading and leading.group(0)[-1] in "区市" else []
+    for name in names:
+        if (len(name) <= 5 and name[0] not in NOT_PLACE_START and not QUESTION_CHARS.search(name)
                 and not any(name in p or p in name for p in places)):
             places.append(name)
     # Any other division the gazetteer knows (台湾, 闻喜县): asked about, so only its own passages may answer.
