@@ -208,3 +208,7 @@ def test_question_places_beyond_the_index(question, places):
 
 def test_a_measure_without_a_question_word_is_a_quantity_question(vocab):
     assert Query.parse("上海2025年新建高标准农田", vocab).kind == "quantity"
+
+
+def test_a_ratio_question_expects_no_money(vocab):
+    assert Query.parse("东山县城乡居民收入比是多少", vocab).units == {"比"}  # 1.47:1; never 34,577元
