@@ -212,3 +212,17 @@ def test_a_measure_without_a_question_word_is_a_quantity_question(vocab):
 
 def test_a_ratio_question_expects_no_money(vocab):
     assert Query.parse("东山县城乡居民收入比是多少", vocab).units == {"比"}  # 1.47:1; never 34,577元
+
+
+def test_national_questions_need_a_national_report(vocab):
+    q = Query.parse("2024年全国粮食产量是多少", vocab)
+    assert q.places == ("全国",)
+    hits = _hits(_chunk("单产连续3年居粮食主产省第1位，总产量达到853.2亿斤，全国第4。", region="吉林省", title="吉林省报告"))
+    assert extract(q, hits) is None  # 全国第4 in a province's report is no national figure
+
+
+def test_a_part_of_the_population_is_not_the_whole(vocab):
+    q = Query.parse("湖南2025年农村居民收入增长", vocab)
+    assert q.units == {"%"}
+    text = "脱贫地区农村居民收入增长6.3%。全省居民人均可支配收入增长5%，其中农村居民收入增长5.8%。"
+    assert extract(q, _hits(_chunk(text, region="湖南省", title="湖南省报告"))).text == "5.8%"

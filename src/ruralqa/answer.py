@@ -29,6 +29,8 @@ BOUND_BEFORE = re.compile(r"突破|超过|超|稳定在|保持在|不低于|不�
 BOUND_AFTER = re.compile(r"以上|以下|左右|以内|多|余")
 # A change (提高24.2斤, 增产42.2亿斤) rather than a level: the answer to "how much" only when a change is asked.
 CHANGE_BEFORE = re.compile(r"(提高|增加|增长|减少|下降|增产|减产|降低|增量)了?$")  # not 提升, 新增: 改造提升112万亩 is built
+# A figure for a part of the population (脱贫地区农村居民收入增长6.3%): not the whole's, unless the part is asked.
+SUBGROUP = re.compile(r"脱贫地区|脱贫县|脱贫人口|脱贫户|低收入|监测对象|易地搬迁|困难群众|残疾人")
 # A yearly average over several years (年均增长8.8%): not one year's figure, unless an average is asked.
 AVERAGE_BEFORE = re.compile(r"年均|平均每年|每年平均")
 CHANGE_ASKED = re.compile(r"增长|增加|提高|增速|增幅|增产|新增|减少|下降|提升|变化|多了|少了")
@@ -233,7 +235,7 @@ def _respectively(cand: Candidate, text: str, attr: str, terms: dict[str, float]
 # The features of an answer candidate (about 0 to 1); a fitted model (data/answer_model.json) weighs them.
 FEATURES = ("proximity", "coverage", "unit_fit", "respectively", "kind_quantity", "kind_quoted", "kind_enum",
             "kind_clause", "head_after", "attr_after", "attr_local", "rank", "year_match", "period_known", "bound",
-            "wants_target", "change", "change_asked", "average",
+            "wants_target", "change", "change_asked", "average", "subgroup",
             "score", "log_score", "passes")  # the last three: the hand-set score and checks, which the model weighs
 
 
@@ -290,6 +292,9 @@ def candidates(query: Query, hits: list[Hit], params: AnswerParams = AnswerParam
                 "change": float(bool(CHANGE_BEFORE.search(normalize(text[max(0, cand.start - 4):cand.start])))),
                 "change_asked": float(bool(CHANGE_ASKED.search(query.normalized))),
                 "average": float(bool(AVERAGE_BEFORE.search(before)) and not AVERAGE_BEFORE.search(query.normalized)),
+                "subgroup": float(bool(SUBGROUP.search(normalize(text[_clause_bounds(text, cand.start, cand.end)[0]:
+                                                                        cand.start])))
+                                  and not SUBGROUP.search(query.normalized)),
             }))
     for s in out:
         total, ok = heuristic(s.features, params)
@@ -306,6 +311,7 @@ def heuristic(f: dict[str, float], params: AnswerParams) -> tuple[float, bool]:
     prior *= params.bound_factor if f.get("bound") and not f.get("wants_target") else 1.0
     prior *= params.change_factor if f.get("change") and not f.get("change_asked") else 1.0
     prior *= params.change_factor if f.get("average") else 1.0
+    prior *= params.change_factor if f.get("subgroup") else 1.0
     w = params.proximity_weight
     total = (w * f["proximity"] + (1 - w) * f["coverage"]) * fit * prior * f["rank"]
     return total, f["coverage"] >= params.min_coverage and fit >= 1.0

@@ -49,6 +49,9 @@ def guess_region(text: str) -> str:
     return ""
 
 
+NATIONAL = ("全国", "中国", "我国")  # the whole country: only a national report is about it, not any text naming it
+
+
 def places_in_question(normalized: str, regions: list[str], known: list[str]) -> tuple[str, ...]:
     """The places a normalized question names: the index's regions (also by short name), other places the corpus
     mentions, and any county or district name, even one the corpus never mentions (then nothing may answer it)."""
@@ -68,6 +71,7 @@ def places_in_question(normalized: str, regions: list[str], known: list[str]) ->
         if (len(name) <= 5 and name[0] not in NOT_PLACE_START and not QUESTION_CHARS.search(name)
                 and not any(name in p or p in name for p in places)):
             places.append(name)
+    places += [n for n in NATIONAL[:1] if any(w in normalized for w in NATIONAL) and not places]
     # Any other division the gazetteer knows (台湾, 闻喜县): asked about, so only its own passages may answer.
     for d in gazetteer.find(normalized):
         if not any(d.name in p or p in d.name or d.short in p for p in places):
@@ -76,5 +80,6 @@ def places_in_question(normalized: str, regions: list[str], known: list[str]) ->
 
 
 def is_about(places: tuple[str, ...], region: str, title: str, text: str) -> bool:
-    """A passage is about one of `places` when it is its region, or its title or text names it."""
-    return any(p == region or p in text or p in title for p in places)
+    """A passage is about one of `places` when it is its region, or its title or text names it (the whole country
+    only by region or title: 居全国第4位 is no national figure)."""
+    return any(p == region or p in title or (p not in NATIONAL and p in text) for p in places)
