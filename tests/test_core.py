@@ -223,6 +223,6 @@ def test_national_questions_need_a_national_report(vocab):
 
 def test_a_part_of_the_population_is_not_the_whole(vocab):
     q = Query.parse("湖南2025年农村居民收入增长", vocab)
-    assert q.units == {"%"}
+    assert q.units == {"%", "倍"}  # growth: 增长5.8% or 增长3倍
     text = "脱贫地区农村居民收入增长6.3%。全省居民人均可支配收入增长5%，其中农村居民收入增长5.8%。"
     assert extract(q, _hits(_chunk(text, region="湖南省", title="湖南省报告"))).text == "5.8%"
