@@ -22,7 +22,7 @@ from ruralqa.embed import Embedder, get_embedder
 from ruralqa.errors import CorpusError, IndexCorrupt, IndexMismatch, IndexMissing, ReportError
 from ruralqa.index import Index, IndexContents, Manifest, ReportRecord, check_root, writer_lock
 from ruralqa.index.layout import CURRENT, point_to
-from ruralqa.types import Chunk, IndexSummary, Report
+from ruralqa.types import Article, Chunk, IndexSummary, Report
 
 Say = Callable[[str], None]
 Progress = Callable[[str, int, int], None]  # (phase, done, total): reading, embedding, writing …
@@ -172,8 +172,9 @@ def plan_update(settings: Settings, files: list[Path], old: Index | None, summar
             if prev:  # keep what was indexed before; the failure is reported
                 _keep(plan, rel, prev, by_file, old)
             continue
-        articles = report_articles(reports[0], entry)
-        chunks = [c for report in reports for c in _chunk(report, entry, settings)]
+        per_report = [(report, report_articles(report, entry)) for report in reports]
+        articles = per_report[0][1]
+        chunks = [c for report, arts in per_report for c in _chunk(report, arts, entry, settings)]
         (summary.reports_changed if prev else summary.reports_added).append(rel)
         plan.chunks.extend(chunks)
         first = reports[0]
@@ -216,8 +217,7 @@ def _keep(plan: Plan, rel: str, record: ReportRecord, by_file: dict[str, list[Ch
         plan.texts[rel] = text
 
 
-def _chunk(report: Report, entry: catalog.ReportEntry | None, settings: Settings) -> list[Chunk]:
-    articles = report_articles(report, entry)
+def _chunk(report: Report, articles: list[Article], entry: catalog.ReportEntry | None, settings: Settings) -> list[Chunk]:
     return chunk_report(report, articles, settings.chunking, entry.captions if entry else ())
 
 

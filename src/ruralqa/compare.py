@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 from ruralqa.answer import extract
 from ruralqa.config import AnswerParams, RetrievalParams
@@ -97,12 +96,8 @@ def scope(question: str, index: Index, places: tuple[str, ...] = (), years: tupl
         named = tuple(sorted(regions))
     wanted_years = tuple(years) or asked_years or query.years
     if not wanted_years and OVER_TIME.search(norm):
-        wanted_years = tuple(sorted({y for y in _period_years(index) if y}))
+        wanted_years = tuple(index.period_years())
     return query, named, wanted_years or (None,), flt
-
-
-def _period_years(index: Index) -> set[int]:
-    return {c.period_year for c in index.all_chunks() if c.period_year}
 
 
 class _OneVector:

@@ -221,10 +221,9 @@ def show_passage(settings: Settings, file: str, start: int, end: int, row: int |
         with Index.open(settings.index_dir, verify=False) as index:
             record = index.manifest.reports.get(file)
             title, place = (record.title, record.place) if record else ("", "")
-            rows = [c for c in index.all_chunks() if c.citation.file == file and c.citation.row == row
-                    and c.citation.char_start <= start < c.citation.char_end]
-            if rows:  # the article the passage belongs to
-                title, place = rows[0].citation.title, rows[0].citation.region
+            chunk = index.chunk_at(file, row, start)
+            if chunk:  # the article the passage belongs to
+                title, place = chunk.citation.title, chunk.citation.region
     except IndexMissing:
         pass
     return Passage(file=file, title=title, before="\n".join(before_lines), line_before=text[line_start:start],

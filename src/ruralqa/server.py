@@ -182,8 +182,7 @@ def create_app(settings: Settings):
 
         rows = [dataclasses.asdict(r) for r in report_statuses(settings)]
         index = live.index()
-        years = sorted({c.period_year for c in index.all_chunks() if c.period_year})
-        return JSONResponse({"reports": rows, "places": sorted(set(index.regions)), "years": years})
+        return JSONResponse({"reports": rows, "places": sorted(set(index.regions)), "years": index.period_years()})
 
     def report(request: Request) -> Response:
         from ruralqa.maintenance import show_passage

@@ -144,6 +144,14 @@ class Index:
     def search_lexical(self, tokens: list[str], k: int, rows: list[int] | None = None) -> list[tuple[int, float]]:
         return self.lexicon.search(tokens, k, rows)
 
+    def period_years(self) -> list[int]:
+        """The years passages speak of, ascending (the year filter's choices; 历年 in a comparison)."""
+        return self._chunks.period_years()
+
+    def chunk_at(self, file: str, row: int | None, offset: int) -> Chunk | None:
+        """The passage of a report that covers a character offset (the article a citation belongs to)."""
+        return self._chunks.at(file, row, offset)
+
     def rows_in_regions(self, regions: list[str]) -> list[int]:
         """Rows of the passages cited under these regions (a filter for the searches)."""
         return self._chunks.rows_in_regions(regions)

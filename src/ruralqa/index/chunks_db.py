@@ -59,6 +59,17 @@ class ChunksDb:
         sql = f"SELECT row FROM chunks WHERE region IN ({','.join('?' * len(regions))})"
         return [r for (r,) in self._db.execute(sql, regions)]
 
+    def period_years(self) -> list[int]:
+        return [y for (y,) in self._db.execute(
+            "SELECT DISTINCT period_year FROM chunks WHERE period_year IS NOT NULL ORDER BY period_year")]
+
+    def at(self, file: str, row: int | None, offset: int) -> Chunk | None:
+        """The passage of `file` (spreadsheet `row`) whose text covers character `offset`."""
+        sql = (f"SELECT {', '.join(_COLUMNS)} FROM chunks WHERE file = ? AND sheet_row IS ? "
+               "AND char_start <= ? AND char_end > ? ORDER BY row LIMIT 1")
+        rec = self._db.execute(sql, (file, row, offset, offset)).fetchone()
+        return _chunk(rec) if rec else None
+
     def count(self) -> int:
         return self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
 
