@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -18,10 +18,13 @@ from ruralqa.config import DEFAULT_MODEL, Settings
 from ruralqa.corpus import catalog, ingest
 from ruralqa.corpus.chunk import CHUNKER_VERSION, chunk_report
 from ruralqa.corpus.context import report_articles
-from ruralqa.embed import Embedder, get_embedder
+from ruralqa.embed import Embedder, get_embedder, normalize_model_id
 from ruralqa.errors import CorpusError, IndexCorrupt, IndexMismatch, IndexMissing, ReportError
 from ruralqa.index import Index, IndexContents, Manifest, ReportRecord, check_root, writer_lock
+from ruralqa.index import milvus
 from ruralqa.index.layout import CURRENT, point_to
+from ruralqa.index.milvus import MilvusIndex, MilvusTarget, parse_store
+from ruralqa.text.tokenize import user_words
 from ruralqa.types import Article, Chunk, IndexSummary, Report
 
 Say = Callable[[str], None]
@@ -56,6 +59,8 @@ class Plan:
     texts: dict[str, list[str]] = field(default_factory=dict)  # extracted texts of non-text files (one per row)
     reuse: dict[str, int] = field(default_factory=dict)  # chunk id → row in the old index's vectors
     todo: dict[str, str] = field(default_factory=dict)  # chunk id → text to embed, for ids not reusable
+    delta: bool = False  # only the passages of added and changed reports are in `chunks` (a Milvus store)
+    found: dict[str, np.ndarray] = field(default_factory=dict)  # delta: chunk id → vector the store already has
 
 
 def update_index(settings: Settings, embedder: Embedder | None = None, full: bool = False,
@@ -65,6 +70,11 @@ def update_index(settings: Settings, embedder: Embedder | None = None, full: boo
     `repair`: a damaged index is rebuilt from the corpus, reusing every stored vector that passes its checksum."""
     started = time.perf_counter()
     files, skipped = corpus_files(settings.corpus_dir)
+    store = parse_store(settings.store)
+    if store is not None:
+        summary = _update_store(settings, store, files, skipped, embedder, full, say, progress, repair)
+        summary.seconds = round(time.perf_counter() - started, 3)
+        return summary
     check_root(settings.index_dir)
     with writer_lock(settings.index_dir):
         wanted = embedder.model_id if embedder else settings.model
@@ -136,17 +146,19 @@ def _entry_hash(entry: catalog.ReportEntry | None) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def plan_update(settings: Settings, files: list[Path], old: Index | None, summary: IndexSummary,
-                say: Say = _quiet, progress: Progress | None = None, reread: bool = False) -> Plan:
+def plan_update(settings: Settings, files: list[Path], old: Index | MilvusIndex | None, summary: IndexSummary,
+                say: Say = _quiet, progress: Progress | None = None, reread: bool = False,
+                delta: bool = False) -> Plan:
     """Compare the corpus with the old index: unchanged reports keep their passages, others are read and chunked;
-    vectors are reused by content hash. Fills the summary's report lists and passage counts."""
+    vectors are reused by content hash. Fills the summary's report lists and passage counts.
+    `delta`: the plan holds only the new passages of added and changed reports (a store updated in place)."""
     cat = catalog.load(settings.corpus_dir)
     old_reports = old.manifest.reports if old else {}
-    old_rows = _old_rows(old)  # row order = vector row order
+    old_rows = [] if delta else _old_rows(old)  # row order = vector row order
     by_file: dict[str, list[Chunk]] = {}
     for c in old_rows:
         by_file.setdefault(c.citation.file, []).append(c)
-    plan = Plan()
+    plan = Plan(delta=delta)
     for n, path in enumerate(files):
         if progress:
             progress("reading reports", n, len(files))
@@ -189,6 +201,12 @@ def plan_update(settings: Settings, files: list[Path], old: Index | None, summar
     if progress:
         progress("reading reports", len(files), len(files))
     summary.reports_removed = sorted(set(old_reports) - set(plan.reports))
+    if delta:
+        plan.found = old.vectors_by_cid([c.id for c in plan.chunks]) if old is not None and plan.chunks else {}
+        plan.todo = {c.id: c.embed_text for c in plan.chunks if c.id not in plan.found}
+        summary.chunks_embedded = len(plan.todo)
+        summary.chunks_reused = len(plan.chunks) - sum(1 for c in plan.chunks if c.id in plan.todo)
+        return plan
     for row, c in enumerate(old_rows):
         plan.reuse.setdefault(c.id, row)
     if old is not None and plan.reuse:
@@ -210,8 +228,10 @@ def plan_update(settings: Settings, files: list[Path], old: Index | None, summar
 
 
 def _keep(plan: Plan, rel: str, record: ReportRecord, by_file: dict[str, list[Chunk]], old: Index) -> None:
-    plan.chunks.extend(by_file.get(rel, []))
     plan.reports[rel] = record
+    if plan.delta:  # its passages stay in the store untouched
+        return
+    plan.chunks.extend(by_file.get(rel, []))
     text = old.report_texts(rel)
     if text is not None:
         plan.texts[rel] = text
@@ -237,6 +257,71 @@ def embed_plan(plan: Plan, old: Index | None, embedder: Embedder, say: Say = _qu
     for i, c in enumerate(plan.chunks):
         out[i] = fresh[where[c.id]] if c.id in where else old_vectors[plan.reuse[c.id]]
     return out
+
+
+STREAM_BATCH = 4096  # passages embedded and written to a Milvus store at a time: memory stays flat
+
+
+def _update_store(settings: Settings, store: MilvusTarget, files: list[Path], skipped: dict[str, str],
+                  embedder: Embedder | None, full: bool, say: Say, progress: Progress | None,
+                  repair: bool) -> IndexSummary:
+    """Update a Milvus collection in place: the passages of added and changed reports are upserted (embedded in
+    streamed batches), those of changed and removed reports no longer produced are deleted."""
+    with milvus.store_lock(store):
+        if full:
+            milvus.drop(store)
+        wanted = embedder.model_id if embedder else (normalize_model_id(settings.model) if settings.model else None)
+        try:
+            old = MilvusIndex.open(store, model_id=wanted, chunking=settings.chunking.as_dict(), verify=False)
+        except IndexMissing:
+            old = None
+        except (IndexMismatch, IndexCorrupt) as exc:
+            raise type(exc)(f"{exc} (an update reuses the existing index; --full starts afresh)") from None
+        try:
+            if embedder is None:
+                embedder = get_embedder(settings.model or (old.model_id if old else DEFAULT_MODEL), settings.device)
+            summary = IndexSummary(skipped=skipped, index_type="milvus")
+            plan = plan_update(settings, files, old, summary, say, progress, reread=repair, delta=True)
+            changed = summary.reports_added + summary.reports_changed + summary.reports_removed
+            summary.up_to_date = not repair and old is not None and not changed
+            dim = old.manifest.dim if old is not None else 0
+        finally:
+            if old is not None:
+                old.close()
+        if summary.up_to_date or (old is None and not plan.chunks):
+            summary.chunks_total = old.size if old is not None else 0
+            return summary
+        if plan.todo or not dim:
+            dim = embedder.dim  # loads the model: one that cannot be loaded fails before anything is written
+            say(f"embedding {len(plan.todo)} new passages with {embedder.model_id}")
+        files_done = sorted(set(changed) | (set(plan.reports) if repair else set()))
+        delta = milvus.Delta(files=files_done, reports=plan.reports, texts=plan.texts,
+                             words=user_words((c.text for c in plan.chunks), {c.citation.region for c in plan.chunks}),
+                             model_id=embedder.model_id, chunking=settings.chunking.as_dict(), dim=dim)
+        outcome = milvus.apply(store, delta, stream_vectors(plan, embedder, progress), progress)
+        summary.chunks_total = outcome.manifest.chunks
+        summary.chunks_removed = outcome.removed
+    return summary
+
+
+def stream_vectors(plan: Plan, embedder: Embedder, progress: Progress | None = None,
+                   batch: int = STREAM_BATCH) -> Iterator[tuple[list[Chunk], np.ndarray]]:
+    """The plan's passages with their vectors, `batch` at a time: found in the store, or embedded now."""
+    total, done = len(plan.todo), 0
+    for a in range(0, len(plan.chunks), batch):
+        chunks = plan.chunks[a:a + batch]
+        todo = list(dict.fromkeys(c.id for c in chunks if c.id not in plan.found))
+        fresh = {}
+        if todo:
+            base = done
+
+            def report(n: int, _total: int) -> None:
+                if progress:
+                    progress("embedding passages", base + n, total)
+            vectors = embedder.embed_passages([plan.todo[cid] for cid in todo], progress=report)
+            fresh = dict(zip(todo, vectors))
+            done += len(todo)
+        yield chunks, np.stack([fresh[c.id] if c.id in fresh else plan.found[c.id] for c in chunks])
 
 
 def _checkpointed(progress: Progress | None) -> Progress:

@@ -34,7 +34,7 @@ def _fail_cleanly(fn):
 def _settings(ctx: click.Context, **overrides) -> config.Settings:
     obj = ctx.obj or {}
     try:
-        return config.resolve(corpus=obj.get("corpus"), index=obj.get("index"), **overrides)
+        return config.resolve(corpus=obj.get("corpus"), index=obj.get("index"), store=obj.get("store"), **overrides)
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None
 
@@ -78,12 +78,15 @@ def _print_json(obj) -> None:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--corpus", metavar="DIR", help="Folder of reports [env RURALQA_CORPUS; default ./corpus].")
 @click.option("--index", "index_dir", metavar="DIR", help="Index folder [env RURALQA_INDEX; default ./index].")
+@click.option("--store", metavar="URI", help="Where the index lives: local (the --index folder, FAISS), "
+                                            "milvus:PATH.db (Milvus Lite) or http://HOST:19530 (a Milvus server; "
+                                            "token in RURALQA_MILVUS_TOKEN) [env RURALQA_STORE; default local].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress messages on stderr.")
 @click.version_option(package_name="ruralqa")
 @click.pass_context
-def cli(ctx, corpus, index_dir, quiet):
+def cli(ctx, corpus, index_dir, store, quiet):
     """Ask questions of Chinese rural-revitalization reports and get cited answers, offline."""
-    ctx.obj = {"corpus": corpus, "index": index_dir, "quiet": quiet}
+    ctx.obj = {"corpus": corpus, "index": index_dir, "store": store, "quiet": quiet}
 
 
 @cli.command("index")
@@ -109,7 +112,7 @@ def index_cmd(ctx, full, check, repair, model, device, chunk_size, text_column, 
     if check:
         from ruralqa.maintenance import check_index
 
-        result = check_index(settings.index_dir)
+        result = check_index(settings)
         if as_json:
             _print_json(dataclasses.asdict(result))
         else:
@@ -128,19 +131,19 @@ def _open_index(ctx, settings: config.Settings):
     """The index, built first if there is none yet (said on stderr)."""
     from ruralqa.embed import normalize_model_id
     from ruralqa.errors import IndexMissing
-    from ruralqa.index import Index
+    from ruralqa.stores import describe, open_index
 
     model_id = normalize_model_id(settings.model) if settings.model else None
     try:
-        return Index.open(settings.index_dir, model_id=model_id)
+        return open_index(settings, model_id=model_id)
     except IndexMissing:
         from ruralqa.build import update_index
 
-        _say(ctx)(f"no index in {settings.index_dir} yet; building it from {settings.corpus_dir} first")
+        _say(ctx)(f"no index in {describe(settings)} yet; building it from {settings.corpus_dir} first")
         summary = update_index(settings, say=_say(ctx), progress=_progress(ctx))
         for name, reason in summary.failed.items():
             _say(ctx)(f"FAILED {name}: {reason}")
-        return Index.open(settings.index_dir, model_id=model_id)
+        return open_index(settings, model_id=model_id)
 
 
 def _retrieval_options(fn):

@@ -20,6 +20,7 @@ ENV = {
     "chunk_size": "RURALQA_CHUNK_SIZE",
     "text_column": "RURALQA_TEXT_COLUMN",
     "encoding_errors": "RURALQA_ENCODING_ERRORS",
+    "store": "RURALQA_STORE",
 }
 
 
@@ -79,6 +80,7 @@ class Settings:
     model: str | None = None  # None: the index's own model when reading, DEFAULT_MODEL when building
     device: str | None = None  # sentence-transformers device (cpu, cuda, mps); None picks automatically
     chunking: ChunkSettings = ChunkSettings()
+    store: str | None = None  # None: the local FAISS folder (index_dir); milvus:PATH.db or http://HOST:19530
 
 
 def _from_file(cwd: Path) -> dict:
@@ -99,12 +101,13 @@ def resolve(
     chunk_size: int | None = None,
     text_column: str | None = None,
     encoding_errors: str | None = None,
+    store: str | None = None,
     cwd: Path | None = None,
 ) -> Settings:
     """Build Settings from explicit values, then the environment, then ruralqa.toml."""
     cwd = Path(cwd) if cwd else Path.cwd()
     given = {"corpus": corpus, "index": index, "model": model, "device": device, "chunk_size": chunk_size,
-             "text_column": text_column, "encoding_errors": encoding_errors}
+             "text_column": text_column, "encoding_errors": encoding_errors, "store": store}
     filed = _from_file(cwd)
     values = {}
     for key, value in given.items():
@@ -129,10 +132,19 @@ def resolve(
         if values["encoding_errors"] not in ("strict", "replace"):
             raise UsageError(f"encoding errors must be strict or replace, got {values['encoding_errors']!r}")
         chunking = replace(chunking, encoding_errors=values["encoding_errors"])
+    store = str(values["store"]) if values["store"] else None
+    if store in ("local", "faiss"):
+        store = None
+    if store and store.startswith("milvus:") and not Path(store[7:].split("#")[0]).expanduser().is_absolute():
+        store = "milvus:" + str(cwd / store[7:])  # Milvus Lite's folder, relative to where ruralqa runs
+    elif store and not store.startswith(("milvus:", "http://", "https://", "tcp://")):
+        raise UsageError(f"unknown store {store!r}; use local (the index folder), milvus:PATH.db (Milvus Lite) or "
+                         "http://HOST:19530 (a Milvus server)")
     return Settings(
         corpus_dir=cwd / (values["corpus"] or "corpus"),
         index_dir=cwd / (values["index"] or "index"),
         model=values["model"] or None,
         device=device,
         chunking=chunking,
+        store=store,
     )

@@ -48,3 +48,7 @@ class ForeignIndexDir(RuralQAError):
 
 class IndexUnwritable(RuralQAError):
     """The index folder cannot be written (permissions, a read-only disk)."""
+
+
+class StoreUnavailable(RuralQAError):
+    """The Milvus store cannot be reached or its client is not installed."""

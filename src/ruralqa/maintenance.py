@@ -12,10 +12,11 @@ from ruralqa.build import update_index
 from ruralqa.config import Settings
 from ruralqa.corpus import catalog, ingest
 from ruralqa.corpus.context import entry_from_text
-from ruralqa.errors import CorpusError, IndexMissing, ReportError, RuralQAError, UsageError
+from ruralqa.errors import CorpusError, IndexMissing, ReportError, RuralQAError, StoreUnavailable, UsageError
 from ruralqa.index import Index
-from ruralqa.index.layout import current_generation, writer_lock
+from ruralqa.index.layout import current_generation
 from ruralqa.index.manifest import Manifest
+from ruralqa.stores import describe, open_index, target, writable
 from ruralqa.types import IndexSummary
 
 
@@ -35,7 +36,7 @@ def add_reports(settings: Settings, files: list[Path], title: str | None = None,
         if target.exists() and ingest.sha256_file(target) != ingest.sha256_file(path):
             raise CorpusError(f"{target} already exists with different content; rename the new report "
                               "or remove the old one first")
-    with writer_lock(settings.index_dir):  # fails now, before anything is copied, if the index cannot be written
+    with writable(settings):  # fails now, before anything is copied, if the index cannot be written
         pass
     corpus.mkdir(parents=True, exist_ok=True)
     catalog_path = corpus / catalog.CATALOG_NAME
@@ -94,8 +95,22 @@ class CheckResult:
     summary: str = ""
 
 
-def check_index(root: Path) -> CheckResult:
-    """Verify every index file against the manifest's sizes and SHA-256 checksums, and the parts' row counts."""
+def check_index(settings: Settings) -> CheckResult:
+    """Verify every index file against the manifest's sizes and SHA-256 checksums, and the parts' row counts
+    (a Milvus store: the collection's passage count against its manifest)."""
+    if target(settings) is not None:
+        try:
+            with open_index(settings, verify=False) as index:
+                problems = index.verify(full=True)
+                m = index.manifest
+        except (IndexMissing, StoreUnavailable):
+            raise
+        except RuralQAError as exc:
+            return CheckResult(ok=False, problems=[str(exc)])
+        return CheckResult(ok=not problems, problems=problems, generation=describe(settings),
+                           summary=f"{len(m.reports)} reports, {m.chunks} passages, model {m.model_id}, "
+                                   f"Milvus collection at {describe(settings)}")
+    root = settings.index_dir
     try:
         gen = current_generation(root)
         manifest = Manifest.read(gen)
@@ -118,7 +133,7 @@ def remove_reports(settings: Settings, names: list[str], say=lambda msg: None) -
     for name in names:
         if not (corpus / name).is_file():
             raise CorpusError(f"{name} is not a report in {corpus}; `ruralqa reports` lists them")
-    with writer_lock(settings.index_dir):  # fails now, before anything is moved, if the index cannot be written
+    with writable(settings):  # fails now, before anything is moved, if the index cannot be written
         pass
     catalog_path = corpus / catalog.CATALOG_NAME
     catalog_before = catalog_path.read_bytes() if catalog_path.exists() else None
@@ -162,7 +177,7 @@ class ReportStatus:
 def report_statuses(settings: Settings) -> list[ReportStatus]:
     """Every file of the corpus folder and every report of the index, with what was inferred and its status."""
     try:
-        with Index.open(settings.index_dir, verify=False) as index:
+        with open_index(settings, verify=False) as index:
             records = dict(index.manifest.reports)
             chunking = index.manifest.chunking
     except IndexMissing:
@@ -218,7 +233,7 @@ def show_passage(settings: Settings, file: str, start: int, end: int, row: int |
     after_lines = [x for x in text[line_end:].split("\n") if x.strip()][:around] if around else []
     title = place = ""
     try:
-        with Index.open(settings.index_dir, verify=False) as index:
+        with open_index(settings, verify=False) as index:
             record = index.manifest.reports.get(file)
             title, place = (record.title, record.place) if record else ("", "")
             chunk = index.chunk_at(file, row, start)
@@ -235,7 +250,7 @@ def report_text(settings: Settings, file: str, row: int | None = None) -> str:
     """The text a report's citations point into: the file's for .txt/.md, the index's copy for other formats."""
     path = settings.corpus_dir / file
     try:
-        with Index.open(settings.index_dir, verify=False) as index:
+        with open_index(settings, verify=False) as index:
             texts = index.report_texts(file)
     except IndexMissing:
         texts = None

@@ -78,7 +78,7 @@ def search(index: Index, query: Query, embedder: Embedder | None, mode: str = "h
     # A place the question names that reports are filed under: its passages are searched on their own too, so
     # that they are candidates however many other places' passages score higher; those keep place_mismatch.
     named = [p for p in query.places if p in set(index.regions)] if params.place_filter else []
-    allowed = index.rows_in_regions(named) if named else None
+    allowed = named or None
     dense, lexical = {}, {}
     only = allowed is not None and params.place_only
     if mode in ("hybrid", "dense"):

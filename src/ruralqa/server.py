@@ -24,7 +24,7 @@ from ruralqa import render
 from ruralqa.config import Settings
 from ruralqa.embed import get_embedder
 from ruralqa.errors import IndexMissing, RuralQAError, UsageError
-from ruralqa.index import Index
+from ruralqa.stores import AnyIndex, open_index, target
 from ruralqa.index.layout import CURRENT
 
 MAX_Q = 1000  # longer is refused (413); 200-1000 are cut with a notice, as on the command line
@@ -48,19 +48,24 @@ class Live:
     def __init__(self, settings: Settings):
         self.settings = settings
         self._lock = threading.Lock()
-        self._index: Index | None = None
+        self._index: AnyIndex | None = None
         self._pointer: bytes | None = None
         self._embedders: dict = {}
         self._answers: dict = {}
 
-    def index(self) -> Index:
+    def index(self) -> AnyIndex:
+        if target(self.settings) is not None:  # a Milvus store: its manifest says when an update was published
+            with self._lock:
+                if self._index is None or self._index.published() != self._index.generation:
+                    self._index = open_index(self.settings)
+                return self._index
         try:
             pointer = (self.settings.index_dir / CURRENT).read_bytes()
         except FileNotFoundError:
             pointer = b""
         with self._lock:
             if self._index is None or pointer != self._pointer:
-                fresh = Index.open(self.settings.index_dir)  # raises IndexMissing with no index
+                fresh = open_index(self.settings)  # raises IndexMissing with no index
                 self._index, self._pointer = fresh, pointer  # requests holding the old one finish with it
             return self._index
 
@@ -158,7 +163,7 @@ def create_app(settings: Settings):
         mode = request.query_params.get("mode", "hybrid")
         places, years = _filters(request)
         index = live.index()
-        key = ("ask", index.folder.name, q, k, mode, places, years)
+        key = ("ask", index.generation, q, k, mode, places, years)
         body = live.cached(key)
         if body is None:
             result = answer_question(index, q, k=k, mode=mode, embedder=live.embedder(index.model_id),
@@ -210,7 +215,7 @@ def create_app(settings: Settings):
 
     def healthz(request: Request) -> Response:
         index = live.index()
-        return JSONResponse({"ok": True, "generation": index.folder.name, "passages": index.size,
+        return JSONResponse({"ok": True, "generation": index.generation, "passages": index.size,
                              "reports": len(index.manifest.reports), "model": index.model_id})
 
     async def api(request: Request) -> Response:

@@ -22,10 +22,10 @@ from pathlib import Path
 import numpy as np
 
 from ruralqa import faults
-from ruralqa.errors import IndexCorrupt, IndexMismatch
+from ruralqa.errors import IndexCorrupt
 from ruralqa.index import chunks_db, dense, lexical, layout, texts
 from ruralqa.index.layout import check_root, current_generation, writer_lock
-from ruralqa.index.manifest import FIX_FULL, FIX_REPAIR, Manifest, ReportRecord
+from ruralqa.index.manifest import FIX_REPAIR, Manifest, ReportRecord, check_built_with
 from ruralqa.text.orgs import is_org
 from ruralqa.text.places import PLACE
 from ruralqa.text.tokenize import user_words
@@ -55,6 +55,7 @@ class Index:
         self._dense: dense.DenseStore | None = None
         self._lexical: lexical.Bm25Store | None = None
         self._db: chunks_db.ChunksDb | None = None
+        self._region_rows: dict[tuple[str, ...], list[int]] = {}
 
     # ------------------------------------------------------------ opening
 
@@ -71,12 +72,7 @@ class Index:
                 if attempt or current_generation(root) == gen:
                     raise
                 # A writer swapped generations while we were reading: read the new one.
-        if model_id is not None and manifest.model_id != model_id:
-            raise IndexMismatch(f"the index was built with model {manifest.model_id!r}, not {model_id!r}; "
-                                f"run `ruralqa index --full --model {model_id}` to rebuild it, or drop --model")
-        if chunking is not None and manifest.chunking != chunking:
-            raise IndexMismatch(f"the index was built with chunking {manifest.chunking}, not {chunking}; "
-                                f"{FIX_FULL} with these settings")
+        check_built_with(manifest, model_id, chunking)
         index = cls(gen, manifest)
         if verify:
             problems = layout.verify_files(gen, manifest.files)
@@ -100,6 +96,11 @@ class Index:
     @property
     def model_id(self) -> str:
         return self.manifest.model_id
+
+    @property
+    def generation(self) -> str:
+        """Which published state this is (answers are cached per generation)."""
+        return self.folder.name
 
     @property
     def size(self) -> int:
@@ -138,11 +139,21 @@ class Index:
     def idf(self, tokens: list[str]) -> dict[str, float]:
         return self.lexicon.idf(tokens)
 
-    def search_dense(self, vector: np.ndarray, k: int, rows: list[int] | None = None) -> list[tuple[int, float]]:
-        return self._store.search(vector, k, rows)
+    def search_dense(self, vector: np.ndarray, k: int, regions: list[str] | None = None) -> list[tuple[int, float]]:
+        """(row, inner product) of the k nearest passages, among those cited under `regions` when given."""
+        return self._store.search(vector, k, self._rows(regions))
 
-    def search_lexical(self, tokens: list[str], k: int, rows: list[int] | None = None) -> list[tuple[int, float]]:
-        return self.lexicon.search(tokens, k, rows)
+    def search_lexical(self, tokens: list[str], k: int, regions: list[str] | None = None) -> list[tuple[int, float]]:
+        """(row, BM25 score) of the k best passages with a positive score, among `regions` when given."""
+        return self.lexicon.search(tokens, k, self._rows(regions))
+
+    def _rows(self, regions: list[str] | None) -> list[int] | None:
+        if not regions:
+            return None
+        key = tuple(sorted(regions))
+        if key not in self._region_rows:
+            self._region_rows[key] = self._chunks.rows_in_regions(list(key))
+        return self._region_rows[key]
 
     def period_years(self) -> list[int]:
         """The years passages speak of, ascending (the year filter's choices; 历年 in a comparison)."""
@@ -151,10 +162,6 @@ class Index:
     def chunk_at(self, file: str, row: int | None, offset: int) -> Chunk | None:
         """The passage of a report that covers a character offset (the article a citation belongs to)."""
         return self._chunks.at(file, row, offset)
-
-    def rows_in_regions(self, regions: list[str]) -> list[int]:
-        """Rows of the passages cited under these regions (a filter for the searches)."""
-        return self._chunks.rows_in_regions(regions)
 
     def chunks(self, rows: list[int]) -> list[Chunk]:
         """Chunks by row number, in the order asked."""

@@ -5,6 +5,7 @@ Layout of `index/`:
     gen-000007/            one complete index (see ruralqa.index for the files in it; manifest.json last)
     .tmp-*/                a generation being written; left behind only by a killed update, removed by the next
     .lock                  held (flock) by the one process that updates the index
+    *.db                   a Milvus Lite store kept beside it (`--store milvus:index/milvus.db`), left alone
 A new generation is built in a temporary folder beside the live one and becomes live only when CURRENT is
 replaced, so readers see the old index or the new one, never a mix, and a killed update leaves the old one.
 """
@@ -62,7 +63,7 @@ def check_root(root: Path) -> None:
         raise ForeignIndexDir(f"{root} is a file, not an index folder; move it away or pass --index DIR")
     ours = {CURRENT, LOCK, CURRENT + ".tmp"}
     for entry in root.iterdir():
-        if entry.name not in ours and not entry.name.startswith(("gen-", ".tmp-")):
+        if entry.name not in ours and not entry.name.startswith(("gen-", ".tmp-")) and entry.suffix != ".db":
             raise ForeignIndexDir(f"{root} holds {entry.name!r}, which is not part of a ruralqa index; "
                                   "move it away or pass --index DIR")
 

@@ -9,8 +9,10 @@ bm25s's save writes.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -89,6 +91,38 @@ class Bm25Store:
             df = int(self.indptr[i + 1] - self.indptr[i]) if i is not None else 0
             out[t] = math.log(1 + (self.num_docs - df + 0.5) / (df + 0.5))
         return out
+
+
+class Lexicon:
+    """The query side of the lexicon without the score arrays: the dictionary (word → jieba frequency) and each
+    token's document frequency (a Milvus store keeps these with its collection; Milvus scores BM25 itself)."""
+
+    def __init__(self, dictionary: dict[str, int], df: dict[str, int], num_docs: int):
+        self.df, self.num_docs = df, num_docs
+        self._dictionary = dictionary
+        self._path: Path | None = None
+
+    def _dict_file(self) -> Path:
+        """The dictionary as a jieba dictionary file, cached by content (jieba reads dictionaries from files)."""
+        if self._path is None:
+            lines = "".join(f"{w} {f}\n" for w, f in sorted(self._dictionary.items()) if " " not in w)
+            digest = hashlib.sha256(lines.encode()).hexdigest()[:16]
+            folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ruralqa"
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"dictionary-{digest}.txt"
+            if not path.exists():
+                tmp = path.with_suffix(f".{os.getpid()}.tmp")
+                tmp.write_text(lines, encoding="utf-8")
+                os.replace(tmp, path)
+            self._path = path
+        return self._path
+
+    def tokens(self, text: str) -> list[str]:
+        return _query_tokenizer(str(self._dict_file())).tokens(text)
+
+    def idf(self, tokens: list[str]) -> dict[str, float]:
+        return {t: math.log(1 + (self.num_docs - self.df.get(t, 0) + 0.5) / (self.df.get(t, 0) + 0.5))
+                for t in tokens}
 
 
 @lru_cache(maxsize=4)

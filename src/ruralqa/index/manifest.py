@@ -24,6 +24,16 @@ def fingerprint(model_id: str, dim: int, chunking: dict) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
+def check_built_with(manifest: "Manifest", model_id: str | None, chunking: dict | None) -> None:
+    """Refuse an index built with another model or chunking than the one asked for (either store)."""
+    if model_id is not None and manifest.model_id != model_id:
+        raise IndexMismatch(f"the index was built with model {manifest.model_id!r}, not {model_id!r}; "
+                            f"run `ruralqa index --full --model {model_id}` to rebuild it, or drop --model")
+    if chunking is not None and manifest.chunking != chunking:
+        raise IndexMismatch(f"the index was built with chunking {manifest.chunking}, not {chunking}; "
+                            f"{FIX_FULL} with these settings")
+
+
 @dataclass(frozen=True)
 class FileRecord:
     size: int
