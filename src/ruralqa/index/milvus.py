@@ -49,6 +49,8 @@ TOKEN_ENV = "RURALQA_MILVUS_TOKEN"
 MAX_TEXT = 65535  # bytes in a VARCHAR
 BLOB_PART = 16000  # characters of a meta blob per entity (≤ 48 KB of UTF-8)
 BATCH = 1000  # entities per insert
+QUERY_LIMIT = 16384  # the most entities one query returns
+K1, B = 1.5, 0.75  # BM25 parameters: bm25s's defaults, which the local store uses
 EXACT_LIMIT = 100_000  # below this, FLAT (exact) search; above, HNSW
 _WORD = re.compile(r"\w+")
 _CHUNK_FIELDS = ("pk", "cid", "text", "heading", "kind", "section", "period_year", "period_kind", "file", "title",
@@ -121,13 +123,15 @@ def _connect(target: MilvusTarget):
     except ImportError:
         raise StoreUnavailable('the Milvus store needs pymilvus (and milvus-lite for milvus:PATH.db); run '
                                'pip install -e ".[milvus]"') from None
-    logging.getLogger("pymilvus").setLevel(logging.CRITICAL)  # its errors become ours, in one line
+    for name in ("pymilvus", "grpc._server"):  # their errors become ours, in one line
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     if target.lite:
         Path(target.uri).parent.mkdir(parents=True, exist_ok=True)
     try:
         return MilvusClient(uri=target.uri, token=target.token or "", timeout=10)
     except Exception as exc:  # pymilvus raises several types for refused or timed-out connections
-        raise StoreUnavailable(f"cannot connect to {target} ({str(exc).splitlines()[0][:200]}); start the Milvus "
+        why = getattr(exc, "message", None) or str(exc).splitlines()[0]
+        raise StoreUnavailable(f"cannot connect to {target} ({why[:200]}); start the Milvus "
                                "server or check the URI and RURALQA_MILVUS_TOKEN") from None
 
 
@@ -309,14 +313,28 @@ class MilvusIndex:
 
     @_guarded
     def search_lexical(self, tokens: list[str], k: int, regions: list[str] | None = None) -> list[tuple[int, float]]:
-        query = terms_text(t for t in tokens if t in self.lexicon.df)
-        if not query or self.size == 0:
+        """Candidates from Milvus's BM25 search, scored again with the collection-wide statistics the lexicon
+        keeps. Milvus Lite scores each segment with that segment's own IDF (a TODO in its source), so a report
+        added later, alone in a new segment, would score on another scale; a Milvus server uses global
+        statistics, and re-scoring changes nothing there. Over-fetching keeps each segment's best candidates."""
+        known = [t for t in tokens if t in self.lexicon.df]
+        if not known or self.size == 0:
             return []
-        res = self.client.search(self.target.collection, data=[query], anns_field="sparse",
-                                 limit=min(k, self.size), filter=self._filter(regions),
-                                 search_params={"metric_type": "BM25"})
-        # Milvus Lite reports BM25 as a negative distance, a server as a positive score: the score is its size.
-        return [(int(h["pk"] if "pk" in h else h["id"]), abs(float(h["distance"]))) for h in res[0]]
+        res = self.client.search(self.target.collection, data=[terms_text(known)], anns_field="sparse",
+                                 limit=min(max(4 * k, 200), self.size), filter=self._filter(regions),
+                                 search_params={"metric_type": "BM25"}, output_fields=["tokens"])
+        scored = [(int(h["pk"] if "pk" in h else h["id"]), self._bm25(known, h["entity"]["tokens"]))
+                  for h in res[0]]
+        scored.sort(key=lambda t: -t[1])
+        return [(pk, s) for pk, s in scored[:k] if s > 0]
+
+    def _bm25(self, query: list[str], doc: str) -> float:
+        """BM25 as bm25s computes it (lucene variant, k1 1.5, b 0.75), with collection-wide df and length."""
+        toks = doc.split(" ") if doc else [""]
+        tf = Counter(toks)
+        norm = K1 * (1 - B + B * len(toks) / self.lexicon_data.get("avgdl", len(toks)))
+        idf = self.lexicon.idf(query)
+        return float(sum(idf[t] * tf[t] / (tf[t] + norm) for t in query if tf[t]))
 
     @_guarded
     def chunks(self, rows: list[int]) -> list[Chunk]:
@@ -328,18 +346,24 @@ class MilvusIndex:
                 self._cache[int(rec["pk"])] = _chunk(rec)
         return [self._cache[r] for r in rows]
 
-    def _iterate(self, filter: str, fields: list[str]) -> Iterator[dict]:
-        it = self.client.query_iterator(self.target.collection, batch_size=1000, filter=filter,
-                                        output_fields=fields)
-        try:
-            while batch := it.next():
-                yield from batch
-        finally:
-            it.close()
+    def _iterate(self, filter: str, fields: list[str], low: int = 0, high: int = 1 << 60) -> Iterator[dict]:
+        """Every entity matching `filter`, read by ranges of pk (pks are hashes, so evenly spread) small enough
+        for one query each; no query iterator, which Milvus Lite does not fully serve."""
+        total = self.manifest.chunks if self.manifest is not None else self.count()
+        parts = max(1, total // 4000 + 1) if (low, high) == (0, 1 << 60) else 2
+        step = -(-(high - low) // parts)
+        for a in range(low, high, step):
+            b = min(a + step, high)
+            expr = f"pk >= {a} and pk < {b}" + (f" and ({filter})" if filter else "")
+            recs = self.client.query(self.target.collection, filter=expr, output_fields=fields, limit=QUERY_LIMIT)
+            if len(recs) >= QUERY_LIMIT and b - a > 1:
+                yield from self._iterate(filter, fields, a, b)
+            else:
+                yield from recs
 
     @_guarded
     def all_chunks(self) -> list[Chunk]:
-        out = [_chunk(rec) for rec in self._iterate("pk >= 0", list(_CHUNK_FIELDS))]
+        out = [_chunk(rec) for rec in self._iterate("", list(_CHUNK_FIELDS))]
         return sorted(out, key=lambda c: (c.citation.file, c.citation.row or 0, c.citation.char_start))
 
     def period_years(self) -> list[int]:
@@ -438,7 +462,7 @@ def _create(client, target: MilvusTarget, dim: int, expected: int) -> None:
         ip.add_index("dense", index_type="HNSW", metric_type="IP", params={"M": 32, "efConstruction": 200})
     # k1 and b as bm25s's defaults, which the local store uses
     ip.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
-                 params={"bm25_k1": 1.5, "bm25_b": 0.75})
+                 params={"bm25_k1": K1, "bm25_b": B})
     ip.add_index("file", index_type="INVERTED")
     ip.add_index("region", index_type="INVERTED")
     ip.add_index("cid", index_type="INVERTED")
@@ -532,8 +556,10 @@ def _apply(client, target: MilvusTarget, delta: Delta, batches, progress) -> App
     reader = MilvusIndex(target, client, None, lex)  # type: ignore[arg-type]
     before = reader.rows_of_files(delta.files) if exists else {}
     df = Counter(lex["df"])
+    length = lex.get("avgdl", 0.0) * lex["num_docs"]
     for toks in before.values():
         df.subtract(set(toks) - {""})
+        length -= max(1, len(toks))
     kept_pks = set()
     # Kept whole by the tokenizer, as the local store does with the names of all its passages.
     words = set(lex["words"]) | delta.words
@@ -552,14 +578,16 @@ def _apply(client, target: MilvusTarget, delta: Delta, batches, progress) -> App
                 years_by_file.setdefault(c.citation.file, set()).add(c.period_year)
             if pk in before:
                 df.update(set(before[pk]) - {""})  # already stored as it is: counted again, not rewritten
+                length += max(1, len(before[pk]))
                 continue
             rows.append(_entity(c, v, toks))
             df.update(set(toks) - {""})
+            length += max(1, len(toks))
             for t in toks:
                 if t and t not in lex["dictionary"] and not is_quantity_token(t):
                     lex["dictionary"][t] = USER_FREQ if t in words else tokenizer.word_freq(t)
         for a in range(0, len(rows), BATCH):
-            client.upsert(target.collection, rows[a:a + BATCH])
+            client.insert(target.collection, rows[a:a + BATCH])
         done += len(chunks)
         if progress:
             progress("writing to Milvus", done, done)
@@ -583,6 +611,7 @@ def _apply(client, target: MilvusTarget, delta: Delta, batches, progress) -> App
     client.flush(target.collection)
     n = int(client.query(target.collection, filter="", output_fields=["count(*)"])[0]["count(*)"])
     lex["num_docs"] = n
+    lex["avgdl"] = length / n if n else 0.0
     for rel in delta.files:
         if rel not in delta.reports or rel in delta.texts:
             _delete_blob(client, target, "text:" + rel)
