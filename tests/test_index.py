@@ -78,14 +78,14 @@ def test_altered_file_detected_and_check_reports_it(workspace):
     from ruralqa.maintenance import check_index
 
     build(workspace, CountingEmbedder())
-    assert check_index(workspace / "index").ok
+    assert check_index(resolve(cwd=workspace)).ok
     gen = current_generation(workspace / "index")
     data = bytearray((gen / "chunks.sqlite").read_bytes())
     data[-10] ^= 0xFF
     (gen / "chunks.sqlite").write_bytes(bytes(data))
     with pytest.raises(IndexCorrupt, match="ruralqa index --repair"):
         Index.open(workspace / "index")
-    result = check_index(workspace / "index")
+    result = check_index(resolve(cwd=workspace))
     assert not result.ok and "chunks.sqlite" in result.problems[0]
 
 

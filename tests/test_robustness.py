@@ -254,7 +254,7 @@ def test_damaged_vectors_are_never_carried_into_a_new_generation(workspace, monk
     emb.embedded.clear()
     s = update_index(resolve(cwd=workspace), embedder=emb)
     assert "vectors.npy" in s.warnings and len(emb.embedded) > 1  # the damaged block is embedded again
-    assert check_index(workspace / "index").ok
+    assert check_index(resolve(cwd=workspace)).ok
     index = Index.open(workspace / "index")
     fresh = {c.id: v for c, v in zip(index.all_chunks(), index.vectors())}
     assert all(abs(float((fresh[c.id] - emb._vec(c.embed_text)) @ (fresh[c.id] - emb._vec(c.embed_text)))) < 1e-9
@@ -271,7 +271,7 @@ def test_repair_rebuilds_from_intact_vectors_without_embedding(workspace):
     assert r.exit_code != 0 and "--repair" in r.output
     emb = CountingEmbedder()
     update_index(resolve(cwd=workspace), embedder=emb, repair=True)
-    assert check_index(workspace / "index").ok and emb.embedded == []  # rebuilt from the stored vectors
+    assert check_index(resolve(cwd=workspace)).ok and emb.embedded == []  # rebuilt from the stored vectors
 
 
 def test_every_phase_of_an_update_reports_progress(workspace):

@@ -102,13 +102,30 @@ def cli(ctx, corpus, index_dir, store, quiet):
                                                     "[env RURALQA_TEXT_COLUMN; default: full_text, content, text, 正文, 内容, …].")
 @click.option("--encoding-errors", type=click.Choice(["strict", "replace"]),
               help="replace: read a UTF-8 report with a few bad bytes, naming it in a warning [default strict].")
+@click.option("--shard", metavar="I/N", help="Only read and embed shard I of N of the corpus, into --shard-dir "
+                                               "(one per machine or GPU; publish them with --from-shards).")
+@click.option("--shard-dir", type=click.Path(path_type=Path), default=Path("shards"), show_default=True,
+              help="Where --shard writes its shard.")
+@click.option("--from-shards", "from_shards", type=click.Path(path_type=Path), metavar="DIR",
+              help="Publish the shards in DIR (all N of them) into the index as one update.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_context
 @_fail_cleanly
-def index_cmd(ctx, full, check, repair, model, device, chunk_size, text_column, encoding_errors, as_json):
+def index_cmd(ctx, full, check, repair, model, device, chunk_size, text_column, encoding_errors, shard, shard_dir,
+              from_shards, as_json):
     """Build or update the index from the corpus folder (only new passages are embedded)."""
     settings = _settings(ctx, model=model, device=device, chunk_size=chunk_size, text_column=text_column,
                          encoding_errors=encoding_errors)
+    if shard or from_shards:
+        from ruralqa import shards
+
+        if shard and from_shards:
+            raise click.UsageError("--shard builds one shard and --from-shards publishes them all; use one")
+        summary = shards.build_shard(settings, shards.parse_shard(shard), shard_dir, say=_say(ctx),
+                                     progress=_progress(ctx)) if shard else \
+            shards.publish_shards(settings, from_shards, say=_say(ctx), progress=_progress(ctx))
+        _print_json(render.summary_json(summary)) if as_json else click.echo(render.summary_text(summary))
+        return
     if check:
         from ruralqa.maintenance import check_index
 

@@ -19,6 +19,9 @@ from ruralqa.errors import ModelError
 
 Progress = Callable[[int, int], None]
 BATCH = 32
+GPU_BATCH = 256  # passages per forward pass on a GPU, in fp16
+SORT_WINDOW = 8192  # passages handed to sentence-transformers at once: it sorts them by length, so each batch
+#                     holds passages of similar length and little padding is computed
 
 
 class Embedder(Protocol):
@@ -32,12 +35,12 @@ class Embedder(Protocol):
     def embed_passages(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray: ...
 
 
-def _batched(fn, texts: Sequence[str], dim: int, progress: Progress | None) -> np.ndarray:
+def _batched(fn, texts: Sequence[str], dim: int, progress: Progress | None, size: int = BATCH) -> np.ndarray:
     out = np.empty((len(texts), dim), dtype=np.float32)
-    for i in range(0, len(texts), BATCH):
-        out[i:i + BATCH] = fn(list(texts[i:i + BATCH]))
+    for i in range(0, len(texts), size):
+        out[i:i + size] = fn(list(texts[i:i + size]))
         if progress:
-            progress(min(i + BATCH, len(texts)), len(texts))
+            progress(min(i + size, len(texts)), len(texts))
     return out
 
 
@@ -83,7 +86,15 @@ class SentenceTransformerEmbedder:
     def model(self):
         if self._model is None:
             self._model = _load_st(self.model_id, self.device)
+            if self.on_gpu:
+                self._model.half()  # fp16: about twice the throughput; vectors agree with fp32 to ~1e-3
         return self._model
+
+    @property
+    def on_gpu(self) -> bool:
+        model = self._model
+        device = str(model.device) if model is not None else (self.device or "")
+        return device.startswith("cuda")
 
     @property
     def dim(self) -> int:
@@ -95,8 +106,9 @@ class SentenceTransformerEmbedder:
         return next((n for n in names if prompts.get(n)), None)
 
     def _encode(self, texts: Sequence[str], prompt_name: str | None) -> np.ndarray:
-        vectors = self.model.encode(list(texts), prompt_name=prompt_name, batch_size=BATCH,
-                                    normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+        model = self.model
+        vectors = model.encode(list(texts), prompt_name=prompt_name, batch_size=GPU_BATCH if self.on_gpu else BATCH,
+                               normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
         return np.asarray(vectors, dtype=np.float32)
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
@@ -104,7 +116,8 @@ class SentenceTransformerEmbedder:
 
     def embed_passages(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         prompt = self._prompt("passage", "document", "corpus")
-        return _batched(lambda b: self._encode(b, prompt), texts, self.dim, progress)
+        window = SORT_WINDOW if self.on_gpu else BATCH  # on a CPU, small calls keep the progress lively
+        return _batched(lambda b: self._encode(b, prompt), texts, self.dim, progress, window)
 
 
 def check_available(name: str, what: str = "embedding model",
