@@ -198,3 +198,16 @@ def test_serve_answers_from_the_milvus_store(workspace):
         body = client.get("/api/ask", params={"q": "万荣县香菇产值是多少"}).json()
     assert body["answer"]["text"] == "3亿元"
     shutil.rmtree(workspace / "m.db")
+
+
+def test_second_process_on_a_lite_store_is_told_why(workspace):
+    import subprocess
+    import sys
+
+    settings = resolve(cwd=workspace, store=STORE)
+    update_index(settings, embedder=CountingEmbedder())
+    with open_index(settings):  # this process holds the Milvus Lite folder
+        code = ("from ruralqa.config import resolve; from ruralqa.stores import open_index; "
+                f"open_index(resolve(cwd={str(workspace)!r}, store={STORE!r}))")
+        run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode != 0 and "another process has it open" in run.stderr

@@ -131,6 +131,9 @@ def _connect(target: MilvusTarget):
         return MilvusClient(uri=target.uri, token=target.token or "", timeout=10)
     except Exception as exc:  # pymilvus raises several types for refused or timed-out connections
         why = getattr(exc, "message", None) or str(exc).splitlines()[0]
+        if target.lite and "Open local milvus failed" in why:
+            raise StoreUnavailable(f"cannot open {target}: another process has it open (Milvus Lite serves one "
+                                   "process at a time); stop that process, or use a Milvus server") from None
         raise StoreUnavailable(f"cannot connect to {target} ({why[:200]}); start the Milvus "
                                "server or check the URI and RURALQA_MILVUS_TOKEN") from None
 
