@@ -24,6 +24,7 @@ import numpy as np
 from ruralqa import faults
 from ruralqa.errors import IndexCorrupt
 from ruralqa.index import chunks_db, dense, lexical, layout, texts
+from ruralqa.index.base import ManifestView
 from ruralqa.index.layout import check_root, current_generation, writer_lock
 from ruralqa.index.manifest import FIX_REPAIR, Manifest, ReportRecord, check_built_with
 from ruralqa.text.orgs import is_org
@@ -46,7 +47,7 @@ class IndexContents:
     chunking: dict = field(default_factory=dict)
 
 
-class Index:
+class Index(ManifestView):
     """One loaded generation. Vectors, metadata and BM25 arrays are opened lazily and memory-mapped."""
 
     def __init__(self, folder: Path, manifest: Manifest):
@@ -80,12 +81,6 @@ class Index:
                 raise IndexCorrupt(f"the index in {root} is damaged: {problems[0]}; {FIX_REPAIR}")
         return index
 
-    def __enter__(self) -> Index:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
@@ -94,25 +89,9 @@ class Index:
     # ------------------------------------------------------------ reading
 
     @property
-    def model_id(self) -> str:
-        return self.manifest.model_id
-
-    @property
     def generation(self) -> str:
         """Which published state this is (answers are cached per generation)."""
         return self.folder.name
-
-    @property
-    def size(self) -> int:
-        return self.manifest.chunks
-
-    @property
-    def regions(self) -> list[str]:
-        return self.manifest.regions
-
-    @property
-    def places(self) -> list[str]:
-        return self.manifest.places
 
     @property
     def _store(self) -> dense.DenseStore:
@@ -132,12 +111,6 @@ class Index:
         if self._db is None:
             self._db = chunks_db.ChunksDb(self.folder)
         return self._db
-
-    def tokens(self, text: str) -> list[str]:
-        return self.lexicon.tokens(text)
-
-    def idf(self, tokens: list[str]) -> dict[str, float]:
-        return self.lexicon.idf(tokens)
 
     def search_dense(self, vector: np.ndarray, k: int, regions: list[str] | None = None) -> list[tuple[int, float]]:
         """(row, inner product) of the k nearest passages, among those cited under `regions` when given."""

@@ -36,6 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from ruralqa.errors import IndexCorrupt, IndexMissing, StoreUnavailable, UsageError
+from ruralqa.index.base import ManifestView
 from ruralqa.index.manifest import FIX_FULL, Manifest, ReportRecord, check_built_with
 from ruralqa.index.layout import writer_lock
 from ruralqa.index.lexical import Lexicon
@@ -204,7 +205,7 @@ def _delete_blob(client, target: MilvusTarget, key: str) -> None:
 # ---------------------------------------------------------------- reading
 
 
-class MilvusIndex:
+class MilvusIndex(ManifestView):
     """One Milvus collection, read through the same methods as the local `Index` (rows are passage pks)."""
 
     def __init__(self, target: MilvusTarget, client, manifest: Manifest, lexicon: dict):
@@ -252,20 +253,10 @@ class MilvusIndex:
         index._generation = _read_blob(client, target, "generation") or ""
         return index
 
-    def __enter__(self) -> MilvusIndex:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
     def close(self) -> None:
         if self.client is not None:
             self.client.close()
             self.client = None
-
-    @property
-    def model_id(self) -> str:
-        return self.manifest.model_id
 
     @property
     def generation(self) -> str:
@@ -278,29 +269,11 @@ class MilvusIndex:
         return _read_blob(self.client, self.target, "generation") or ""
 
     @property
-    def size(self) -> int:
-        return self.manifest.chunks
-
-    @property
-    def regions(self) -> list[str]:
-        return self.manifest.regions
-
-    @property
-    def places(self) -> list[str]:
-        return self.manifest.places
-
-    @property
     def lexicon(self) -> Lexicon:
         if self._lexicon is None:
             self._lexicon = Lexicon(self.lexicon_data["dictionary"], self.lexicon_data["df"],
                                     int(self.lexicon_data["num_docs"]))
         return self._lexicon
-
-    def tokens(self, text: str) -> list[str]:
-        return self.lexicon.tokens(text)
-
-    def idf(self, tokens: list[str]) -> dict[str, float]:
-        return self.lexicon.idf(tokens)
 
     def _filter(self, regions: list[str] | None) -> str:
         return f"region in {json.dumps(list(regions), ensure_ascii=False)}" if regions else ""
