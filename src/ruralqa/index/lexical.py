@@ -39,10 +39,18 @@ def write_tokens(folder: Path, corpus_tokens: list[list[str]], words: set[str], 
     retriever.index(corpus_tokens, show_progress=False)
     retriever.save(str(folder / BM25_DIR), show_progress=False)
     vocab = {t for doc in corpus_tokens for t in doc if t and not is_quantity_token(t)}
-    with open(folder / DICT_NAME, "w", encoding="utf-8") as f:
-        for w in sorted(vocab | words):
-            if " " not in w:
-                f.write(f"{w} {USER_FREQ if w in words else tok.word_freq(w)}\n")
+    entries = {w: USER_FREQ if w in words else tok.word_freq(w) for w in vocab | words}
+    (folder / DICT_NAME).write_text(dictionary_text(entries), encoding="utf-8")
+
+
+def dictionary_text(entries: dict[str, int]) -> str:
+    """A jieba dictionary file's text: one `word frequency` line per word (words with spaces cannot be listed)."""
+    return "".join(f"{w} {f}\n" for w, f in sorted(entries.items()) if " " not in w)
+
+
+def bm25_idf(df: int, num_docs: int) -> float:
+    """A token's rarity as bm25s's lucene variant weighs it; unknown tokens (df 0) weigh most."""
+    return math.log(1 + (num_docs - df + 0.5) / (df + 0.5))
 
 
 class Bm25Store:
@@ -89,7 +97,7 @@ class Bm25Store:
         for t in tokens:
             i = self.vocab.get(t)
             df = int(self.indptr[i + 1] - self.indptr[i]) if i is not None else 0
-            out[t] = math.log(1 + (self.num_docs - df + 0.5) / (df + 0.5))
+            out[t] = bm25_idf(df, self.num_docs)
         return out
 
 
@@ -105,7 +113,7 @@ class Lexicon:
     def _dict_file(self) -> Path:
         """The dictionary as a jieba dictionary file, cached by content (jieba reads dictionaries from files)."""
         if self._path is None:
-            lines = "".join(f"{w} {f}\n" for w, f in sorted(self._dictionary.items()) if " " not in w)
+            lines = dictionary_text(self._dictionary)
             digest = hashlib.sha256(lines.encode()).hexdigest()[:16]
             folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ruralqa"
             folder.mkdir(parents=True, exist_ok=True)
@@ -121,8 +129,7 @@ class Lexicon:
         return _query_tokenizer(str(self._dict_file())).tokens(text)
 
     def idf(self, tokens: list[str]) -> dict[str, float]:
-        return {t: math.log(1 + (self.num_docs - self.df.get(t, 0) + 0.5) / (self.df.get(t, 0) + 0.5))
-                for t in tokens}
+        return {t: bm25_idf(self.df.get(t, 0), self.num_docs) for t in tokens}
 
 
 @lru_cache(maxsize=4)

@@ -299,17 +299,17 @@ class MilvusIndex(ManifestView):
         res = self.client.search(self.target.collection, data=[terms_text(known)], anns_field="sparse",
                                  limit=min(max(4 * k, 200), self.size), filter=self._filter(regions),
                                  search_params={"metric_type": "BM25"}, output_fields=["tokens"])
-        scored = [(int(h["pk"] if "pk" in h else h["id"]), self._bm25(known, h["entity"]["tokens"]))
+        idf = self.lexicon.idf(known)
+        scored = [(int(h["pk"] if "pk" in h else h["id"]), self._bm25(known, idf, h["entity"]["tokens"]))
                   for h in res[0]]
         scored.sort(key=lambda t: -t[1])
         return [(pk, s) for pk, s in scored[:k] if s > 0]
 
-    def _bm25(self, query: list[str], doc: str) -> float:
+    def _bm25(self, query: list[str], idf: dict[str, float], doc: str) -> float:
         """BM25 as bm25s computes it (lucene variant, k1 1.5, b 0.75), with collection-wide df and length."""
         toks = doc.split(" ") if doc else [""]
         tf = Counter(toks)
         norm = K1 * (1 - B + B * len(toks) / self.lexicon_data.get("avgdl", len(toks)))
-        idf = self.lexicon.idf(query)
         return float(sum(idf[t] * tf[t] / (tf[t] + norm) for t in query if tf[t]))
 
     @_guarded
