@@ -24,6 +24,7 @@ from ruralqa.index import Index, IndexContents, Manifest, ReportRecord, check_ro
 from ruralqa.index import milvus
 from ruralqa.index.layout import CURRENT, point_to
 from ruralqa.index.milvus import MilvusIndex, MilvusTarget, parse_store
+from ruralqa.stores import open_index
 from ruralqa.text.tokenize import user_words
 from ruralqa.types import Article, Chunk, IndexSummary, Report
 
@@ -31,7 +32,7 @@ Say = Callable[[str], None]
 Progress = Callable[[str, int, int], None]  # (phase, done, total): reading, embedding, writing …
 
 
-def _quiet(_: str) -> None:
+def quiet(_: str) -> None:
     pass
 
 
@@ -64,7 +65,7 @@ class Plan:
 
 
 def update_index(settings: Settings, embedder: Embedder | None = None, full: bool = False,
-                 say: Say = _quiet, progress: Progress | None = None, repair: bool = False) -> IndexSummary:
+                 say: Say = quiet, progress: Progress | None = None, repair: bool = False) -> IndexSummary:
     """Bring the index in line with the corpus folder. Raises CorpusError, Index* errors; per-report problems
     are collected in the summary's `failed`, and those reports keep their previously indexed passages.
     `repair`: a damaged index is rebuilt from the corpus, reusing every stored vector that passes its checksum."""
@@ -106,9 +107,10 @@ def update_index(settings: Settings, embedder: Embedder | None = None, full: boo
     return summary
 
 
-def _previous(settings: Settings, model_id: str | None) -> Index | None:
+def _previous(settings: Settings, model_id: str | None, verify: bool = True) -> Index | MilvusIndex | None:
+    """The index an update starts from (either store), or None when there is none yet."""
     try:
-        return Index.open(settings.index_dir, model_id=model_id, chunking=settings.chunking.as_dict())
+        return open_index(settings, model_id=model_id, chunking=settings.chunking.as_dict(), verify=verify)
     except IndexMissing:
         return None
     except (IndexMismatch, IndexCorrupt) as exc:
@@ -147,7 +149,7 @@ def _entry_hash(entry: catalog.ReportEntry | None) -> str:
 
 
 def plan_update(settings: Settings, files: list[Path], old: Index | MilvusIndex | None, summary: IndexSummary,
-                say: Say = _quiet, progress: Progress | None = None, reread: bool = False,
+                say: Say = quiet, progress: Progress | None = None, reread: bool = False,
                 delta: bool = False) -> Plan:
     """Compare the corpus with the old index: unchanged reports keep their passages, others are read and chunked;
     vectors are reused by content hash. Fills the summary's report lists and passage counts.
@@ -241,7 +243,7 @@ def _chunk(report: Report, articles: list[Article], entry: catalog.ReportEntry |
     return chunk_report(report, articles, settings.chunking, entry.captions if entry else ())
 
 
-def embed_plan(plan: Plan, old: Index | None, embedder: Embedder, say: Say = _quiet,
+def embed_plan(plan: Plan, old: Index | None, embedder: Embedder, say: Say = quiet,
                progress: Progress | None = None) -> np.ndarray:
     """Vectors row-aligned with the plan's chunks: reused from the old index, or embedded now."""
     faults.checkpoint("before-embed")
@@ -271,12 +273,8 @@ def _update_store(settings: Settings, store: MilvusTarget, files: list[Path], sk
         if full:
             milvus.drop(store)
         wanted = embedder.model_id if embedder else (normalize_model_id(settings.model) if settings.model else None)
-        try:
-            old = MilvusIndex.open(store, model_id=wanted, chunking=settings.chunking.as_dict(), verify=False)
-        except IndexMissing:
-            old = None
-        except (IndexMismatch, IndexCorrupt) as exc:
-            raise type(exc)(f"{exc} (an update reuses the existing index; --full starts afresh)") from None
+        # Not verified: a killed update leaves the passage count off the manifest's, and this update mends it.
+        old = _previous(settings, wanted, verify=False)
         try:
             if embedder is None:
                 embedder = get_embedder(settings.model or (old.model_id if old else DEFAULT_MODEL), settings.device)

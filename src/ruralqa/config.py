@@ -12,6 +12,7 @@ from ruralqa.errors import UsageError
 
 DEFAULT_MODEL = "multilingual-e5-small"
 CONFIG_FILE = "ruralqa.toml"
+SERVER_SCHEMES = ("http://", "https://", "tcp://")  # a --store URI naming a Milvus server
 ENV = {
     "corpus": "RURALQA_CORPUS",
     "index": "RURALQA_INDEX",
@@ -137,7 +138,7 @@ def resolve(
         store = None
     if store and store.startswith("milvus:") and not Path(store[7:].split("#")[0]).expanduser().is_absolute():
         store = "milvus:" + str(cwd / store[7:])  # Milvus Lite's folder, relative to where ruralqa runs
-    elif store and not store.startswith(("milvus:", "http://", "https://", "tcp://")):
+    elif store and not store.startswith(("milvus:", *SERVER_SCHEMES)):
         raise UsageError(f"unknown store {store!r}; use local (the index folder), milvus:PATH.db (Milvus Lite) or "
                          "http://HOST:19530 (a Milvus server)")
     return Settings(

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ruralqa.build import Progress, Say, corpus_files, plan_update, stream_vectors
+from ruralqa.build import Progress, Say, corpus_files, plan_update, quiet, stream_vectors
 from ruralqa.config import DEFAULT_MODEL, Settings
 from ruralqa.embed import Embedder, get_embedder
 from ruralqa.errors import CorpusError, IndexMissing, UsageError
@@ -39,10 +39,6 @@ from ruralqa.text.tokenize import user_words
 from ruralqa.types import Chunk, Citation, IndexSummary
 
 SHARD_FILE = "shard.json"
-
-
-def _quiet(_: str) -> None:
-    pass
 
 
 def parse_shard(value: str) -> tuple[int, int]:
@@ -59,7 +55,7 @@ def shard_of(rel: str, n: int) -> int:
 
 
 def build_shard(settings: Settings, shard: tuple[int, int], out_dir: Path, embedder: Embedder | None = None,
-                say: Say = _quiet, progress: Progress | None = None) -> IndexSummary:
+                say: Say = quiet, progress: Progress | None = None) -> IndexSummary:
     """Read, chunk and embed this shard's reports into out_dir/shard-I-of-N (replacing an earlier run's)."""
     started = time.perf_counter()
     i, n = shard
@@ -147,7 +143,7 @@ def _batches(found: list[tuple[Path, dict]], size: int = 4096) -> Iterator[tuple
             yield chunks, np.asarray(vectors[start:start + len(chunks)])
 
 
-def publish_shards(settings: Settings, shard_dir: Path, say: Say = _quiet,
+def publish_shards(settings: Settings, shard_dir: Path, say: Say = quiet,
                    progress: Progress | None = None) -> IndexSummary:
     """Publish every shard into the index as one update: the index then holds exactly the shards' reports."""
     started = time.perf_counter()

@@ -35,6 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ruralqa.config import SERVER_SCHEMES
 from ruralqa.errors import IndexCorrupt, IndexMissing, StoreUnavailable, UsageError
 from ruralqa.index.base import ManifestView
 from ruralqa.index.manifest import FIX_FULL, Manifest, ReportRecord, check_built_with
@@ -69,13 +70,13 @@ class MilvusTarget:
 
     @property
     def lite(self) -> bool:
-        return not self.uri.startswith(("http://", "https://", "tcp://"))
+        return not self.uri.startswith(SERVER_SCHEMES)
 
     def __str__(self) -> str:
         return f"milvus:{self.uri}" if self.lite else self.uri
 
 
-def parse_store(value: str | None, cwd: Path | None = None) -> MilvusTarget | None:
+def parse_store(value: str | None) -> MilvusTarget | None:
     """None for the local FAISS folder (the default); a target for `milvus:PATH.db[#collection]` or
     `http(s)://HOST:PORT[#collection]` (token from RURALQA_MILVUS_TOKEN, never from the command line)."""
     if value in (None, "", "local", "faiss"):
@@ -91,9 +92,9 @@ def parse_store(value: str | None, cwd: Path | None = None) -> MilvusTarget | No
             raise UsageError("--store milvus: needs a path, e.g. --store milvus:./index/milvus.db")
         full = Path(path).expanduser()
         if not full.is_absolute():
-            full = (cwd or Path.cwd()) / full
+            full = Path.cwd() / full
         return MilvusTarget(uri=str(full), collection=name)
-    if body.startswith(("http://", "https://", "tcp://")):
+    if body.startswith(SERVER_SCHEMES):
         return MilvusTarget(uri=body, collection=name, token=os.environ.get(TOKEN_ENV) or None)
     raise UsageError(f"unknown store {value!r}; use local (the index folder), milvus:PATH.db (Milvus Lite) "
                      "or http://HOST:19530 (a Milvus server)")
@@ -250,7 +251,7 @@ class MilvusIndex(ManifestView):
         manifest = Manifest.from_json(raw)
         check_built_with(manifest, model_id, chunking)
         index = cls(target, client, manifest, lexicon)
-        index._generation = _read_blob(client, target, "generation") or ""
+        index._generation = index.published()
         return index
 
     def close(self) -> None:
