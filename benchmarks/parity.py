@@ -35,7 +35,7 @@ class StoredVectors:
     def __init__(self, index: Index):
         self.model_id = index.model_id
         self.real = get_embedder(index.model_id)
-        vectors = index.vectors(mmap=False)
+        vectors = np.asarray(index.vectors())
         self.known = {c.embed_text: vectors[i] for i, c in enumerate(index.all_chunks())}
         self.dim = vectors.shape[1]
         self.embedded = 0

@@ -70,7 +70,7 @@ def _foreign(ws):
 def _corrupt(ws):
     run(["index"], ws)
     gen = ws / "index" / (ws / "index" / "CURRENT").read_text().strip()
-    with open(gen / "vectors.npy", "r+b") as f:
+    with open(gen / "seg-000001" / "vectors.npy", "r+b") as f:
         f.truncate(100)
 
 

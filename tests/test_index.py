@@ -80,9 +80,9 @@ def test_altered_file_detected_and_check_reports_it(workspace):
     build(workspace, CountingEmbedder())
     assert check_index(resolve(cwd=workspace)).ok
     gen = current_generation(workspace / "index")
-    data = bytearray((gen / "chunks.sqlite").read_bytes())
+    data = bytearray((gen / "seg-000001" / "chunks.sqlite").read_bytes())
     data[-10] ^= 0xFF
-    (gen / "chunks.sqlite").write_bytes(bytes(data))
+    (gen / "seg-000001" / "chunks.sqlite").write_bytes(bytes(data))
     with pytest.raises(IndexCorrupt, match="ruralqa index --repair"):
         Index.open(workspace / "index")
     result = check_index(resolve(cwd=workspace))

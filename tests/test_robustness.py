@@ -249,7 +249,7 @@ def test_damaged_vectors_are_never_carried_into_a_new_generation(workspace, monk
     monkeypatch.setattr(layout, "FULL_HASH_LIMIT", 0)  # as above 64 MB: loading checks sizes only
     emb = CountingEmbedder()
     update_index(resolve(cwd=workspace), embedder=emb)
-    _flip(current_generation(workspace / "index") / "vectors.npy")  # a byte of the last row's block
+    _flip(current_generation(workspace / "index") / "seg-000001" / "vectors.npy")  # a byte of the last row's block
     (workspace / "corpus" / "new.txt").write_text("新绛县乡村振兴\n新绛县蔬菜年产值达4亿元。\n", encoding="utf-8")
     emb.embedded.clear()
     s = update_index(resolve(cwd=workspace), embedder=emb)
@@ -266,7 +266,7 @@ def test_repair_rebuilds_from_intact_vectors_without_embedding(workspace):
 
     update_index(resolve(cwd=workspace), embedder=CountingEmbedder())
     gen = current_generation(workspace / "index")
-    _flip(gen / "faiss.index")
+    _flip(gen / "seg-000001" / "faiss.index")
     r = run(["ask", "问题"], workspace)
     assert r.exit_code != 0 and "--repair" in r.output
     emb = CountingEmbedder()

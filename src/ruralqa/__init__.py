@@ -5,4 +5,4 @@ Importing the package is cheap on purpose: heavy libraries load inside the funct
 
 __version__ = "0.1.0"
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3

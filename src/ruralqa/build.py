@@ -64,15 +64,26 @@ class Plan:
     found: dict[str, np.ndarray] = field(default_factory=dict)  # delta: chunk id → vector the store already has
 
 
+APPEND_MIN_ROWS = 20_000
+"""From this many passages on, an update appends a segment of the new passages instead of rewriting the index
+(which takes ~150 s at 1M passages). Below it, rewriting takes seconds and cuts every passage's tokens again with
+the place names of the whole corpus, which appending leaves to `index --optimize`."""
+
+
 def update_index(settings: Settings, embedder: Embedder | None = None, full: bool = False,
-                 say: Say = quiet, progress: Progress | None = None, repair: bool = False) -> IndexSummary:
+                 say: Say = quiet, progress: Progress | None = None, repair: bool = False,
+                 optimize: bool = False) -> IndexSummary:
     """Bring the index in line with the corpus folder. Raises CorpusError, Index* errors; per-report problems
     are collected in the summary's `failed`, and those reports keep their previously indexed passages.
-    `repair`: a damaged index is rebuilt from the corpus, reusing every stored vector that passes its checksum."""
+    `repair`: a damaged index is rebuilt from the corpus, reusing every stored vector that passes its checksum.
+    `optimize`: the local index is rewritten as one segment (appended segments merged, deleted passages gone,
+    tokens cut again), reusing every vector."""
     started = time.perf_counter()
     files, skipped = corpus_files(settings.corpus_dir)
     store = parse_store(settings.store)
     if store is not None:
+        if optimize:
+            say("a Milvus store merges its segments itself: --optimize only updates it")
         summary = _update_store(settings, store, files, skipped, embedder, full, say, progress, repair)
         summary.seconds = round(time.perf_counter() - started, 3)
         return summary
@@ -84,13 +95,21 @@ def update_index(settings: Settings, embedder: Embedder | None = None, full: boo
             if embedder is None:
                 embedder = get_embedder(settings.model or (old.model_id if old else DEFAULT_MODEL), settings.device)
             summary = IndexSummary(skipped=skipped)
-            plan = plan_update(settings, files, old, summary, say, progress, reread=repair)
-            summary.up_to_date = not repair and old is not None and not (
+            append = old is not None and not (repair or optimize) and old.size >= APPEND_MIN_ROWS
+            plan = plan_update(settings, files, old, summary, say, progress, reread=repair, delta=append)
+            summary.up_to_date = not (repair or optimize) and old is not None and not (
                 summary.reports_added or summary.reports_changed or summary.reports_removed)
             if summary.up_to_date:
                 summary.index_type = old.manifest.dense["type"]
                 if not (settings.index_dir / CURRENT).exists():
                     point_to(settings.index_dir, old.folder)  # recovered from the newest complete generation
+            elif append:
+                vectors = embed_plan(plan, old, embedder, say, progress)
+                say(f"writing index ({len(plan.chunks)} new passages)")
+                manifest, summary.chunks_removed = Index.append(settings.index_dir, old, IndexContents(
+                    chunks=plan.chunks, vectors=vectors, reports=plan.reports, texts=plan.texts),
+                    set(summary.reports_changed + summary.reports_removed), progress=progress)
+                summary.chunks_total, summary.index_type = manifest.chunks, manifest.dense["type"]
             elif not plan.chunks:
                 summary.up_to_date = False  # nothing could be read: no index is written (the failures say why)
             else:
@@ -132,11 +151,11 @@ def _damaged(settings: Settings, model_id: str | None) -> Index | None:
         return None  # nothing to reuse: the repair embeds everything
 
 
-def _old_rows(old: Index | None) -> list[Chunk]:
+def _old_rows(old: Index | None) -> list[tuple[int, Chunk]]:
     if old is None:
         return []
     try:
-        return old.all_chunks()
+        return old.live_chunks()
     except Exception:  # a damaged chunks.sqlite (only a repair opens one): its vectors cannot be matched
         return []
 
@@ -156,9 +175,9 @@ def plan_update(settings: Settings, files: list[Path], old: Index | MilvusIndex 
     `delta`: the plan holds only the new passages of added and changed reports (a store updated in place)."""
     cat = catalog.load(settings.corpus_dir)
     old_reports = old.manifest.reports if old else {}
-    old_rows = [] if delta else _old_rows(old)  # row order = vector row order
+    old_rows = [] if delta else _old_rows(old)  # (row, chunk) in row order
     by_file: dict[str, list[Chunk]] = {}
-    for c in old_rows:
+    for _, c in old_rows:
         by_file.setdefault(c.citation.file, []).append(c)
     plan = Plan(delta=delta)
     for n, path in enumerate(files):
@@ -209,7 +228,7 @@ def plan_update(settings: Settings, files: list[Path], old: Index | MilvusIndex 
         summary.chunks_embedded = len(plan.todo)
         summary.chunks_reused = len(plan.chunks) - sum(1 for c in plan.chunks if c.id in plan.todo)
         return plan
-    for row, c in enumerate(old_rows):
+    for row, c in old_rows:
         plan.reuse.setdefault(c.id, row)
     if old is not None and plan.reuse:
         # Stored vectors are checked before they are reused: a damaged block is embedded again, never copied on.
@@ -224,7 +243,7 @@ def plan_update(settings: Settings, files: list[Path], old: Index | MilvusIndex 
     summary.chunks_embedded = len(plan.todo)
     summary.chunks_reused = sum(1 for c in plan.chunks if c.id not in plan.todo)
     kept = {c.id for c in plan.chunks}
-    summary.chunks_removed = sum(1 for c in old_rows if c.id not in kept)
+    summary.chunks_removed = sum(1 for _, c in old_rows if c.id not in kept)
     summary.chunks_total = len(plan.chunks)
     return plan
 
@@ -245,19 +264,27 @@ def _chunk(report: Report, articles: list[Article], entry: catalog.ReportEntry |
 
 def embed_plan(plan: Plan, old: Index | None, embedder: Embedder, say: Say = quiet,
                progress: Progress | None = None) -> np.ndarray:
-    """Vectors row-aligned with the plan's chunks: reused from the old index, or embedded now."""
+    """Vectors row-aligned with the plan's chunks: reused from the old index (found by id for a delta plan), or
+    embedded now."""
     faults.checkpoint("before-embed")
     fresh = np.zeros((0, 0), dtype=np.float32)
     if plan.todo:
         embedder.dim  # load the model first: a model that cannot be loaded fails before any "embedding" line
         say(f"embedding {len(plan.todo)} new passages with {embedder.model_id}")
         fresh = embedder.embed_passages(list(plan.todo.values()), progress=_checkpointed(progress))
-    old_vectors = old.vectors() if old is not None and old.size else None
     where = {cid: i for i, cid in enumerate(plan.todo)}
-    dim = fresh.shape[1] if plan.todo else (old_vectors.shape[1] if old_vectors is not None else embedder.dim)
+    if plan.delta:
+        stored = plan.found
+    else:
+        reuse = {c.id: plan.reuse[c.id] for c in plan.chunks if c.id not in where}
+        rows = sorted(set(reuse.values()))
+        vectors = old.vectors(rows) if rows else None
+        at = {row: i for i, row in enumerate(rows)}
+        stored = {cid: vectors[at[row]] for cid, row in reuse.items()}
+    dim = fresh.shape[1] if plan.todo else (old.manifest.dim if old is not None else embedder.dim)
     out = np.empty((len(plan.chunks), dim), dtype=np.float32)
     for i, c in enumerate(plan.chunks):
-        out[i] = fresh[where[c.id]] if c.id in where else old_vectors[plan.reuse[c.id]]
+        out[i] = fresh[where[c.id]] if c.id in where else stored[c.id]
     return out
 
 

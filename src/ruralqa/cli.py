@@ -91,6 +91,8 @@ def cli(ctx, corpus, index_dir, store, quiet):
 
 @cli.command("index")
 @click.option("--full", is_flag=True, help="Rebuild from scratch instead of updating.")
+@click.option("--optimize", is_flag=True, help="Rewrite a large index as one segment: appended segments merged, "
+                                                "deleted passages dropped, tokens cut again (no embedding).")
 @click.option("--check", is_flag=True, help="Verify the index files against the manifest; change nothing.")
 @click.option("--repair", is_flag=True, help="Rebuild a damaged index from the corpus, re-embedding only passages "
                                               "whose stored vectors are damaged or missing.")
@@ -111,7 +113,7 @@ def cli(ctx, corpus, index_dir, store, quiet):
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_context
 @_fail_cleanly
-def index_cmd(ctx, full, check, repair, model, device, chunk_size, text_column, encoding_errors, shard, shard_dir,
+def index_cmd(ctx, full, optimize, check, repair, model, device, chunk_size, text_column, encoding_errors, shard, shard_dir,
               from_shards, as_json):
     """Build or update the index from the corpus folder (only new passages are embedded)."""
     settings = _settings(ctx, model=model, device=device, chunk_size=chunk_size, text_column=text_column,
@@ -137,7 +139,8 @@ def index_cmd(ctx, full, check, repair, model, device, chunk_size, text_column, 
         ctx.exit(0 if result.ok else 1)
     from ruralqa.build import update_index
 
-    summary = update_index(settings, full=full, say=_say(ctx), progress=_progress(ctx), repair=repair)
+    summary = update_index(settings, full=full, say=_say(ctx), progress=_progress(ctx), repair=repair,
+                           optimize=optimize)
     _print_json(render.summary_json(summary)) if as_json else click.echo(render.summary_text(summary))
     if summary.failed:
         raise click.ClickException(f"{len(summary.failed)} report(s) could not be indexed (listed above); "

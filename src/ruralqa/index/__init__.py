@@ -1,21 +1,23 @@
 """The index: one object that owns the on-disk format, in the spirit of txtai's Embeddings and bm25s's save/load.
 
 A generation folder holds, each written and read by one module:
-    manifest.json   manifest.py    what it was built from and with, and every other file's size and checksum
-    vectors.npy     dense.py       the embeddings (reused by updates)
-    faiss.index     dense.py       searched for the nearest passages
-    chunks.sqlite   chunks_db.py   passage text, heading and citation, by row
-    bm25/, jieba_vocab.txt  lexical.py  bm25s's saved index and the query-time dictionary
-    texts/          texts.py       extracted text of html/docx/pdf reports
-`layout.py` holds the generations, the writer lock and the atomic publish.
+    manifest.json       manifest.py   what it was built from and with, its segments, every file's size and checksum
+    seg-NNNNNN/         segment.py    passages with their vectors, FAISS index, metadata and BM25 postings
+    deleted.npy         here          rows of those segments marked deleted (replaced or removed reports)
+    jieba_vocab.txt     lexical.py    the query-time dictionary of the whole generation
+    texts/              texts.py      extracted text of html/docx/pdf reports
+`layout.py` holds the generations, the writer lock and the atomic publish. A row number is a passage's place in
+the generation: its segment's first row plus its row in the segment.
 
     with Index.open(root) as index:              # the live generation, verified against its manifest
         index.search_dense(vector, 50); index.search_lexical(tokens, 50); index.chunks(rows)
-    Index.write(root, contents)                   # a new generation, published atomically
+    Index.write(root, contents)                   # a new generation of one segment, published atomically
+    Index.append(root, old, contents, dropped)    # the old generation plus one segment, minus `dropped` reports
 """
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,10 +25,11 @@ import numpy as np
 
 from ruralqa import faults
 from ruralqa.errors import IndexCorrupt
-from ruralqa.index import chunks_db, dense, lexical, layout, texts
+from ruralqa.index import lexical, layout, segment, texts
 from ruralqa.index.base import ManifestView
 from ruralqa.index.layout import check_root, current_generation, writer_lock
 from ruralqa.index.manifest import FIX_REPAIR, Manifest, ReportRecord, check_built_with
+from ruralqa.index.segment import Segment
 from ruralqa.text.orgs import is_org
 from ruralqa.text.places import PLACE
 from ruralqa.text.tokenize import user_words
@@ -34,14 +37,17 @@ from ruralqa.types import Chunk
 
 __all__ = ["Index", "IndexContents", "Manifest", "ReportRecord", "check_root", "current_generation", "writer_lock"]
 
+DELETED = "deleted.npy"
+MAX_APPENDED = 8  # segments appended after the first before an update merges them into one
+
 
 @dataclass
 class IndexContents:
-    """Everything a new generation is made of, in row order."""
+    """Passages a new generation (or a new segment) is made of, in row order."""
 
     chunks: list[Chunk]
     vectors: np.ndarray  # one row per chunk
-    reports: dict[str, ReportRecord]
+    reports: dict[str, ReportRecord]  # every report of the new generation
     texts: dict[str, list[str]] = field(default_factory=dict)  # extracted texts of non-text files (one per row)
     model_id: str = ""
     chunking: dict = field(default_factory=dict)
@@ -53,10 +59,9 @@ class Index(ManifestView):
     def __init__(self, folder: Path, manifest: Manifest):
         self.folder = folder
         self.manifest = manifest
-        self._dense: dense.DenseStore | None = None
-        self._lexical: lexical.Bm25Store | None = None
-        self._db: chunks_db.ChunksDb | None = None
-        self._region_rows: dict[tuple[str, ...], list[int]] = {}
+        self._segments: list[Segment] | None = None
+        self._lexical: lexical.Bm25 | None = None
+        self._region_rows: dict[tuple[str, ...], list[np.ndarray]] = {}
 
     # ------------------------------------------------------------ opening
 
@@ -82,9 +87,8 @@ class Index(ManifestView):
         return index
 
     def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
+        for seg in self._segments or []:
+            seg.close()
 
     # ------------------------------------------------------------ reading
 
@@ -94,62 +98,148 @@ class Index(ManifestView):
         return self.folder.name
 
     @property
-    def _store(self) -> dense.DenseStore:
-        if self._dense is None:
-            self._dense = dense.DenseStore(self.folder, self.manifest.dense, self.size)
-        return self._dense
+    def segments(self) -> list[Segment]:
+        if self._segments is None:
+            deleted = self._deleted_rows()
+            out, offset = [], 0
+            for record in self.manifest.segments:
+                mine = deleted[(deleted >= offset) & (deleted < offset + record.rows)] - offset
+                mask = None
+                if len(mine):
+                    mask = np.zeros(record.rows, dtype=bool)
+                    mask[mine] = True
+                out.append(Segment(self.folder / record.name, record, offset, mask))
+                offset += record.rows
+            self._segments = out
+        return self._segments
+
+    def _deleted_rows(self) -> np.ndarray:
+        if not self.manifest.deleted:
+            return np.zeros(0, dtype=np.int64)
+        try:
+            return np.load(self.folder / DELETED)
+        except (OSError, ValueError):
+            raise IndexCorrupt(f"{self.folder / DELETED} cannot be read; {FIX_REPAIR}") from None
 
     @property
-    def lexicon(self) -> lexical.Bm25Store:
+    def lexicon(self) -> lexical.Bm25:
         """The corpus vocabulary: question tokens, their BM25 scores and their rarity."""
         if self._lexical is None:
-            self._lexical = lexical.Bm25Store(self.folder)
+            length = sum(s.record.length - (float(np.asarray(s.postings.lengths)[s.deleted].sum())
+                                            if s.deleted is not None else 0) for s in self.segments)
+            self._lexical = lexical.Bm25(self.folder, [(s.postings, s.deleted) for s in self.segments], self.size,
+                                         int(round(length)))
         return self._lexical
 
-    @property
-    def _chunks(self) -> chunks_db.ChunksDb:
-        if self._db is None:
-            self._db = chunks_db.ChunksDb(self.folder)
-        return self._db
+    def _segment_of(self, rows: np.ndarray) -> np.ndarray:
+        return np.searchsorted([s.offset for s in self.segments], rows, side="right") - 1
 
     def search_dense(self, vector: np.ndarray, k: int, regions: list[str] | None = None) -> list[tuple[int, float]]:
         """(row, inner product) of the k nearest passages, among those cited under `regions` when given."""
-        return self._store.search(vector, k, self._rows(regions))
+        hits = []
+        for seg, allowed in zip(self.segments, self._allowed(regions)):
+            found = seg.dense.search(vector, k, allowed, seg.deleted_list if allowed is None else None)
+            hits += [(seg.offset + r, s) for r, s in found]
+        return heapq.nlargest(k, hits, key=lambda h: h[1])
 
     def search_lexical(self, tokens: list[str], k: int, regions: list[str] | None = None) -> list[tuple[int, float]]:
         """(row, BM25 score) of the k best passages with a positive score, among `regions` when given."""
-        return self.lexicon.search(tokens, k, self._rows(regions))
+        lex = self.lexicon
+        idf = lex.idf(tokens)
+        hits = []
+        for i, (seg, allowed) in enumerate(zip(self.segments, self._allowed(regions))):
+            scores = lex.scores(tokens, i, idf)
+            if allowed is not None:
+                keep = np.zeros(len(scores), dtype=bool)
+                keep[allowed] = True
+                scores[~keep] = 0
+            elif seg.deleted is not None:
+                scores[seg.deleted] = 0
+            hits += [(seg.offset + r, s) for r, s in lexical.top_k(scores, k)]
+        return heapq.nlargest(k, hits, key=lambda h: h[1])
 
-    def _rows(self, regions: list[str] | None) -> list[int] | None:
+    def _allowed(self, regions: list[str] | None) -> list[np.ndarray | None]:
+        """Per segment, its live rows cited under `regions` (None everywhere when there is no filter)."""
         if not regions:
-            return None
+            return [None] * len(self.segments)
         key = tuple(sorted(regions))
         if key not in self._region_rows:
-            self._region_rows[key] = self._chunks.rows_in_regions(list(key))
+            self._region_rows[key] = [seg.live(np.asarray(seg.db.rows_in_regions(list(key)), dtype=np.int64))
+                                      for seg in self.segments]
         return self._region_rows[key]
 
     def period_years(self) -> list[int]:
         """The years passages speak of, ascending (the year filter's choices; 历年 in a comparison)."""
-        return self._chunks.period_years()
+        return sorted(set().union(*(seg.db.period_years() for seg in self.segments)))
 
     def chunk_at(self, file: str, row: int | None, offset: int) -> Chunk | None:
         """The passage of a report that covers a character offset (the article a citation belongs to)."""
-        return self._chunks.at(file, row, offset)
+        for seg in self.segments:
+            for local, chunk in seg.db.at(file, row, offset):
+                if seg.deleted is None or not seg.deleted[local]:
+                    return chunk
+        return None
 
     def chunks(self, rows: list[int]) -> list[Chunk]:
         """Chunks by row number, in the order asked."""
-        return self._chunks.get(rows)
+        found: dict[int, Chunk] = {}
+        which = self._segment_of(np.asarray(rows, dtype=np.int64))
+        for i in sorted(set(which.tolist())):
+            seg = self.segments[i]
+            mine = [r for r, w in zip(rows, which) if w == i]
+            found.update(zip(mine, seg.db.get([r - seg.offset for r in mine])))
+        return [found[r] for r in rows]
+
+    def live_chunks(self) -> list[tuple[int, Chunk]]:
+        """(row, chunk) of every live passage, in row order."""
+        return [(seg.offset + local, c) for seg in self.segments for local, c in seg.db.all()
+                if seg.deleted is None or not seg.deleted[local]]
 
     def all_chunks(self) -> list[Chunk]:
-        """Every chunk in row order (the order of `vectors()`)."""
-        return self._chunks.all()
+        """Every live chunk in row order."""
+        return [c for _, c in self.live_chunks()]
 
-    def vectors(self, mmap: bool = True) -> np.ndarray:
-        return self._store.vectors(mmap)
+    def vectors(self, rows: list[int] | np.ndarray | None = None) -> np.ndarray:
+        """Vectors of `rows`; of every live passage in row order when None (memory-mapped where they are stored
+        so: one segment, nothing deleted)."""
+        if rows is None:
+            if len(self.segments) == 1 and self.segments[0].deleted is None:
+                return self.segments[0].dense.vectors()
+            rows = [r for seg in self.segments for r in (seg.offset + seg.live(np.arange(seg.rows))).tolist()]
+        rows = np.asarray(rows, dtype=np.int64)
+        out = np.empty((len(rows), self.manifest.dim), dtype=np.float32)
+        which = self._segment_of(rows)
+        for i in np.unique(which):
+            seg, pick = self.segments[i], which == i
+            out[pick] = seg.dense.vectors()[rows[pick] - seg.offset]
+        return out
 
     def damaged_vector_rows(self, rows: set[int]) -> set[int]:
         """Those of `rows` whose stored vectors fail their block checksum: never to be reused."""
-        return self._store.damaged_rows(rows, self.manifest.vector_blocks)
+        bad: set[int] = set()
+        ordered = np.asarray(sorted(rows), dtype=np.int64)
+        which = self._segment_of(ordered)
+        for i in np.unique(which):
+            seg = self.segments[i]
+            local = {int(r) - seg.offset for r in ordered[which == i]}
+            bad |= {seg.offset + r for r in seg.dense.damaged_rows(local, seg.record.vector_blocks)}
+        return bad
+
+    def vectors_by_cid(self, cids: list[str]) -> dict[str, np.ndarray]:
+        """Stored vectors of live passages with these ids (passing their checksums), for reuse."""
+        out: dict[str, np.ndarray] = {}
+        wanted = list(dict.fromkeys(cids))
+        for seg in self.segments:
+            pairs = [(r, cid) for r, cid in seg.db.rows_of_ids([c for c in wanted if c not in out])
+                     if seg.deleted is None or not seg.deleted[r]]
+            if not pairs:
+                continue
+            bad = seg.dense.damaged_rows({r for r, _ in pairs}, seg.record.vector_blocks)
+            vectors = seg.dense.vectors()
+            for r, cid in pairs:
+                if r not in bad and cid not in out:
+                    out[cid] = np.array(vectors[r], dtype=np.float32)
+        return out
 
     def report_texts(self, rel: str) -> list[str] | None:
         """The extracted texts the index keeps for a non-text file (one per spreadsheet row); None for .txt/.md
@@ -162,58 +252,138 @@ class Index(ManifestView):
         problems = layout.verify_files(self.folder, self.manifest.files, full=full)
         if problems:
             return problems
-        bad = self.damaged_vector_rows(set(range(self.size))) if full else set()
-        if bad:
-            return [f"{len(bad)} stored vectors fail their block checksums"]
         try:
-            rows, ntotal = self._chunks.count(), self._store.faiss.ntotal
+            for seg in self.segments:
+                bad = seg.dense.damaged_rows(set(range(seg.rows)), seg.record.vector_blocks) if full else set()
+                if bad:
+                    return [f"{len(bad)} stored vectors fail their block checksums"]
+                rows, ntotal = seg.db.count(), seg.dense.faiss.ntotal
+                if rows != seg.rows or ntotal != seg.rows:
+                    return [f"counts disagree in {seg.record.name}: manifest {seg.rows}, metadata {rows}, "
+                            f"vectors {ntotal}"]
+            live = sum(s.rows for s in self.segments) - len(self._deleted_rows())
+        except IndexCorrupt as exc:
+            return [str(exc)]
         except Exception as exc:  # sqlite and FAISS raise their own types for damaged files
             return [f"cannot open the index: {exc}"]
-        if rows != self.size or ntotal != self.size:
-            return [f"counts disagree: manifest {self.size}, metadata {rows}, vectors {ntotal}"]
+        if live != self.size:
+            return [f"counts disagree: manifest {self.size} passages, the segments hold {live}"]
         return []
 
     # ------------------------------------------------------------ writing
 
     @staticmethod
     def write(root: Path, contents: IndexContents, progress=None) -> Manifest:
-        """Write a new generation from `contents` and make it live atomically; returns its manifest.
-        Must be called under writer_lock. `progress(phase, done, total)` hears of each part written."""
-        chunks, vectors = contents.chunks, contents.vectors
-        n = len(chunks)
-
-        def step(phase: str, done: bool) -> None:
-            if progress:
-                progress(phase, n if done else 0, n)
-
+        """Write a new generation of one segment from `contents` and make it live atomically; returns its manifest.
+        Must be called under writer_lock. `progress(phase, done, total)` hears of the writing."""
+        chunks = contents.chunks
         with layout.staging(root) as tmp:
-            step("writing vectors and FAISS", False)
-            blocks = dense.write_vectors(tmp, vectors)
-            faults.checkpoint("write:vectors")
-            params = dense.write_faiss(tmp, vectors)
-            faults.checkpoint("write:faiss")
-            step("writing vectors and FAISS", True)
-            step("writing passage metadata", False)
-            chunks_db.write(tmp, chunks)
-            faults.checkpoint("write:chunks")
-            step("writing passage metadata", True)
-            step("writing BM25", False)
+            _progress(progress, chunks, False)
             regions = {c.citation.region for c in chunks}
             words = user_words((c.text for c in chunks), regions)
-            lexical.write(tmp, [c.embed_text for c in chunks], words)
-            faults.checkpoint("write:bm25")
-            step("writing BM25", True)
-            reports = {rel: _with_text(tmp, rel, record, contents.texts.get(rel))
-                       for rel, record in contents.reports.items()}
+            tokens, tok = lexical.tokenize([c.embed_text for c in chunks], words)
+            record = segment.write(tmp / segment.next_name([]), chunks, contents.vectors, tokens)
+            lexical.write_dictionary(tmp, lexical.dictionary_entries(tokens, words, tok))
+            reports = {rel: _with_text(tmp, rel, r, contents.texts.get(rel)) for rel, r in contents.reports.items()}
             manifest = Manifest(
-                model_id=contents.model_id, dim=int(vectors.shape[1]), chunking=contents.chunking, dense=params,
-                chunks=len(chunks), reports=reports, regions=sorted(r for r in regions if r),
-                places=sorted(w for w in words if PLACE.fullmatch(w) and not is_org(w)),
-                files=layout.checksums(tmp), vector_blocks=blocks)
-            faults.checkpoint("write:manifest")
-            manifest.save(tmp)
-            layout.publish(root, tmp)
+                model_id=contents.model_id, dim=int(contents.vectors.shape[1]), chunking=contents.chunking,
+                dense=record.dense, chunks=len(chunks), reports=reports, regions=sorted(r for r in regions if r),
+                places=_places(words), files=layout.checksums(tmp), segments=[record])
+            _publish(root, tmp, manifest)
+            _progress(progress, chunks, True)
         return manifest
+
+    @staticmethod
+    def append(root: Path, old: Index, contents: IndexContents, dropped: set[str], progress=None) -> tuple[Manifest, int]:
+        """A new generation: `old`'s segments (hard-linked, nothing rewritten), the passages of the `dropped` report
+        files marked deleted, and `contents.chunks` as a new segment. Once MAX_APPENDED segments follow the first,
+        they are merged into the new one. Returns the manifest and how many live passages were dropped.
+        Must be called under writer_lock; tokens of the kept segments are not cut again (`index --optimize` does)."""
+        segs = old.segments
+        merged = segs[1:] if len(segs) - 1 >= MAX_APPENDED else []
+        kept = segs[:len(segs) - len(merged)]
+        deleted, removed, lost_regions = [], 0, set()
+        carried: list[tuple[Segment, int, Chunk]] = []
+        for seg in segs:
+            mask = np.zeros(seg.rows, dtype=bool) if seg.deleted is None else seg.deleted.copy()
+            for r, region in seg.db.rows_of_files(sorted(dropped)) if dropped else []:
+                if not mask[r]:
+                    mask[r], removed = True, removed + 1
+                    lost_regions.add(region)
+            if seg in merged:
+                carried += [(seg, local, c) for local, c in seg.db.all() if not mask[local]]
+            else:
+                deleted.append(seg.offset + np.flatnonzero(mask))
+        chunks = [c for _, _, c in carried] + list(contents.chunks)
+        vectors = np.concatenate([np.stack([seg.dense.vectors()[local] for seg, local, _ in carried]),
+                                  contents.vectors]) if carried else contents.vectors
+        deleted_rows = np.concatenate(deleted).astype(np.int64) if deleted else np.zeros(0, dtype=np.int64)
+        with layout.staging(root) as tmp:
+            _progress(progress, chunks, False)
+            linked = []
+            for seg in kept:
+                segment.link(seg.folder, tmp / seg.record.name)
+                linked += [p for p in old.manifest.files if p.startswith(seg.record.name + "/")]
+            old_entries = lexical.read_dictionary(old.folder)
+            words = lexical.user_words_of(old_entries) | user_words((c.text for c in chunks),
+                                                                      {c.citation.region for c in chunks})
+            records = [seg.record for seg in kept]
+            entries = old_entries
+            if chunks:
+                tokens, tok = lexical.tokenize([c.embed_text for c in chunks], words)
+                records.append(segment.write(tmp / segment.next_name([s.record for s in segs]), chunks, vectors,
+                                             tokens))
+                entries = {**old_entries, **lexical.dictionary_entries(tokens, words, tok)}
+            lexical.write_dictionary(tmp, entries)
+            if len(deleted_rows):
+                np.save(tmp / DELETED, deleted_rows)
+            reports = {}
+            for rel, record in contents.reports.items():
+                if rel in contents.texts or not record.text_file:
+                    reports[rel] = _with_text(tmp, rel, record, contents.texts.get(rel))
+                else:  # a kept report's extracted text, as the old generation stored it
+                    segment.link_file(old.folder / record.text_file, tmp / record.text_file)
+                    linked.append(record.text_file)
+                    reports[rel] = record
+            regions = set(old.regions) | {c.citation.region for c in chunks if c.citation.region}
+            live_rows = sum(r.rows for r in records) - len(deleted_rows)
+            fresh = layout.checksums(tmp, skip=set(linked))
+            manifest = Manifest(
+                model_id=old.model_id, dim=old.manifest.dim, chunking=old.manifest.chunking,
+                dense=records[0].dense, chunks=live_rows, reports=reports,
+                regions=sorted(regions - _emptied(lost_regions - {c.citation.region for c in chunks}, kept,
+                                                  deleted_rows)),
+                places=sorted(set(old.places) | set(_places(words))),
+                files={**{p: old.manifest.files[p] for p in linked}, **fresh}, segments=records,
+                deleted=len(deleted_rows))
+            _publish(root, tmp, manifest)
+            _progress(progress, chunks, True)
+        return manifest, removed
+
+
+def _emptied(regions: set[str], segs: list[Segment], deleted_rows: np.ndarray) -> set[str]:
+    """Those of `regions` no live passage of `segs` is cited under any more (once `deleted_rows` are deleted)."""
+    gone = set()
+    dead = set(deleted_rows.tolist())
+    for region in regions:
+        if not any(seg.offset + r not in dead for seg in segs for r in seg.db.rows_in_regions([region])):
+            gone.add(region)
+    return gone
+
+
+def _places(words: set[str]) -> list[str]:
+    return sorted(w for w in words if PLACE.fullmatch(w) and not is_org(w))
+
+
+def _progress(progress, chunks: list[Chunk], done: bool) -> None:
+    if progress:
+        progress("writing index", len(chunks) if done else 0, len(chunks))
+
+
+def _publish(root: Path, tmp: Path, manifest: Manifest) -> None:
+    faults.checkpoint("write:manifest")
+    manifest.save(tmp)
+    layout.publish(root, tmp)
 
 
 def _with_text(tmp: Path, rel: str, record: ReportRecord, text: list[str] | None) -> ReportRecord:

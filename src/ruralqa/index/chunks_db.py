@@ -24,6 +24,7 @@ def write(folder: Path, chunks: list[Chunk]) -> None:
     )
     db.execute("CREATE INDEX chunks_id ON chunks(id)")
     db.execute("CREATE INDEX chunks_region ON chunks(region)")
+    db.execute("CREATE INDEX chunks_file ON chunks(file)")
     db.commit()
     db.close()
 
@@ -51,24 +52,42 @@ class ChunksDb:
                 self._cache[rec[0]] = _chunk(rec[1:])
         return [self._cache[r] for r in rows]
 
-    def all(self) -> list[Chunk]:
-        sql = f"SELECT {', '.join(_COLUMNS)} FROM chunks ORDER BY row"
-        return [_chunk(rec) for rec in self._db.execute(sql)]
+    def all(self) -> list[tuple[int, Chunk]]:
+        """(row, chunk) of every passage, in row order."""
+        sql = f"SELECT row, {', '.join(_COLUMNS)} FROM chunks ORDER BY row"
+        return [(rec[0], _chunk(rec[1:])) for rec in self._db.execute(sql)]
 
     def rows_in_regions(self, regions: list[str]) -> list[int]:
         sql = f"SELECT row FROM chunks WHERE region IN ({','.join('?' * len(regions))})"
         return [r for (r,) in self._db.execute(sql, regions)]
 
+    def rows_of_ids(self, ids: list[str]) -> list[tuple[int, str]]:
+        """(row, passage id) of the passages with these ids."""
+        out = []
+        for a in range(0, len(ids), 500):
+            part = ids[a:a + 500]
+            out += self._db.execute(f"SELECT row, id FROM chunks WHERE id IN ({','.join('?' * len(part))})",
+                                    part).fetchall()
+        return out
+
+    def rows_of_files(self, files: list[str]) -> list[tuple[int, str]]:
+        """(row, region) of the passages of these report files."""
+        out = []
+        for a in range(0, len(files), 500):
+            part = files[a:a + 500]
+            out += self._db.execute(f"SELECT row, region FROM chunks WHERE file IN ({','.join('?' * len(part))})",
+                                    part).fetchall()
+        return out
+
     def period_years(self) -> list[int]:
         return [y for (y,) in self._db.execute(
             "SELECT DISTINCT period_year FROM chunks WHERE period_year IS NOT NULL ORDER BY period_year")]
 
-    def at(self, file: str, row: int | None, offset: int) -> Chunk | None:
-        """The passage of `file` (spreadsheet `row`) whose text covers character `offset`."""
-        sql = (f"SELECT {', '.join(_COLUMNS)} FROM chunks WHERE file = ? AND sheet_row IS ? "
-               "AND char_start <= ? AND char_end > ? ORDER BY row LIMIT 1")
-        rec = self._db.execute(sql, (file, row, offset, offset)).fetchone()
-        return _chunk(rec) if rec else None
+    def at(self, file: str, row: int | None, offset: int) -> list[tuple[int, Chunk]]:
+        """(row, passage) of `file` (spreadsheet `row`) whose text covers character `offset`, in row order."""
+        sql = (f"SELECT row, {', '.join(_COLUMNS)} FROM chunks WHERE file = ? AND sheet_row IS ? "
+               "AND char_start <= ? AND char_end > ? ORDER BY row")
+        return [(rec[0], _chunk(rec[1:])) for rec in self._db.execute(sql, (file, row, offset, offset))]
 
     def count(self) -> int:
         return self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]

@@ -115,18 +115,20 @@ class DenseStore:
                 bad.update(r for r in rows if r // BLOCK_ROWS == block)
         return bad
 
-    def search(self, query: np.ndarray, k: int, rows: list[int] | None = None) -> list[tuple[int, float]]:
-        """(row, inner product) of the k nearest vectors, among `rows` when given."""
-        if self.size == 0:
+    def search(self, query: np.ndarray, k: int, rows: np.ndarray | None = None,
+               exclude: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """(row, inner product) of the k nearest vectors, among `rows` when given, never one of `exclude`."""
+        if self.size == 0 or (rows is not None and len(rows) == 0):
             return []
-        if rows is not None:
+        query = np.asarray(query, dtype=np.float32).reshape(1, -1)
+        params = None
+        if rows is not None or (exclude is not None and len(exclude)):
             import faiss
 
-            selector = faiss.IDSelectorBatch(np.asarray(rows, dtype=np.int64))
+            batch = faiss.IDSelectorBatch(np.asarray(rows if rows is not None else exclude, dtype=np.int64))
+            selector = batch if rows is not None else faiss.IDSelectorNot(batch)
             params = faiss.SearchParametersIVF(sel=selector) if self.params["type"] == "ivf" else \
                 faiss.SearchParameters(sel=selector)
-            scores, found = self.faiss.search(np.asarray(query, dtype=np.float32).reshape(1, -1),
-                                              min(k, len(rows)) or 1, params=params)
-            return [(int(r), float(s)) for r, s in zip(found[0], scores[0]) if r >= 0]
-        scores, rows = self.faiss.search(np.asarray(query, dtype=np.float32).reshape(1, -1), min(k, self.size))
-        return [(int(r), float(s)) for r, s in zip(rows[0], scores[0]) if r >= 0]
+        k = min(k, self.size if rows is None else len(rows)) or 1
+        scores, found = self.faiss.search(query, k, params=params)
+        return [(int(r), float(s)) for r, s in zip(found[0], scores[0]) if r >= 0]

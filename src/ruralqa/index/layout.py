@@ -94,10 +94,14 @@ def newest_generation(root: Path) -> Path | None:
     return complete[-1] if complete else None
 
 
-def checksums(folder: Path) -> dict[str, FileRecord]:
-    """Size and SHA-256 of every file under `folder`, by path relative to it."""
-    return {path.relative_to(folder).as_posix(): FileRecord(path.stat().st_size, sha256_file(path))
-            for path in sorted(folder.rglob("*")) if path.is_file()}
+def checksums(folder: Path, skip: set[str] = frozenset()) -> dict[str, FileRecord]:
+    """Size and SHA-256 of every file under `folder` but those in `skip`, by path relative to it."""
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if path.is_file() and rel not in skip:
+            out[rel] = FileRecord(path.stat().st_size, sha256_file(path))
+    return out
 
 
 def verify_files(gen: Path, files: dict[str, FileRecord], full: bool | None = None) -> list[str]:

@@ -1,10 +1,12 @@
-"""The BM25 part of a generation: bm25s's saved index under bm25/ and the query-time jieba dictionary
-(jieba_vocab.txt, the corpus vocabulary). The only code that writes or reads either.
+"""The BM25 part of an index: term postings per segment (bm25/ in each segment folder) and the query-time jieba
+dictionary of the whole generation (jieba_vocab.txt, the corpus vocabulary). The only code that writes or reads
+either.
 
-bm25s builds and saves the score matrix (`BM25.save`). Questions are scored from the saved arrays with numpy
-instead of `BM25.load`, because importing bm25s (and scipy with it) costs ~0.2 s on every `ruralqa ask`; the sum
-is the one bm25s computes (a test checks the scores against bm25s's own). The file names read here are the ones
-bm25s's save writes.
+A segment stores raw term frequencies and passage lengths, not finished scores, so that passages appended later
+in segments of their own are scored with the idf and average length of the whole live index: a generation's
+BM25 scores are the ones one index over all its live passages would give. The formula is bm25s's default (lucene
+idf, k1 1.5, b 0.75); a test checks a one-segment index's scores against bm25s's own. bm25s itself is not used
+to build: its saved matrix bakes in one corpus's idf and cannot take passages appended or removed later.
 """
 
 from __future__ import annotations
@@ -22,25 +24,57 @@ from ruralqa.text.tokenize import USER_FREQ, Tokenizer, is_quantity_token
 
 BM25_DIR = "bm25"
 DICT_NAME = "jieba_vocab.txt"
+K1, B = 1.5, 0.75
 
 
-def write(folder: Path, texts: list[str], words: set[str]) -> None:
-    """Tokenize `texts` (with `words` kept whole), index them with bm25s and save the arrays and the query-time
-    dictionary into `folder`."""
+def tokenize(texts: list[str], words: set[str]) -> tuple[list[list[str]], Tokenizer]:
+    """Tokens of each passage (an empty one gets one empty token, as bm25s gives it), cut with `words` kept whole."""
     tok = Tokenizer(words)
-    write_tokens(folder, [tok.tokens(t) or [""] for t in texts], words, tok)
+    return [tok.tokens(t) or [""] for t in texts], tok
 
 
-def write_tokens(folder: Path, corpus_tokens: list[list[str]], words: set[str], tok: Tokenizer) -> None:
-    """As `write`, from passages already tokenized by `tok`."""
-    import bm25s
+def write_postings(folder: Path, corpus_tokens: list[list[str]]) -> int:
+    """Save the term postings of a segment's passages into `folder`/bm25; returns the passages' total length."""
+    vocab: dict[str, int] = {}
+    term_ids = np.fromiter((vocab.setdefault(t, len(vocab)) for doc in corpus_tokens for t in doc), dtype=np.int64)
+    lengths = np.fromiter((len(doc) for doc in corpus_tokens), dtype=np.int64, count=len(corpus_tokens))
+    docs = np.repeat(np.arange(len(corpus_tokens), dtype=np.int64), lengths)
+    n = max(len(corpus_tokens), 1)
+    keys, tf = np.unique(term_ids * n + docs, return_counts=True)  # sorted by term, then passage
+    indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(keys // n, minlength=len(vocab)), out=indptr[1:])
+    d = folder / BM25_DIR
+    d.mkdir(parents=True, exist_ok=True)
+    np.save(d / "indptr.npy", indptr)
+    np.save(d / "docs.npy", (keys % n).astype(np.int32))
+    np.save(d / "tf.npy", tf.astype(np.float32))
+    np.save(d / "lengths.npy", lengths.astype(np.float32))
+    (d / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    return int(lengths.sum())
 
-    retriever = bm25s.BM25()
-    retriever.index(corpus_tokens, show_progress=False)
-    retriever.save(str(folder / BM25_DIR), show_progress=False)
+
+def dictionary_entries(corpus_tokens: list[list[str]], words: set[str], tok: Tokenizer) -> dict[str, int]:
+    """jieba dictionary entries (word → frequency) for the vocabulary of `corpus_tokens` and the user `words`."""
     vocab = {t for doc in corpus_tokens for t in doc if t and not is_quantity_token(t)}
-    entries = {w: USER_FREQ if w in words else tok.word_freq(w) for w in vocab | words}
+    return {w: USER_FREQ if w in words else tok.word_freq(w) for w in vocab | words}
+
+
+def write_dictionary(folder: Path, entries: dict[str, int]) -> None:
     (folder / DICT_NAME).write_text(dictionary_text(entries), encoding="utf-8")
+
+
+def read_dictionary(folder: Path) -> dict[str, int]:
+    out = {}
+    for line in (folder / DICT_NAME).read_text(encoding="utf-8").splitlines():
+        word, _, freq = line.rpartition(" ")
+        if word:
+            out[word] = int(freq)
+    return out
+
+
+def user_words_of(entries: dict[str, int]) -> set[str]:
+    """The place and organisation names a dictionary was given (they carry USER_FREQ)."""
+    return {w for w, f in entries.items() if f == USER_FREQ}
 
 
 def dictionary_text(entries: dict[str, int]) -> str:
@@ -53,52 +87,79 @@ def bm25_idf(df: int, num_docs: int) -> float:
     return math.log(1 + (num_docs - df + 0.5) / (df + 0.5))
 
 
-class Bm25Store:
-    """Query side of the saved bm25s index: memory-mapped arrays, summed per query token as bm25s does."""
+class Postings:
+    """One segment's saved postings, memory-mapped."""
 
     def __init__(self, folder: Path):
         d = folder / BM25_DIR
-        self.data = np.load(d / "data.csc.index.npy", mmap_mode="r")
-        self.indices = np.load(d / "indices.csc.index.npy", mmap_mode="r")
-        self.indptr = np.load(d / "indptr.csc.index.npy", mmap_mode="r")
-        self.vocab = json.loads((d / "vocab.index.json").read_text(encoding="utf-8"))
-        self.num_docs = int(json.loads((d / "params.index.json").read_text(encoding="utf-8"))["num_docs"])
+        self.indptr = np.load(d / "indptr.npy", mmap_mode="r")
+        self.docs = np.load(d / "docs.npy", mmap_mode="r")
+        self.tf = np.load(d / "tf.npy", mmap_mode="r")
+        self.lengths = np.load(d / "lengths.npy", mmap_mode="r")
+        self.vocab = json.loads((d / "vocab.json").read_text(encoding="utf-8"))
+
+    def of(self, token: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """(passage rows, term frequencies) of a token, or None when no passage has it."""
+        i = self.vocab.get(token)
+        if i is None:
+            return None
+        a, b = int(self.indptr[i]), int(self.indptr[i + 1])
+        return self.docs[a:b], self.tf[a:b]
+
+
+class Bm25:
+    """The query side over all segments of a generation: idf and average length of the live passages.
+    `parts`: (postings, deleted-row mask or None) per segment, in segment order."""
+
+    def __init__(self, folder: Path, parts: list[tuple[Postings, np.ndarray | None]], num_docs: int,
+                 total_length: int):
+        self.parts, self.num_docs = parts, num_docs
+        self.avgdl = total_length / num_docs if num_docs else 1.0
         self._dict = folder / DICT_NAME
 
     def tokens(self, text: str) -> list[str]:
         """Tokens of a question, cut with the corpus's own dictionary."""
         return _query_tokenizer(str(self._dict)).tokens(text)
 
-    def scores(self, tokens: list[str]) -> np.ndarray:
-        scores = np.zeros(self.num_docs, dtype=np.float32)
-        for i in (self.vocab[t] for t in tokens if t in self.vocab):
-            a, b = int(self.indptr[i]), int(self.indptr[i + 1])
-            scores += np.bincount(self.indices[a:b], weights=self.data[a:b], minlength=self.num_docs).astype(
-                np.float32)
-        return scores
-
-    def search(self, tokens: list[str], k: int, rows: list[int] | None = None) -> list[tuple[int, float]]:
-        """(row, BM25 score) of the best k passages with a positive score, among `rows` when given."""
-        scores = self.scores(tokens)
-        if rows is not None:
-            keep = np.zeros(len(scores), dtype=bool)
-            keep[np.asarray(rows, dtype=np.int64)] = True
-            scores[~keep] = 0
-        k = min(k, len(scores))
-        if k == 0:
-            return []
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+    def df(self, token: str) -> int:
+        """How many live passages have the token."""
+        n = 0
+        for postings, deleted in self.parts:
+            hit = postings.of(token)
+            if hit is not None:
+                n += len(hit[0]) - (int(deleted[hit[0]].sum()) if deleted is not None else 0)
+        return n
 
     def idf(self, tokens: list[str]) -> dict[str, float]:
         """Rarity of each token in the corpus; unknown tokens weigh most (they are specific)."""
-        out = {}
+        return {t: bm25_idf(self.df(t), self.num_docs) for t in tokens}
+
+    def scores(self, tokens: list[str], part: int, idf: dict[str, float] | None = None) -> np.ndarray:
+        """BM25 score of every passage of segment `part` (deleted ones included; the caller masks them)."""
+        postings, _ = self.parts[part]
+        idf = idf if idf is not None else self.idf(tokens)
+        scores = np.zeros(len(postings.lengths), dtype=np.float32)
+        norm = None
         for t in tokens:
-            i = self.vocab.get(t)
-            df = int(self.indptr[i + 1] - self.indptr[i]) if i is not None else 0
-            out[t] = bm25_idf(df, self.num_docs)
-        return out
+            hit = postings.of(t)
+            if hit is None:
+                continue
+            if norm is None:
+                norm = np.float32(K1 * (1 - B)) + np.float32(K1 * B / self.avgdl) * np.asarray(postings.lengths)
+            rows, tf = hit
+            scores += np.bincount(rows, weights=np.float32(idf[t]) * tf / (tf + norm[rows]),
+                                  minlength=len(scores)).astype(np.float32)
+        return scores
+
+
+def top_k(scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+    """(row, score) of the k best positive scores, best first (ties in row order)."""
+    k = min(k, len(scores))
+    if k == 0:
+        return []
+    top = np.argpartition(-scores, k - 1)[:k]
+    top = top[np.argsort(-scores[top], kind="stable")]
+    return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
 
 
 class Lexicon:

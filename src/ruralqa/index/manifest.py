@@ -72,18 +72,39 @@ class ReportRecord:
                    year=d.get("year"))
 
 
+@dataclass(frozen=True)
+class SegmentRecord:
+    """A segment as the manifest lists it."""
+
+    name: str
+    rows: int  # passages stored, deleted ones included
+    dense: dict  # FAISS index type and its search parameters
+    length: int  # total BM25 length (tokens) of its passages
+    vector_blocks: list[str] = field(default_factory=list)  # checksum of each block of vectors.npy rows
+
+    def as_json(self) -> dict:
+        return {"name": self.name, "rows": self.rows, "faiss": self.dense, "length": self.length,
+                "vector_blocks": self.vector_blocks}
+
+    @classmethod
+    def from_json(cls, d: dict) -> SegmentRecord:
+        return cls(name=d["name"], rows=int(d["rows"]), dense=d["faiss"], length=int(d["length"]),
+                   vector_blocks=list(d.get("vector_blocks", [])))
+
+
 @dataclass
 class Manifest:
     model_id: str
     dim: int
     chunking: dict
-    dense: dict  # FAISS index type and its search parameters
-    chunks: int
+    dense: dict  # FAISS index type and its search parameters (of the first, largest segment)
+    chunks: int  # live passages
     reports: dict[str, ReportRecord]
     regions: list[str]  # the regions passages are cited under
     places: list[str]  # place names found in the passages
     files: dict[str, FileRecord] = field(default_factory=dict)
-    vector_blocks: list[str] = field(default_factory=list)  # checksum of each block of vectors.npy rows
+    segments: list[SegmentRecord] = field(default_factory=list)  # a local index's segments, in row order
+    deleted: int = 0  # passages of those segments marked deleted (rows in deleted.npy)
     schema: int = SCHEMA_VERSION
     ruralqa: str = __version__
     created: str = ""
@@ -101,7 +122,7 @@ class Manifest:
             "reports": {rel: r.as_json() for rel, r in self.reports.items()},
             "schema": self.schema, "ruralqa": self.ruralqa, "created": self.created,
             "index_files": {rel: {"size": f.size, "sha256": f.sha256} for rel, f in self.files.items()},
-            "vector_blocks": self.vector_blocks,
+            "segments": [r.as_json() for r in self.segments], "deleted": self.deleted,
         }
 
     @classmethod
@@ -111,7 +132,8 @@ class Manifest:
                    reports={rel: ReportRecord.from_json(r) for rel, r in d["reports"].items()},
                    regions=list(d.get("regions", [])), places=list(d.get("places", [])),
                    files={rel: FileRecord(int(f["size"]), f["sha256"]) for rel, f in d["index_files"].items()},
-                   vector_blocks=list(d.get("vector_blocks", [])), schema=d["schema"], ruralqa=d.get("ruralqa", ""),
+                   segments=[SegmentRecord.from_json(r) for r in d.get("segments", [])],
+                   deleted=int(d.get("deleted", 0)), schema=d["schema"], ruralqa=d.get("ruralqa", ""),
                    created=d.get("created", ""))
 
     def save(self, folder: Path) -> None:
