@@ -143,7 +143,8 @@ def test_bm25_reader_scores_as_bm25s_does(tmp_path):
 
     texts = ["万荣县香菇产值达3亿元", "盐湖区苹果产量达20万吨", "万荣县苹果产业", "云冈区黄花产业"]
     words = {"万荣县", "盐湖区", "云冈区"}
-    tokens, tok = lexical.tokenize(texts, words)
+    tok = Tokenizer(words)
+    tokens = lexical.tokenize(texts, tok)
     length = lexical.write_postings(tmp_path, tokens)
     lexical.write_dictionary(tmp_path, lexical.dictionary_entries(tokens, words, tok))
     store = lexical.Bm25(tmp_path, [(lexical.Postings(tmp_path), None)], len(texts), length)

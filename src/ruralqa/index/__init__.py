@@ -32,7 +32,7 @@ from ruralqa.index.manifest import FIX_REPAIR, Manifest, ReportRecord, check_bui
 from ruralqa.index.segment import Segment
 from ruralqa.text.orgs import is_org
 from ruralqa.text.places import PLACE
-from ruralqa.text.tokenize import user_words
+from ruralqa.text.tokenize import Tokenizer, user_words
 from ruralqa.types import Chunk
 
 __all__ = ["Index", "IndexContents", "Manifest", "ReportRecord", "check_root", "current_generation", "writer_lock"]
@@ -278,11 +278,11 @@ class Index(ManifestView):
         Must be called under writer_lock. `progress(phase, done, total)` hears of the writing."""
         chunks = contents.chunks
         with layout.staging(root) as tmp:
-            _progress(progress, chunks, False)
             regions = {c.citation.region for c in chunks}
             words = user_words((c.text for c in chunks), regions)
-            tokens, tok = lexical.tokenize([c.embed_text for c in chunks], words)
-            record = segment.write(tmp / segment.next_name([]), chunks, contents.vectors, tokens)
+            tok = Tokenizer(words)
+            record, tokens = segment.write(tmp / segment.next_name([]), chunks, contents.vectors,
+                                           lambda: lexical.tokenize([c.embed_text for c in chunks], tok), progress)
             lexical.write_dictionary(tmp, lexical.dictionary_entries(tokens, words, tok))
             reports = {rel: _with_text(tmp, rel, r, contents.texts.get(rel)) for rel, r in contents.reports.items()}
             manifest = Manifest(
@@ -290,7 +290,6 @@ class Index(ManifestView):
                 dense=record.dense, chunks=len(chunks), reports=reports, regions=sorted(r for r in regions if r),
                 places=_places(words), files=layout.checksums(tmp), segments=[record])
             _publish(root, tmp, manifest)
-            _progress(progress, chunks, True)
         return manifest
 
     @staticmethod
@@ -319,7 +318,6 @@ class Index(ManifestView):
                                   contents.vectors]) if carried else contents.vectors
         deleted_rows = np.concatenate(deleted).astype(np.int64) if deleted else np.zeros(0, dtype=np.int64)
         with layout.staging(root) as tmp:
-            _progress(progress, chunks, False)
             linked = []
             for seg in kept:
                 segment.link(seg.folder, tmp / seg.record.name)
@@ -330,9 +328,10 @@ class Index(ManifestView):
             records = [seg.record for seg in kept]
             entries = old_entries
             if chunks:
-                tokens, tok = lexical.tokenize([c.embed_text for c in chunks], words)
-                records.append(segment.write(tmp / segment.next_name([s.record for s in segs]), chunks, vectors,
-                                             tokens))
+                tok = Tokenizer(words)
+                record, tokens = segment.write(tmp / segment.next_name([s.record for s in segs]), chunks, vectors,
+                                               lambda: lexical.tokenize([c.embed_text for c in chunks], tok), progress)
+                records.append(record)
                 entries = {**old_entries, **lexical.dictionary_entries(tokens, words, tok)}
             lexical.write_dictionary(tmp, entries)
             if len(deleted_rows):
@@ -357,7 +356,6 @@ class Index(ManifestView):
                 files={**{p: old.manifest.files[p] for p in linked}, **fresh}, segments=records,
                 deleted=len(deleted_rows))
             _publish(root, tmp, manifest)
-            _progress(progress, chunks, True)
         return manifest, removed
 
 
@@ -373,11 +371,6 @@ def _emptied(regions: set[str], segs: list[Segment], deleted_rows: np.ndarray) -
 
 def _places(words: set[str]) -> list[str]:
     return sorted(w for w in words if PLACE.fullmatch(w) and not is_org(w))
-
-
-def _progress(progress, chunks: list[Chunk], done: bool) -> None:
-    if progress:
-        progress("writing index", len(chunks) if done else 0, len(chunks))
 
 
 def _publish(root: Path, tmp: Path, manifest: Manifest) -> None:

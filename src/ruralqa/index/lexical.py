@@ -27,10 +27,9 @@ DICT_NAME = "jieba_vocab.txt"
 K1, B = 1.5, 0.75
 
 
-def tokenize(texts: list[str], words: set[str]) -> tuple[list[list[str]], Tokenizer]:
-    """Tokens of each passage (an empty one gets one empty token, as bm25s gives it), cut with `words` kept whole."""
-    tok = Tokenizer(words)
-    return [tok.tokens(t) or [""] for t in texts], tok
+def tokenize(texts: list[str], tok: Tokenizer) -> list[list[str]]:
+    """Tokens of each passage (an empty one gets one empty token, as bm25s gives it)."""
+    return [tok.tokens(t) or [""] for t in texts]
 
 
 def write_postings(folder: Path, corpus_tokens: list[list[str]]) -> int:
@@ -153,7 +152,7 @@ class Bm25:
 
 
 def top_k(scores: np.ndarray, k: int) -> list[tuple[int, float]]:
-    """(row, score) of the k best positive scores, best first (ties in row order)."""
+    """(row, score) of the k best positive scores, best first."""
     k = min(k, len(scores))
     if k == 0:
         return []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -24,18 +25,33 @@ from ruralqa.types import Chunk
 PREFIX = "seg-"
 
 
-def write(folder: Path, chunks: list[Chunk], vectors: np.ndarray, tokens: list[list[str]]) -> SegmentRecord:
-    """Write a segment of `chunks` (with their vectors and BM25 tokens, row-aligned) into the new `folder`."""
+def write(folder: Path, chunks: list[Chunk], vectors: np.ndarray, tokenize: Callable[[], list[list[str]]],
+          progress=None) -> tuple[SegmentRecord, list[list[str]]]:
+    """Write a segment of `chunks` (with their vectors, row-aligned) into the new `folder`; `tokenize()` gives their
+    BM25 tokens, also returned. `progress(phase, done, total)` hears of each part."""
+    n = len(chunks)
+
+    def step(phase: str, done: bool) -> None:
+        if progress:
+            progress(phase, n if done else 0, n)
+
     folder.mkdir()
+    step("writing vectors and FAISS", False)
     blocks = dense.write_vectors(folder, vectors)
     faults.checkpoint("write:vectors")
     params = dense.write_faiss(folder, vectors)
     faults.checkpoint("write:faiss")
+    step("writing vectors and FAISS", True)
+    step("writing passage metadata", False)
     chunks_db.write(folder, chunks)
     faults.checkpoint("write:chunks")
+    step("writing passage metadata", True)
+    step("writing BM25", False)
+    tokens = tokenize()
     length = lexical.write_postings(folder, tokens)
     faults.checkpoint("write:bm25")
-    return SegmentRecord(name=folder.name, rows=len(chunks), dense=params, length=length, vector_blocks=blocks)
+    step("writing BM25", True)
+    return SegmentRecord(name=folder.name, rows=n, dense=params, length=length, vector_blocks=blocks), tokens
 
 
 def next_name(records: list[SegmentRecord]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ruralqa.text import gazetteer
 from ruralqa.text.words import QUESTION_CHARS, is_function_word
@@ -17,6 +18,7 @@ NOT_PLACE_START = frozenset("全该本各每城乡村县区市镇省农我其此
 _NOT_IN_PLACE = frozenset("各所全该本每个行政农城和的了在与对把将等为是有以")
 
 
+@lru_cache(maxsize=1 << 16)  # every question checks every region of the index: thousands in a national corpus
 def short_name(place: str) -> str:
     """The name as people write it (万荣县 → 万荣, 广西壮族自治区 → 广西); two-character names stay whole."""
     short = gazetteer.short_name(place)
