@@ -314,8 +314,8 @@ class Index(ManifestView):
             else:
                 deleted.append(seg.offset + np.flatnonzero(mask))
         chunks = [c for _, _, c in carried] + list(contents.chunks)
-        vectors = np.concatenate([np.stack([seg.dense.vectors()[local] for seg, local, _ in carried]),
-                                  contents.vectors]) if carried else contents.vectors
+        vectors = np.concatenate([*(seg.dense.vectors()[[local for s, local, _ in carried if s is seg]]
+                                    for seg in merged), contents.vectors]) if carried else contents.vectors
         deleted_rows = np.concatenate(deleted).astype(np.int64) if deleted else np.zeros(0, dtype=np.int64)
         with layout.staging(root) as tmp:
             linked = []
