@@ -211,8 +211,8 @@ def scale_build(n: int, folder: Path) -> dict:
     """Build a complete synthetic index generation of n passages in folder/index (run in its own process)."""
     from ruralqa.config import ChunkSettings
     from ruralqa.embed import E5Embedder
-    from ruralqa.index import chunks_db, dense, layout, lexical
-    from ruralqa.index.manifest import Manifest
+    from ruralqa.index import chunks_db, dense, layout, lexical, segment
+    from ruralqa.index.manifest import Manifest, SegmentRecord
     from ruralqa.text.tokenize import Tokenizer
     from ruralqa.types import Chunk, Citation
 
@@ -245,30 +245,34 @@ def scale_build(n: int, folder: Path) -> dict:
                                        paragraph=i % 50 + 1, line_start=i % 50 + 1, line_end=i % 50 + 1,
                                        char_start=0, char_end=len(text)))
 
-    # The parts are written one by one (as Index.write does) so that each can be timed, and BM25 gets tokens
+    # The parts are written one by one (as segment.write does) so that each can be timed, and BM25 gets tokens
     # assembled from the sentences' tokens instead of tokenizing n passages again.
     t0 = time.perf_counter()
     root = folder / "index"
     with layout.staging(root) as tmp:
+        seg = tmp / segment.next_name([])
+        seg.mkdir()
         t = time.perf_counter()
-        dense.write_vectors(tmp, vectors)
-        params = dense.write_faiss(tmp, vectors)
+        blocks = dense.write_vectors(seg, vectors)
+        params = dense.write_faiss(seg, vectors)
         timings["faiss_build_s"] = round(time.perf_counter() - t, 1)
         t = time.perf_counter()
-        chunks_db.write(tmp, (chunk(i) for i in range(n)))
+        chunks_db.write(seg, [chunk(i) for i in range(n)])
         timings["metadata_write_s"] = round(time.perf_counter() - t, 1)
         t = time.perf_counter()
         corpus_tokens = [[f"示范{county_of[i]:04d}县"] + [w for j in picks[i, :sizes[i]] for w in sent_tokens[j]]
                          for i in range(n)]
-        lexical.write_tokens(tmp, corpus_tokens, set(counties[:50]), tok)
+        length = lexical.write_postings(seg, corpus_tokens)
+        lexical.write_dictionary(tmp, lexical.dictionary_entries(corpus_tokens, set(counties[:50]), tok))
         del corpus_tokens
         timings["bm25_build_s"] = round(time.perf_counter() - t, 1)
+        record = SegmentRecord(name=seg.name, rows=n, dense=params, length=length, vector_blocks=blocks)
         Manifest(model_id=emb.model_id, dim=int(vectors.shape[1]), chunking=ChunkSettings().as_dict(), dense=params,
-                 chunks=n, reports={}, regions=[], places=[], files=layout.checksums(tmp)).save(tmp)
+                 chunks=n, reports={}, regions=[], places=[], files=layout.checksums(tmp), segments=[record]).save(tmp)
         gen = layout.publish(root, tmp)
     timings["total_build_s"] = round(time.perf_counter() - t0, 1)
-    disk = {p.name: p.stat().st_size for p in gen.iterdir() if p.is_file()}
-    disk["bm25/"] = sum(p.stat().st_size for p in (gen / "bm25").iterdir())
+    disk = {p.name: p.stat().st_size for p in (*gen.iterdir(), *(gen / "seg-000001").iterdir()) if p.is_file()}
+    disk["bm25/"] = sum(p.stat().st_size for p in (gen / "seg-000001" / "bm25").iterdir())
     return {"n": n, "index_type": json.loads((gen / "manifest.json").read_text())["faiss"]["type"],
             "timings": timings, "disk_mb": {k: round(v / 2**20, 1) for k, v in disk.items()},
             "disk_total_mb": round(sum(disk.values()) / 2**20, 1), "build_peak_rss_mb": round(peak_rss_mb())}

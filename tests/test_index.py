@@ -157,6 +157,34 @@ def test_large_index_type_finds_what_exact_search_finds():
     assert params["type"] == "ivf" and recall >= 0.95
 
 
+def test_filtered_ivf_search_keeps_its_recall(tmp_path):
+    """A region filter or deleted rows pass FAISS a selector; the IVF index must still probe as many lists."""
+    import faiss
+    import numpy as np
+
+    from ruralqa.index.dense import FAISS, DenseStore
+
+    rng = np.random.default_rng(2)
+    centers = rng.standard_normal((200, 32)).astype("float32")
+    x = centers[rng.integers(0, 200, 20000)] + 0.4 * rng.standard_normal((20000, 32)).astype("float32")
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    ivf, params = build_faiss(x, kind="ivf")
+    faiss.write_index(ivf, str(tmp_path / FAISS))
+    store = DenseStore(tmp_path, params, len(x))
+    exact = faiss.IndexFlatIP(32)
+    exact.add(x)
+    q = x[:40] + 0.05 * rng.standard_normal((40, 32)).astype("float32")
+    deleted = np.arange(0, 20000, 7)
+    recall = []
+    for v in q:
+        _, ids = exact.search(v[None, :], 200)
+        want = [i for i in ids[0] if i % 7][:10]
+        got = [r for r, _ in store.search(v, 10, exclude=deleted)]
+        assert not any(r % 7 == 0 for r in got)
+        recall.append(len(set(got) & set(want)) / 10)
+    assert np.mean(recall) >= 0.95
+
+
 def test_readers_during_updates_see_a_whole_index(workspace):
     import threading
 

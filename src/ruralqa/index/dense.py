@@ -127,8 +127,9 @@ class DenseStore:
 
             batch = faiss.IDSelectorBatch(np.asarray(rows if rows is not None else exclude, dtype=np.int64))
             selector = batch if rows is not None else faiss.IDSelectorNot(batch)
-            params = faiss.SearchParametersIVF(sel=selector) if self.params["type"] == "ivf" else \
-                faiss.SearchParameters(sel=selector)
+            # SearchParametersIVF carries its own nprobe (default 1), which replaces the index's
+            params = faiss.SearchParametersIVF(sel=selector, nprobe=self.params.get("nprobe", 64)) \
+                if self.params["type"] == "ivf" else faiss.SearchParameters(sel=selector)
         k = min(k, self.size if rows is None else len(rows)) or 1
         scores, found = self.faiss.search(query, k, params=params)
         return [(int(r), float(s)) for r, s in zip(found[0], scores[0]) if r >= 0]
