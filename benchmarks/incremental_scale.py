@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import ASK, machine, pct, peak_rss_mb, questions, seed_sentences, timed_cli  # noqa: E402
+from run import ASK, machine, pct, peak_rss_mb, questions, seed_sentences, synthetic_vectors, timed_cli  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 PER_REPORT = 100
@@ -56,13 +56,7 @@ def build_base(ws: Path, n: int) -> dict:
     counties = [f"示范{i:04d}县" for i in range(3000)]
     picks = rng.integers(0, len(sents), size=(n, 3))
     sizes = rng.integers(2, 4, size=n)
-    vectors = np.empty((n, sent_vecs.shape[1]), dtype=np.float32)
-    for a in range(0, n, 100_000):
-        b = min(n, a + 100_000)
-        mask = (np.arange(3)[None, :] < sizes[a:b, None]).astype(np.float32)
-        v = (sent_vecs[picks[a:b]] * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
-        v += rng.standard_normal(v.shape).astype(np.float32) * 0.01
-        vectors[a:b] = v / np.linalg.norm(v, axis=1, keepdims=True)
+    vectors = synthetic_vectors(sent_vecs, picks, sizes, rng)
     corpus = ws / "corpus"
     corpus.mkdir(parents=True)
     chunks, tokens, reports = [], [], {}

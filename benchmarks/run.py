@@ -207,6 +207,19 @@ def incremental(tmp: Path, n_reports: int) -> dict:
 # ------------------------------------------------------------------ scale
 
 
+def synthetic_vectors(sent_vecs: np.ndarray, picks: np.ndarray, sizes: np.ndarray, rng) -> np.ndarray:
+    """Each synthetic passage's vector: the mean of its sentences' vectors plus a little noise, normalized."""
+    n = len(picks)
+    vectors = np.empty((n, sent_vecs.shape[1]), dtype=np.float32)
+    for a in range(0, n, 100_000):
+        b = min(n, a + 100_000)
+        mask = (np.arange(3)[None, :] < sizes[a:b, None]).astype(np.float32)
+        v = (sent_vecs[picks[a:b]] * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
+        v += rng.standard_normal(v.shape).astype(np.float32) * 0.01
+        vectors[a:b] = v / np.linalg.norm(v, axis=1, keepdims=True)
+    return vectors
+
+
 def scale_build(n: int, folder: Path) -> dict:
     """Build a complete synthetic index generation of n passages in folder/index (run in its own process)."""
     from ruralqa.config import ChunkSettings
@@ -228,13 +241,7 @@ def scale_build(n: int, folder: Path) -> dict:
     county_of = rng.integers(0, len(counties), size=n)
     timings = {}
     t = time.perf_counter()
-    vectors = np.empty((n, sent_vecs.shape[1]), dtype=np.float32)
-    for a in range(0, n, 100_000):
-        b = min(n, a + 100_000)
-        mask = (np.arange(3)[None, :] < sizes[a:b, None]).astype(np.float32)
-        v = (sent_vecs[picks[a:b]] * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
-        v += rng.standard_normal(v.shape).astype(np.float32) * 0.01
-        vectors[a:b] = v / np.linalg.norm(v, axis=1, keepdims=True)
+    vectors = synthetic_vectors(sent_vecs, picks, sizes, rng)
     timings["synthesize_s"] = round(time.perf_counter() - t, 1)
 
     def chunk(i: int) -> Chunk:

@@ -63,19 +63,17 @@ class ChunksDb:
 
     def rows_of_ids(self, ids: list[str]) -> list[tuple[int, str]]:
         """(row, passage id) of the passages with these ids."""
-        out = []
-        for a in range(0, len(ids), 500):
-            part = ids[a:a + 500]
-            out += self._db.execute(f"SELECT row, id FROM chunks WHERE id IN ({','.join('?' * len(part))})",
-                                    part).fetchall()
-        return out
+        return self._where_in("id", "id", ids)
 
     def rows_of_files(self, files: list[str]) -> list[tuple[int, str]]:
         """(row, region) of the passages of these report files."""
+        return self._where_in("region", "file", files)
+
+    def _where_in(self, column: str, key: str, values: list[str]) -> list[tuple[int, str]]:
         out = []
-        for a in range(0, len(files), 500):
-            part = files[a:a + 500]
-            out += self._db.execute(f"SELECT row, region FROM chunks WHERE file IN ({','.join('?' * len(part))})",
+        for a in range(0, len(values), 500):  # below SQLite's limit on bound parameters
+            part = values[a:a + 500]
+            out += self._db.execute(f"SELECT row, {column} FROM chunks WHERE {key} IN ({','.join('?' * len(part))})",
                                     part).fetchall()
         return out
 
