@@ -60,7 +60,7 @@ class Plan:
     texts: dict[str, list[str]] = field(default_factory=dict)  # extracted texts of non-text files (one per row)
     reuse: dict[str, int] = field(default_factory=dict)  # chunk id → row in the old index's vectors
     todo: dict[str, str] = field(default_factory=dict)  # chunk id → text to embed, for ids not reusable
-    delta: bool = False  # only the passages of added and changed reports are in `chunks` (a Milvus store)
+    delta: bool = False  # only the passages of added and changed reports are in `chunks` (appended or upserted)
     found: dict[str, np.ndarray] = field(default_factory=dict)  # delta: chunk id → vector the store already has
 
 

@@ -153,8 +153,6 @@ class Index(ManifestView):
                 keep = np.zeros(len(scores), dtype=bool)
                 keep[allowed] = True
                 scores[~keep] = 0
-            elif seg.deleted is not None:
-                scores[seg.deleted] = 0
             hits += [(seg.offset + r, s) for r, s in lexical.top_k(scores, k)]
         return heapq.nlargest(k, hits, key=lambda h: h[1])
 
@@ -176,7 +174,7 @@ class Index(ManifestView):
         """The passage of a report that covers a character offset (the article a citation belongs to)."""
         for seg in self.segments:
             for local, chunk in seg.db.at(file, row, offset):
-                if seg.deleted is None or not seg.deleted[local]:
+                if seg.is_live(local):
                     return chunk
         return None
 
@@ -192,8 +190,7 @@ class Index(ManifestView):
 
     def live_chunks(self) -> list[tuple[int, Chunk]]:
         """(row, chunk) of every live passage, in row order."""
-        return [(seg.offset + local, c) for seg in self.segments for local, c in seg.db.all()
-                if seg.deleted is None or not seg.deleted[local]]
+        return [(seg.offset + local, c) for seg in self.segments for local, c in seg.db.all() if seg.is_live(local)]
 
     def all_chunks(self) -> list[Chunk]:
         """Every live chunk in row order."""
@@ -205,7 +202,7 @@ class Index(ManifestView):
         if rows is None:
             if len(self.segments) == 1 and self.segments[0].deleted is None:
                 return self.segments[0].dense.vectors()
-            rows = [r for seg in self.segments for r in (seg.offset + seg.live(np.arange(seg.rows))).tolist()]
+            rows = np.concatenate([seg.offset + seg.live(np.arange(seg.rows)) for seg in self.segments])
         rows = np.asarray(rows, dtype=np.int64)
         out = np.empty((len(rows), self.manifest.dim), dtype=np.float32)
         which = self._segment_of(rows)
@@ -230,8 +227,7 @@ class Index(ManifestView):
         out: dict[str, np.ndarray] = {}
         wanted = list(dict.fromkeys(cids))
         for seg in self.segments:
-            pairs = [(r, cid) for r, cid in seg.db.rows_of_ids([c for c in wanted if c not in out])
-                     if seg.deleted is None or not seg.deleted[r]]
+            pairs = [(r, cid) for r, cid in seg.db.rows_of_ids([c for c in wanted if c not in out]) if seg.is_live(r)]
             if not pairs:
                 continue
             bad = seg.dense.damaged_rows({r for r, _ in pairs}, seg.record.vector_blocks)
@@ -293,7 +289,8 @@ class Index(ManifestView):
         return manifest
 
     @staticmethod
-    def append(root: Path, old: Index, contents: IndexContents, dropped: set[str], progress=None) -> tuple[Manifest, int]:
+    def append(root: Path, old: Index, contents: IndexContents, dropped: set[str],
+               progress=None) -> tuple[Manifest, int]:
         """A new generation: `old`'s segments (hard-linked, nothing rewritten), the passages of the `dropped` report
         files marked deleted, and `contents.chunks` as a new segment. Once MAX_APPENDED segments follow the first,
         they are merged into the new one. Returns the manifest and how many live passages were dropped.

@@ -108,13 +108,16 @@ class Postings:
 
 class Bm25:
     """The query side over all segments of a generation: idf and average length of the live passages.
-    `parts`: (postings, deleted-row mask or None) per segment, in segment order."""
+    `parts`: (postings, deleted-row mask or None) per segment, in segment order. A generation never changes, so
+    each token's document frequency and each segment's length norms are computed once."""
 
     def __init__(self, folder: Path, parts: list[tuple[Postings, np.ndarray | None]], num_docs: int,
                  total_length: int):
         self.parts, self.num_docs = parts, num_docs
         self.avgdl = total_length / num_docs if num_docs else 1.0
         self._dict = folder / DICT_NAME
+        self._df: dict[str, int] = {}
+        self._norms: dict[int, np.ndarray] = {}
 
     def tokens(self, text: str) -> list[str]:
         """Tokens of a question, cut with the corpus's own dictionary."""
@@ -122,33 +125,42 @@ class Bm25:
 
     def df(self, token: str) -> int:
         """How many live passages have the token."""
-        n = 0
-        for postings, deleted in self.parts:
-            hit = postings.of(token)
-            if hit is not None:
-                n += len(hit[0]) - (int(deleted[hit[0]].sum()) if deleted is not None else 0)
-        return n
+        if token not in self._df:
+            n = 0
+            for postings, deleted in self.parts:
+                hit = postings.of(token)
+                if hit is not None:
+                    n += len(hit[0]) - (int(deleted[hit[0]].sum()) if deleted is not None else 0)
+            self._df[token] = n
+        return self._df[token]
 
     def idf(self, tokens: list[str]) -> dict[str, float]:
         """Rarity of each token in the corpus; unknown tokens weigh most (they are specific)."""
         return {t: bm25_idf(self.df(t), self.num_docs) for t in tokens}
 
     def scores(self, tokens: list[str], part: int, idf: dict[str, float] | None = None) -> np.ndarray:
-        """BM25 score of every passage of segment `part` (deleted ones included; the caller masks them)."""
-        postings, _ = self.parts[part]
+        """BM25 score of every passage of segment `part`; 0 for those marked deleted."""
+        postings, deleted = self.parts[part]
         idf = idf if idf is not None else self.idf(tokens)
         scores = np.zeros(len(postings.lengths), dtype=np.float32)
-        norm = None
         for t in tokens:
             hit = postings.of(t)
             if hit is None:
                 continue
-            if norm is None:
-                norm = np.float32(K1 * (1 - B)) + np.float32(K1 * B / self.avgdl) * np.asarray(postings.lengths)
+            if part not in self._norms:
+                self._norms[part] = length_norm(np.asarray(postings.lengths), self.avgdl)
             rows, tf = hit
-            scores += np.bincount(rows, weights=np.float32(idf[t]) * tf / (tf + norm[rows]),
+            scores += np.bincount(rows, weights=np.float32(idf[t]) * tf / (tf + self._norms[part][rows]),
                                   minlength=len(scores)).astype(np.float32)
+        if deleted is not None:
+            scores[deleted] = 0
         return scores
+
+
+def length_norm(length, avgdl: float):
+    """The length part of a BM25 term's denominator, tf + K1·(1 − B + B·length/avgdl), for one passage or an
+    array of them."""
+    return K1 * (1 - B + B * length / avgdl)
 
 
 def top_k(scores: np.ndarray, k: int) -> list[tuple[int, float]]:

@@ -40,7 +40,7 @@ from ruralqa.errors import IndexCorrupt, IndexMissing, StoreUnavailable, UsageEr
 from ruralqa.index.base import ManifestView
 from ruralqa.index.manifest import FIX_FULL, Manifest, ReportRecord, check_built_with
 from ruralqa.index.layout import writer_lock
-from ruralqa.index.lexical import Lexicon
+from ruralqa.index.lexical import B, K1, Lexicon, length_norm
 from ruralqa.text.orgs import is_org
 from ruralqa.text.places import PLACE
 from ruralqa.text.tokenize import USER_FREQ, Tokenizer, is_quantity_token
@@ -52,7 +52,6 @@ MAX_TEXT = 65535  # bytes in a VARCHAR
 BLOB_PART = 16000  # characters of a meta blob per entity (≤ 48 KB of UTF-8)
 BATCH = 1000  # entities per insert
 QUERY_LIMIT = 16384  # the most entities one query returns
-K1, B = 1.5, 0.75  # BM25 parameters: bm25s's defaults, which the local store uses
 EXACT_LIMIT = 100_000  # below this, FLAT (exact) search; above, HNSW
 _WORD = re.compile(r"\w+")
 _CHUNK_FIELDS = ("pk", "cid", "text", "heading", "kind", "section", "period_year", "period_kind", "file", "title",
@@ -310,7 +309,7 @@ class MilvusIndex(ManifestView):
         """BM25 as bm25s computes it (lucene variant, k1 1.5, b 0.75), with collection-wide df and length."""
         toks = doc.split(" ") if doc else [""]
         tf = Counter(toks)
-        norm = K1 * (1 - B + B * len(toks) / self.lexicon_data.get("avgdl", len(toks)))
+        norm = length_norm(len(toks), self.lexicon_data.get("avgdl", len(toks)))
         return float(sum(idf[t] * tf[t] / (tf[t] + norm) for t in query if tf[t]))
 
     @_guarded
@@ -437,7 +436,7 @@ def _create(client, target: MilvusTarget, dim: int, expected: int) -> None:
         ip.add_index("dense", index_type="FLAT", metric_type="IP")
     else:
         ip.add_index("dense", index_type="HNSW", metric_type="IP", params={"M": 32, "efConstruction": 200})
-    # k1 and b as bm25s's defaults, which the local store uses
+    # k1 and b as the local store scores them
     ip.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
                  params={"bm25_k1": K1, "bm25_b": B})
     ip.add_index("file", index_type="INVERTED")

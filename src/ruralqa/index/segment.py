@@ -115,6 +115,9 @@ class Segment:
         """Those of the local `rows` not marked deleted."""
         return rows if self.deleted is None else rows[~self.deleted[rows]]
 
+    def is_live(self, row: int) -> bool:
+        return self.deleted is None or not self.deleted[row]
+
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
