@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import ASK, machine, pct, peak_rss_mb, questions, seed_sentences, synthetic_vectors, timed_cli  # noqa: E402
+from run import ASK, Synthetic, machine, pct, peak_rss_mb, questions, timed_cli  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 PER_REPORT = 100
@@ -41,22 +41,13 @@ def build_base(ws: Path, n: int) -> dict:
     from ruralqa.build import _entry_hash
     from ruralqa.config import ChunkSettings
     from ruralqa.corpus.ingest import sha256_file
-    from ruralqa.embed import E5Embedder
     from ruralqa.index import Manifest, ReportRecord, layout, lexical, segment
-    from ruralqa.text.tokenize import Tokenizer
     from ruralqa.types import Chunk, Citation
 
     t0 = time.perf_counter()
-    rng = np.random.default_rng(n)
-    sents = seed_sentences()
-    emb = E5Embedder()
-    sent_vecs = emb.embed_passages(sents)
-    tok = Tokenizer()
-    sent_tokens = [tok.tokens(s) for s in sents]
-    counties = [f"示范{i:04d}县" for i in range(3000)]
-    picks = rng.integers(0, len(sents), size=(n, 3))
-    sizes = rng.integers(2, 4, size=n)
-    vectors = synthetic_vectors(sent_vecs, picks, sizes, rng)
+    syn = Synthetic(n)
+    counties = syn.counties
+    vectors = syn.vectors()
     corpus = ws / "corpus"
     corpus.mkdir(parents=True)
     chunks, tokens, reports = [], [], {}
@@ -66,7 +57,7 @@ def build_base(ws: Path, n: int) -> dict:
         rel = f"r{r:05d}.txt"
         lines = [county + "乡村振兴工作报告"]
         for i in range(r * PER_REPORT, (r + 1) * PER_REPORT):
-            lines.append("".join(sents[j] for j in picks[i, :sizes[i]]))
+            lines.append(syn.text(i))
         text = "\n".join(lines) + "\n"
         (corpus / rel).write_text(text, encoding="utf-8")
         offset = len(lines[0]) + 1
@@ -75,7 +66,7 @@ def build_base(ws: Path, n: int) -> dict:
             chunks.append(Chunk(id=f"s{i}", text=line, heading="", kind="body", citation=Citation(
                 file=rel, title=lines[0], region=county, paragraph=p, line_start=p, line_end=p,
                 char_start=offset, char_end=offset + len(line))))
-            tokens.append([county] + [w for j in picks[i, :sizes[i]] for w in sent_tokens[j]])
+            tokens.append([county] + syn.tokens(i))
             offset += len(line) + 1
         reports[rel] = ReportRecord(sha256=sha256_file(corpus / rel), catalog=_entry_hash(None), format="txt",
                                     encoding="utf-8", chunks=PER_REPORT, chars=len(text), title=lines[0],
@@ -85,8 +76,8 @@ def build_base(ws: Path, n: int) -> dict:
     root = ws / "index"
     with layout.staging(root) as tmp:
         record, _ = segment.write(tmp / segment.next_name([]), chunks, vectors, lambda: tokens)
-        lexical.write_dictionary(tmp, lexical.dictionary_entries(tokens, set(counties), tok))
-        manifest = Manifest(model_id=emb.model_id, dim=int(vectors.shape[1]), chunking=chunking, dense=record.dense,
+        lexical.write_dictionary(tmp, lexical.dictionary_entries(tokens, set(counties), syn.tok))
+        manifest = Manifest(model_id=syn.model_id, dim=int(vectors.shape[1]), chunking=chunking, dense=record.dense,
                             chunks=n, reports=reports, regions=sorted(counties), places=sorted(counties),
                             files=layout.checksums(tmp), segments=[record])
         manifest.save(tmp)

@@ -207,46 +207,61 @@ def incremental(tmp: Path, n_reports: int) -> dict:
 # ------------------------------------------------------------------ scale
 
 
-def synthetic_vectors(sent_vecs: np.ndarray, picks: np.ndarray, sizes: np.ndarray, rng) -> np.ndarray:
-    """Each synthetic passage's vector: the mean of its sentences' vectors plus a little noise, normalized."""
-    n = len(picks)
-    vectors = np.empty((n, sent_vecs.shape[1]), dtype=np.float32)
-    for a in range(0, n, 100_000):
-        b = min(n, a + 100_000)
-        mask = (np.arange(3)[None, :] < sizes[a:b, None]).astype(np.float32)
-        v = (sent_vecs[picks[a:b]] * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
-        v += rng.standard_normal(v.shape).astype(np.float32) * 0.01
-        vectors[a:b] = v / np.linalg.norm(v, axis=1, keepdims=True)
-    return vectors
+class Synthetic:
+    """What n synthetic passages are made of: real seed sentences (with their e5 vectors and jieba tokens), 3000
+    made-up county names, and for each passage which 2-3 sentences it joins."""
+
+    def __init__(self, n: int):
+        from ruralqa.embed import E5Embedder
+        from ruralqa.text.tokenize import Tokenizer
+
+        self.rng = np.random.default_rng(n)
+        self.sents = seed_sentences()
+        emb = E5Embedder()
+        self.model_id = emb.model_id
+        self.sent_vecs = emb.embed_passages(self.sents)
+        self.tok = Tokenizer()
+        self.sent_tokens = [self.tok.tokens(s) for s in self.sents]
+        self.counties = [f"示范{i:04d}县" for i in range(3000)]
+        self.picks = self.rng.integers(0, len(self.sents), size=(n, 3))
+        self.sizes = self.rng.integers(2, 4, size=n)
+
+    def text(self, i: int) -> str:
+        return "".join(self.sents[j] for j in self.picks[i, :self.sizes[i]])
+
+    def tokens(self, i: int) -> list[str]:
+        return [w for j in self.picks[i, :self.sizes[i]] for w in self.sent_tokens[j]]
+
+    def vectors(self) -> np.ndarray:
+        """Each passage's vector: the mean of its sentences' vectors plus a little noise, normalized."""
+        n = len(self.picks)
+        vectors = np.empty((n, self.sent_vecs.shape[1]), dtype=np.float32)
+        for a in range(0, n, 100_000):
+            b = min(n, a + 100_000)
+            mask = (np.arange(3)[None, :] < self.sizes[a:b, None]).astype(np.float32)
+            v = (self.sent_vecs[self.picks[a:b]] * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
+            v += self.rng.standard_normal(v.shape).astype(np.float32) * 0.01
+            vectors[a:b] = v / np.linalg.norm(v, axis=1, keepdims=True)
+        return vectors
 
 
 def scale_build(n: int, folder: Path) -> dict:
     """Build a complete synthetic index generation of n passages in folder/index (run in its own process)."""
     from ruralqa.config import ChunkSettings
-    from ruralqa.embed import E5Embedder
     from ruralqa.index import chunks_db, dense, layout, lexical, segment
     from ruralqa.index.manifest import Manifest, SegmentRecord
-    from ruralqa.text.tokenize import Tokenizer
     from ruralqa.types import Chunk, Citation
 
-    rng = np.random.default_rng(n)
-    sents = seed_sentences()
-    emb = E5Embedder()
-    sent_vecs = emb.embed_passages(sents)
-    tok = Tokenizer()
-    sent_tokens = [tok.tokens(s) for s in sents]
-    counties = [f"示范{i:04d}县" for i in range(3000)]
-    picks = rng.integers(0, len(sents), size=(n, 3))
-    sizes = rng.integers(2, 4, size=n)
-    county_of = rng.integers(0, len(counties), size=n)
+    syn = Synthetic(n)
+    county_of = syn.rng.integers(0, len(syn.counties), size=n)
     timings = {}
     t = time.perf_counter()
-    vectors = synthetic_vectors(sent_vecs, picks, sizes, rng)
+    vectors = syn.vectors()
     timings["synthesize_s"] = round(time.perf_counter() - t, 1)
 
     def chunk(i: int) -> Chunk:
-        text = "".join(sents[j] for j in picks[i, :sizes[i]])
-        county = counties[county_of[i]]
+        text = syn.text(i)
+        county = syn.counties[county_of[i]]
         return Chunk(id=f"s{i}", text=text, heading="", kind="body",
                      citation=Citation(file=f"{county}.txt", title=f"{county}乡村振兴报告", region=county,
                                        paragraph=i % 50 + 1, line_start=i % 50 + 1, line_end=i % 50 + 1,
@@ -267,14 +282,13 @@ def scale_build(n: int, folder: Path) -> dict:
         chunks_db.write(seg, [chunk(i) for i in range(n)])
         timings["metadata_write_s"] = round(time.perf_counter() - t, 1)
         t = time.perf_counter()
-        corpus_tokens = [[f"示范{county_of[i]:04d}县"] + [w for j in picks[i, :sizes[i]] for w in sent_tokens[j]]
-                         for i in range(n)]
+        corpus_tokens = [[syn.counties[county_of[i]]] + syn.tokens(i) for i in range(n)]
         length = lexical.write_postings(seg, corpus_tokens)
-        lexical.write_dictionary(tmp, lexical.dictionary_entries(corpus_tokens, set(counties[:50]), tok))
+        lexical.write_dictionary(tmp, lexical.dictionary_entries(corpus_tokens, set(syn.counties[:50]), syn.tok))
         del corpus_tokens
         timings["bm25_build_s"] = round(time.perf_counter() - t, 1)
         record = SegmentRecord(name=seg.name, rows=n, dense=params, length=length, vector_blocks=blocks)
-        Manifest(model_id=emb.model_id, dim=int(vectors.shape[1]), chunking=ChunkSettings().as_dict(), dense=params,
+        Manifest(model_id=syn.model_id, dim=int(vectors.shape[1]), chunking=ChunkSettings().as_dict(), dense=params,
                  chunks=n, reports={}, regions=[], places=[], files=layout.checksums(tmp), segments=[record]).save(tmp)
         gen = layout.publish(root, tmp)
     timings["total_build_s"] = round(time.perf_counter() - t0, 1)
