@@ -149,7 +149,7 @@ def test_curl_with_raw_chinese_in_the_url(server):
     """curl 'http://127.0.0.1:8000/api/ask?q=万荣县香菇产值是多少' sends the Chinese unencoded."""
     host, port = server.rsplit(":", 1)
     with socket.create_connection(("127.0.0.1", int(port)), timeout=30) as s:
-        s.sendall("GET /api/ask?q=万荣县香菇产值是多少 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        s.sendall("GET /api/ask?q=万荣县香菇产值是多少 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
         data = b""
         while chunk := s.recv(65536):
             data += chunk

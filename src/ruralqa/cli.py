@@ -364,15 +364,18 @@ def remove(ctx, files, as_json):
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in a browser.")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Also answer requests addressed to this host name (on loopback only loopback names are; "
+                   "repeatable).")
 @click.pass_context
 @_fail_cleanly
-def serve(ctx, host, port, open_browser):
+def serve(ctx, host, port, open_browser, allow_hosts):
     """A local page and JSON API (/api) over the index, answering from a warm model."""
     from ruralqa.server import serve as run_server
 
     settings = _settings(ctx)
     _say(ctx)(f"ruralqa serving {settings.index_dir} on http://{host}:{port}/ (Ctrl-C to stop)")
-    run_server(settings, host=host, port=port, open_browser=open_browser)
+    run_server(settings, host=host, port=port, open_browser=open_browser, allow_hosts=allow_hosts)
 
 
 def main() -> None:

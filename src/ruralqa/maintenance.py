@@ -131,7 +131,7 @@ def remove_reports(settings: Settings, names: list[str], say=lambda msg: None) -
     the files and the catalog are put back."""
     corpus = settings.corpus_dir
     for name in names:
-        if not (corpus / name).is_file():
+        if Path(name).is_absolute() or ".." in Path(name).parts or not (corpus / name).is_file():
             raise CorpusError(f"{name} is not a report in {corpus}; `ruralqa reports` lists them")
     with writable(settings):  # fails now, before anything is moved, if the index cannot be written
         pass
@@ -258,7 +258,7 @@ def report_text(settings: Settings, file: str, row: int | None = None) -> str:
         if row is not None and not 1 <= row <= len(texts):
             raise UsageError(f"{file} has {len(texts)} row(s); row {row} is not one of them")
         return texts[(row or 1) - 1]
-    if not path.is_file():
+    if not path.is_file() or not ingest.inside(settings.corpus_dir, path):
         raise UsageError(f"{file} is not a report in {settings.corpus_dir}; `ruralqa reports` lists them")
     reports = ingest.read_reports(path, settings.corpus_dir)
     return reports[(row or 1) - 1].text if row is None or row <= len(reports) else reports[0].text

@@ -136,7 +136,8 @@ def _int_value(raw: str) -> int | None:
     return value
 
 
-def create_app(settings: Settings):
+def create_app(settings: Settings, allowed_hosts: set[str] | None = None):
+    """The app; `allowed_hosts` (lower-case names or addresses): refuse requests whose Host header names another."""
     live = Live(settings)
 
     def guarded(handler):
@@ -234,21 +235,57 @@ def create_app(settings: Settings):
         Route("/healthz", guarded(healthz)),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
-    return _percent_encoded(Starlette(routes=routes))
+    return _guarded(Starlette(routes=routes), allowed_hosts)
 
 
-def _percent_encoded(app):
-    """Raw UTF-8 in a query (typed in curl, allowed by _accept_raw_utf8_targets) is percent-encoded before the
-    app reads it, as a browser would have sent it."""
-    import re
+# Sent with every response: the page loads only its own script and style, is never framed, and leaks no URL.
+SECURITY_HEADERS = [
+    (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+                                 b"form-action 'self'; frame-ancestors 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+]
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 
-    raw = re.compile(rb"[\x80-\xff]")
+
+def loopback(host: str) -> bool:
+    import ipaddress
+
+    try:
+        return host == "localhost" or ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _guarded(app, allowed_hosts: set[str] | None):
+    """Security headers on every response; with `allowed_hosts`, a request whose Host header names another host is
+    refused (a page on another site that rebinds its DNS name to 127.0.0.1 cannot reach the server)."""
 
     async def wrapped(scope, receive, send):
-        if scope["type"] == "http" and raw.search(scope.get("query_string", b"")):
-            scope = dict(scope, query_string=raw.sub(lambda m: b"%%%02X" % m.group(0)[0], scope["query_string"]))
-        await app(scope, receive, send)
+        if scope["type"] != "http":
+            return await app(scope, receive, send)
+        if allowed_hosts is not None:
+            host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1")
+            name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+            if name.strip("[]").lower() not in allowed_hosts:
+                body = JSONResponse({"error": f"Host {host!r} is not served here; open the page as "
+                                              "http://127.0.0.1:PORT/ or start `ruralqa serve --allow-host NAME`",
+                                     "status": 421}, status_code=421)
+                return await _with_headers(body)(scope, receive, send)
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                message = dict(message, headers=[*message.get("headers", []), *SECURITY_HEADERS])
+            await send(message)
+        await app(scope, receive, send_with_headers)
     return wrapped
+
+
+def _with_headers(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS:
+        response.headers[name.decode()] = value.decode()
+    return response
 
 
 class _NotFound(RuralQAError):
@@ -257,36 +294,40 @@ class _NotFound(RuralQAError):
 
 def _accept_raw_utf8_targets() -> None:
     """`curl 'http://127.0.0.1:8000/api/ask?q=万荣县香菇产值是多少'` sends the Chinese as raw UTF-8 bytes, which
-    browsers percent-encode but the HTTP/1.1 grammar h11 follows forbids; accept bytes 0x80-0xff in the request
-    target (its line and its validation), so that such a link works as typed. Nothing else of the grammar changes."""
+    browsers percent-encode but the HTTP/1.1 grammar h11 follows forbids. Accept bytes 0x80-0xff in the request
+    line and percent-encode them in the target, as a browser would have sent it, before anything decodes it (any
+    bytes, in path or query: invalid UTF-8 then reads as U+FFFD, never as an error). Nothing else changes."""
     import re
 
     import h11._events as events
     import h11._readers as readers
 
     ascii_only, wide = b"[\\x21-\\x7e]", b"[\\x21-\\x7e\\x80-\\xff]"
-    for module, name in ((readers, "request_line_re"), (events, "request_target_re")):
-        pattern = getattr(module, name).pattern
-        if wide not in pattern:
-            setattr(module, name, re.compile(pattern.replace(ascii_only, wide)))
-    # uvicorn's access log spells the target out assuming ASCII: let it show the bytes percent-encoded instead.
-    from urllib.parse import quote
+    pattern = readers.request_line_re.pattern
+    if wide not in pattern:
+        readers.request_line_re = re.compile(pattern.replace(ascii_only, wide))
+    request_init = events.Request.__init__
+    if getattr(request_init, "_percent_encodes", False):
+        return
+    raw = re.compile(rb"[\x80-\xff]")
 
-    import uvicorn.protocols.http.h11_impl as h11_impl
-
-    def path_with_query(scope) -> str:
-        query = scope.get("query_string", b"")
-        path = quote(scope.get("root_path", "") + scope["path"])
-        return path + ("?" + quote(query, safe="=&%+") if query else "")
-
-    h11_impl.get_path_with_query_string = path_with_query
+    def init(self, *, target, **kwargs):
+        if isinstance(target, (bytes, bytearray)) and raw.search(target):
+            target = raw.sub(lambda m: b"%%%02X" % m.group(0)[0], bytes(target))
+        request_init(self, target=target, **kwargs)
+    init._percent_encodes = True
+    events.Request.__init__ = init
 
 
-def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False) -> None:
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
+          allow_hosts: tuple[str, ...] = ()) -> None:
+    """Serve until interrupted. Bound to loopback, only requests for a loopback name, the bound address or one of
+    `allow_hosts` are answered (DNS rebinding); bound elsewhere, any Host is (the operator chose to expose it)."""
     import uvicorn
 
     _accept_raw_utf8_targets()
-    app = create_app(settings)
+    allowed = {h.lower() for h in (*LOOPBACK_NAMES, host, *allow_hosts)} if loopback(host) else None
+    app = create_app(settings, allowed)
     if open_browser:
         import webbrowser
 

@@ -113,6 +113,8 @@ def read_reports(path: Path, corpus_dir: Path, text_column: str | None = None,
     """The reports in one file: one, or one per row of a spreadsheet of reports. Raises ReportError naming the
     file and the fix."""
     rel = path.relative_to(corpus_dir).as_posix()
+    if not inside(corpus_dir, path):
+        raise ReportError(rel, OUTSIDE.format(target=path.resolve()))
     fmt = SUFFIXES.get(path.suffix.lower())
     if fmt is None:
         raise ReportError(rel, f"unsupported format {path.suffix!r}; use one of {', '.join(sorted(SUFFIXES))}")
@@ -190,14 +192,30 @@ CONVERT = {".doc": ".docx", ".wps": ".docx", ".rtf": ".docx", ".xls": ".xlsx", "
            ".caj": ".pdf"}
 
 
+OUTSIDE = "is a link to {target}, outside the corpus folder; links must stay inside it (copy the report in instead)"
+
+
+def inside(corpus_dir: Path, path: Path) -> bool:
+    """Whether `path`, with every link followed, is inside the corpus folder: a link that leads out of it is never
+    read, indexed or served."""
+    try:
+        return path.resolve().is_relative_to(corpus_dir.resolve())
+    except (OSError, RuntimeError):  # a link loop
+        return False
+
+
 def list_reports(corpus_dir: Path) -> tuple[list[Path], dict[str, str]]:
     """Supported report files under the corpus folder, in a stable order, and the files skipped, each with why
-    (an unsupported format, a link that leads nowhere or in a circle). Hidden files and the catalog are left out."""
+    (an unsupported format, a link that leads nowhere, in a circle or out of the corpus folder). Hidden files and
+    the catalog are left out."""
     files, skipped = [], {}
-    for path in sorted(_walk(corpus_dir, set())):
+    root = corpus_dir.resolve()
+    for path in sorted(_walk(corpus_dir, corpus_dir, root, set(), skipped)):
         rel = path.relative_to(corpus_dir).as_posix()
         if path.is_symlink() and not path.exists():
             skipped[rel] = "is a link to something that does not exist; fix or remove the link"
+        elif not inside(corpus_dir, path):
+            skipped[rel] = OUTSIDE.format(target=path.resolve())
         elif not path.is_file():
             continue
         elif is_supported(path):
@@ -209,8 +227,9 @@ def list_reports(corpus_dir: Path) -> tuple[list[Path], dict[str, str]]:
     return files, skipped
 
 
-def _walk(folder: Path, seen: set) -> list[Path]:
-    """Entries below `folder`, following links to folders once each (a link loop is walked once, not forever)."""
+def _walk(folder: Path, corpus_dir: Path, root: Path, seen: set, skipped: dict[str, str]) -> list[Path]:
+    """Entries below `folder`, following links to folders inside the corpus once each (a link loop is walked
+    once, not forever); a link to a folder outside it is recorded in `skipped` and not entered."""
     try:
         key = folder.resolve()
     except (OSError, RuntimeError):
@@ -230,8 +249,10 @@ def _walk(folder: Path, seen: set) -> list[Path]:
             is_dir = entry.is_dir()
         except OSError:  # a link loop
             is_dir = False
-        if is_dir:
-            out.extend(_walk(entry, seen))
+        if is_dir and not entry.resolve().is_relative_to(root):
+            skipped[entry.relative_to(corpus_dir).as_posix()] = OUTSIDE.format(target=entry.resolve())
+        elif is_dir:
+            out.extend(_walk(entry, corpus_dir, root, seen, skipped))
         else:
             out.append(entry)
     return out

@@ -1,0 +1,164 @@
+"""What a newcomer's attack broke (issue: safe with any folder and any input): links out of the corpus, raw bytes
+in URLs, response headers and Host checks. Each case once leaked or crashed; now it is refused in one line."""
+
+import json
+import socket
+import threading
+import time
+
+import pytest
+
+from ruralqa.build import update_index
+from ruralqa.config import resolve
+from conftest import CountingEmbedder
+from test_cli import run
+
+SECRET = "外部文件的口令是橙子七号。\n"
+
+
+@pytest.fixture
+def linked(workspace, tmp_path):
+    """The seed corpus with links out of it (a file and a folder) and links that stay inside it."""
+    outside = tmp_path / "outside"
+    (outside / "folder").mkdir(parents=True)
+    (outside / "secret.txt").write_text(SECRET, encoding="utf-8")
+    (outside / "folder" / "inner.txt").write_text(SECRET, encoding="utf-8")
+    corpus = workspace / "corpus"
+    (corpus / "secret.txt").symlink_to(outside / "secret.txt")
+    (corpus / "ext").symlink_to(outside / "folder")
+    (corpus / "sub").mkdir()
+    (corpus / "sub" / "own.txt").write_text("稷山县板枣种植面积达12万亩。\n", encoding="utf-8")
+    (corpus / "alias.txt").symlink_to(corpus / "sub" / "own.txt")  # inside: still a report
+    (corpus / "subalias").symlink_to(corpus / "sub")  # a folder link inside: walked once
+    return workspace
+
+
+def test_links_out_of_the_corpus_are_skipped_and_never_indexed(linked):
+    s = update_index(resolve(cwd=linked), embedder=CountingEmbedder())
+    assert set(s.skipped) == {"secret.txt", "ext"}
+    assert all("outside the corpus folder" in why for why in s.skipped.values())
+    assert "alias.txt" in s.reports_added and "sub/own.txt" in s.reports_added
+    assert not any("ext/" in name for name in s.reports_added)
+    statuses = {r["file"]: r for r in json.loads(run(["reports", "--json"], linked).stdout)}
+    assert statuses["secret.txt"]["status"] == "skipped" and statuses["ext"]["status"] == "skipped"
+
+
+def test_cli_index_add_and_show_never_read_through_an_outside_link(linked, tmp_path):
+    r = run(["index", "--json"], linked)
+    out = json.loads(r.stdout)
+    assert "secret.txt" in out["skipped"] and "secret.txt" not in out["reports_added"]
+    new = tmp_path / "new.txt"
+    new.write_text("闻喜县花馍产值达2亿元。\n", encoding="utf-8")
+    r = run(["add", str(new), "--json"], linked)
+    assert r.exit_code == 0, r.output
+    assert "secret.txt" not in json.loads(r.stdout)["reports_added"]
+    for citation in ("secret.txt:0-5", "ext/inner.txt:0-5", "../outside/secret.txt:0-5"):
+        r = run(["show", citation], linked)
+        assert r.exit_code != 0 and "橙子" not in r.output and "Traceback" not in r.output
+    r = run(["ask", "外部文件的口令是什么", "--json"], linked)
+    assert "橙子" not in r.stdout
+
+
+def test_remove_refuses_names_outside_the_corpus(linked):
+    (linked / "victim.txt").write_text("keep me\n", encoding="utf-8")
+    r = run(["remove", "../victim.txt"], linked)
+    assert r.exit_code != 0 and (linked / "victim.txt").exists()
+
+
+def test_serve_routes_never_return_an_outside_file(linked):
+    from starlette.testclient import TestClient
+
+    from ruralqa.server import create_app
+
+    update_index(resolve(cwd=linked), embedder=CountingEmbedder())
+    client = TestClient(create_app(resolve(cwd=linked)))
+    for path in ("/api/reports/secret.txt", "/api/reports/ext/inner.txt", "/api/reports/secret.txt?start=0&end=4"):
+        r = client.get(path)
+        assert r.status_code == 404 and "橙子" not in r.text
+    listed = {r["file"]: r["status"] for r in client.get("/api/reports").json()["reports"]}
+    assert listed["secret.txt"] == "skipped" and listed["alias.txt"] == "indexed"
+    assert "橙子" not in client.get("/api/ask", params={"q": "外部文件的口令是什么", "mode": "bm25"}).text
+
+
+def test_an_index_built_before_the_fix_still_cannot_serve_the_link(linked):
+    """A report indexed through a link (by an older version) is not read from disk through it any more."""
+    from ruralqa.errors import UsageError
+    from ruralqa.maintenance import report_text
+
+    with pytest.raises(UsageError):
+        report_text(resolve(cwd=linked), "secret.txt")
+
+
+# ------------------------------------------------------------------------------------------- the server itself
+
+
+@pytest.fixture(scope="module")
+def live(built):
+    import uvicorn
+
+    from ruralqa.server import LOOPBACK_NAMES, _accept_raw_utf8_targets, create_app
+
+    _accept_raw_utf8_targets()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app = create_app(resolve(cwd=built), {*LOOPBACK_NAMES})
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", http="h11",
+                                        access_log=False))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if srv.started:
+            break
+        time.sleep(0.05)
+    yield port
+    srv.should_exit = True
+    thread.join(5)
+
+
+def _raw(port: int, target: bytes, host: bytes = b"127.0.0.1") -> tuple[bytes, bytes]:
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+        s.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: " + host + b"\r\nConnection: close\r\n\r\n")
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return head, body
+
+
+@pytest.mark.parametrize("target", ["/api/reports/万荣.txt".encode(), b"/api/reports/\xff\xfe.txt", b"/\xe4\xb8",
+                                    b"/api/ask?q=\xff\xfe", "/静态/x".encode()])
+def test_any_bytes_in_the_url_get_an_answer_not_a_dropped_connection(live, target, capfd):
+    head, body = _raw(live, target)
+    assert head.startswith((b"HTTP/1.1 200", b"HTTP/1.1 400", b"HTTP/1.1 404")), head
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_raw_chinese_query_still_answers(live):
+    head, body = _raw(live, "/api/ask?q=万荣县香菇产值是多少".encode())
+    assert head.startswith(b"HTTP/1.1 200") and json.loads(body)["answer"]["text"] == "3亿元"
+
+
+@pytest.mark.parametrize("target", [b"/", b"/api/reports", b"/static/app.js", b"/api/reports/nope.txt"])
+def test_security_headers_on_every_response(live, target):
+    head, _ = _raw(live, target)
+    headers = head.decode("latin-1").lower()
+    for name in ("content-security-policy:", "frame-ancestors 'none'", "x-content-type-options: nosniff",
+                 "x-frame-options: deny", "referrer-policy: no-referrer"):
+        assert name in headers, (target, name)
+
+
+@pytest.mark.parametrize("host, ok", [(b"127.0.0.1:8000", True), (b"localhost", True), (b"[::1]:8000", True),
+                                      (b"evil.example", False), (b"evil.example:8000", False)])
+def test_loopback_server_refuses_other_host_names(live, host, ok):
+    head, body = _raw(live, b"/api/reports", host=host)
+    assert head.startswith(b"HTTP/1.1 200" if ok else b"HTTP/1.1 421"), head
+    if not ok:
+        assert "--allow-host" in json.loads(body)["error"]
+
+
+def test_allowed_hosts_follow_the_bound_address():
+    from ruralqa.server import loopback
+
+    assert loopback("127.0.0.1") and loopback("::1") and loopback("localhost")
+    assert not loopback("0.0.0.0") and not loopback("192.168.1.5")
