@@ -162,3 +162,67 @@ def test_allowed_hosts_follow_the_bound_address():
 
     assert loopback("127.0.0.1") and loopback("::1") and loopback("localhost")
     assert not loopback("0.0.0.0") and not loopback("192.168.1.5")
+
+
+# ------------------------------------------------------------------------------- input that crashed or was lost
+
+
+def test_question_typed_in_a_gbk_terminal(built):
+    import subprocess
+    import sys
+
+    gbk = "万荣县香菇产值是多少".encode("gbk")
+    proc = subprocess.run([sys.executable, "-m", "ruralqa", "ask", gbk, "--json"], cwd=built, capture_output=True,
+                          env={**__import__("os").environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}, timeout=120)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert json.loads(proc.stdout)["answer"]["text"] == "3亿元"
+    assert "read it as GBK" in proc.stderr.decode() or "read as GBK" in proc.stderr.decode()
+    proc = subprocess.run([sys.executable, "-m", "ruralqa", "ask", b"\xff\xff\xff"], cwd=built, capture_output=True,
+                          env={**__import__("os").environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}, timeout=120)
+    err = proc.stderr.decode()
+    assert proc.returncode != 0 and "not valid UTF-8" in err and "Traceback" not in err
+
+
+def test_full_disk_is_one_line_naming_the_folder_and_the_space(workspace, monkeypatch):
+    import errno
+
+    from ruralqa.errors import IndexUnwritable
+    from ruralqa.index import segment
+
+    update_index(resolve(cwd=workspace), embedder=CountingEmbedder())
+    before = (workspace / "index" / "CURRENT").read_bytes()
+    (workspace / "corpus" / "new.txt").write_text("稷山县板枣种植面积达12万亩。\n", encoding="utf-8")
+
+    def full(*a, **k):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(segment, "write", full)
+    with pytest.raises(IndexUnwritable) as exc:
+        update_index(resolve(cwd=workspace), embedder=CountingEmbedder())
+    message = str(exc.value)
+    assert str(workspace / "index") in message and "MB" in message and "needs about" in message
+    assert (workspace / "index" / "CURRENT").read_bytes() == before  # the previous index is live
+    assert not list((workspace / "index").glob(".tmp-*"))
+
+
+def test_a_report_over_the_size_limit_is_named_and_the_rest_indexed(workspace):
+    (workspace / "corpus" / "huge.txt").write_text("香菇" * 3000 + "\n", encoding="utf-8")
+    s = update_index(resolve(cwd=workspace, max_report_chars=5000), embedder=CountingEmbedder())
+    assert "huge.txt" in s.failed and "--max-report-chars" in s.failed["huge.txt"] and "6,001" in s.failed["huge.txt"]
+    assert len(s.reports_added) == 2
+    s = update_index(resolve(cwd=workspace, max_report_chars=10_000), embedder=CountingEmbedder())
+    assert s.reports_added == ["huge.txt"] and not s.failed
+    r = run(["index", "--max-report-chars", "12"], workspace)
+    assert r.exit_code != 0 and "x>=1000" in r.output
+
+
+def test_three_first_asks_at_once_all_answer(workspace):
+    import subprocess
+    import sys
+
+    procs = [subprocess.Popen([sys.executable, "-m", "ruralqa", "ask", "万荣县香菇产值是多少", "--json", "--mode", "bm25"],
+                              cwd=workspace, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)]
+    outs = [p.communicate(timeout=600) for p in procs]
+    for p, (out, err) in zip(procs, outs):
+        assert p.returncode == 0, err.decode()
+        assert json.loads(out)["answer"]["text"] == "3亿元"
+    assert any("waiting for it" in err.decode() for _, err in outs)

@@ -126,6 +126,17 @@ def update_index(settings: Settings, embedder: Embedder | None = None, full: boo
     return summary
 
 
+def wait_for_writer(settings: Settings) -> None:
+    """Wait until the process updating the index (local, or a Milvus Lite folder) has finished."""
+    from ruralqa.index.layout import wait_unlocked
+
+    store = parse_store(settings.store)
+    if store is None:
+        wait_unlocked(settings.index_dir)
+    elif store.lite:
+        wait_unlocked(Path(store.uri).parent)
+
+
 def _previous(settings: Settings, model_id: str | None, verify: bool = True) -> Index | MilvusIndex | None:
     """The index an update starts from (either store), or None when there is none yet."""
     try:
@@ -205,6 +216,14 @@ def plan_update(settings: Settings, files: list[Path], old: Index | MilvusIndex 
             if prev:  # keep what was indexed before; the failure is reported
                 _keep(plan, rel, prev, by_file, old)
             continue
+        reports, too_long = _within_limit(reports, settings.max_report_chars)
+        if not reports:
+            summary.failed[rel] = too_long
+            if prev:
+                _keep(plan, rel, prev, by_file, old)
+            continue
+        if too_long:
+            summary.warnings[rel] = too_long
         per_report = [(report, report_articles(report, entry)) for report in reports]
         articles = per_report[0][1]
         chunks = [c for report, arts in per_report for c in _chunk(report, arts, entry, settings)]
@@ -246,6 +265,19 @@ def plan_update(settings: Settings, files: list[Path], old: Index | MilvusIndex 
     summary.chunks_removed = sum(1 for _, c in old_rows if c.id not in kept)
     summary.chunks_total = len(plan.chunks)
     return plan
+
+
+def _within_limit(reports: list[Report], limit: int) -> tuple[list[Report], str]:
+    """The reports no longer than `limit` characters, and what was left out (one line with the fix)."""
+    kept = [r for r in reports if len(r.text) <= limit]
+    over = [r for r in reports if len(r.text) > limit]
+    if not over:
+        return kept, ""
+    what = (f"has {len(over[0].text):,} characters" if over[0].row is None else
+            f"has {len(over)} row(s) longer than that (row {over[0].row}: {len(over[0].text):,} characters)")
+    return kept, (f"{what}, more than the limit of {limit:,} per report (about {limit // 200:,} passages to embed); "
+                  "split it, or raise the limit with --max-report-chars N (env RURALQA_MAX_REPORT_CHARS)"
+                  + ("; those rows were left out" if kept else ""))
 
 
 def _keep(plan: Plan, rel: str, record: ReportRecord, by_file: dict[str, list[Chunk]], old: Index) -> None:

@@ -102,6 +102,9 @@ def cli(ctx, corpus, index_dir, store, quiet):
 @click.option("--chunk-size", type=int, help="Longest passage in characters [default 200].")
 @click.option("--text-column", metavar="NAME", help="Spreadsheets of reports: the column that holds the text "
                                                     "[env RURALQA_TEXT_COLUMN; default: full_text, content, text, 正文, 内容, …].")
+@click.option("--max-report-chars", type=click.IntRange(1000), metavar="N",
+              help="Longest report indexed, in characters; a longer one is named and left out "
+                   f"[env RURALQA_MAX_REPORT_CHARS; default {config.MAX_REPORT_CHARS:,}].")
 @click.option("--encoding-errors", type=click.Choice(["strict", "replace"]),
               help="replace: read a UTF-8 report with a few bad bytes, naming it in a warning [default strict].")
 @click.option("--shard", metavar="I/N", help="Only read and embed shard I of N of the corpus, into --shard-dir "
@@ -113,11 +116,11 @@ def cli(ctx, corpus, index_dir, store, quiet):
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_context
 @_fail_cleanly
-def index_cmd(ctx, full, optimize, check, repair, model, device, chunk_size, text_column, encoding_errors, shard, shard_dir,
-              from_shards, as_json):
+def index_cmd(ctx, full, optimize, check, repair, model, device, chunk_size, text_column, max_report_chars,
+              encoding_errors, shard, shard_dir, from_shards, as_json):
     """Build or update the index from the corpus folder (only new passages are embedded)."""
     settings = _settings(ctx, model=model, device=device, chunk_size=chunk_size, text_column=text_column,
-                         encoding_errors=encoding_errors)
+                         encoding_errors=encoding_errors, max_report_chars=max_report_chars)
     if shard or from_shards:
         from ruralqa import shards
 
@@ -157,12 +160,18 @@ def _open_index(ctx, settings: config.Settings):
     try:
         return open_index(settings, model_id=model_id)
     except IndexMissing:
-        from ruralqa.build import update_index
+        from ruralqa.build import update_index, wait_for_writer
+        from ruralqa.errors import IndexLocked
 
         _say(ctx)(f"no index in {describe(settings)} yet; building it from {settings.corpus_dir} first")
-        summary = update_index(settings, say=_say(ctx), progress=_progress(ctx))
-        for name, reason in summary.failed.items():
-            _say(ctx)(f"FAILED {name}: {reason}")
+        try:
+            summary = update_index(settings, say=_say(ctx), progress=_progress(ctx))
+        except IndexLocked as exc:  # another command is building it: answer from what it builds
+            _say(ctx)(f"{exc}; waiting for it (Ctrl-C to stop)")
+            wait_for_writer(settings)
+        else:
+            for name, reason in summary.failed.items():
+                _say(ctx)(f"FAILED {name}: {reason}")
         return open_index(settings, model_id=model_id)
 
 

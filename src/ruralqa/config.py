@@ -22,7 +22,9 @@ ENV = {
     "text_column": "RURALQA_TEXT_COLUMN",
     "encoding_errors": "RURALQA_ENCODING_ERRORS",
     "store": "RURALQA_STORE",
+    "max_report_chars": "RURALQA_MAX_REPORT_CHARS",
 }
+MAX_REPORT_CHARS = 1_000_000  # about 5,000 passages, ~8 min of embedding here; a provincial report has ~30,000
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ class Settings:
     device: str | None = None  # sentence-transformers device (cpu, cuda, mps); None picks automatically
     chunking: ChunkSettings = ChunkSettings()
     store: str | None = None  # None: the local FAISS folder (index_dir); milvus:PATH.db or http://HOST:19530
+    max_report_chars: int = MAX_REPORT_CHARS  # a longer report is not indexed (named, with the fix)
 
 
 def _from_file(cwd: Path) -> dict:
@@ -104,11 +107,13 @@ def resolve(
     encoding_errors: str | None = None,
     store: str | None = None,
     cwd: Path | None = None,
+    max_report_chars: int | None = None,
 ) -> Settings:
     """Build Settings from explicit values, then the environment, then ruralqa.toml."""
     cwd = Path(cwd) if cwd else Path.cwd()
     given = {"corpus": corpus, "index": index, "model": model, "device": device, "chunk_size": chunk_size,
-             "text_column": text_column, "encoding_errors": encoding_errors, "store": store}
+             "text_column": text_column, "encoding_errors": encoding_errors, "store": store,
+             "max_report_chars": max_report_chars}
     filed = _from_file(cwd)
     values = {}
     for key, value in given.items():
@@ -141,7 +146,16 @@ def resolve(
     elif store and not store.startswith(("milvus:", *SERVER_SCHEMES)):
         raise UsageError(f"unknown store {store!r}; use local (the index folder), milvus:PATH.db (Milvus Lite) or "
                          "http://HOST:19530 (a Milvus server)")
+    limit = MAX_REPORT_CHARS
+    if values["max_report_chars"] is not None:
+        try:
+            limit = int(values["max_report_chars"])
+        except ValueError:
+            raise UsageError(f"max report chars must be a whole number, got {values['max_report_chars']!r}") from None
+        if limit < 1000:
+            raise UsageError(f"max report chars {limit} is too small; use at least 1000")
     return Settings(
+        max_report_chars=limit,
         corpus_dir=cwd / (values["corpus"] or "corpus"),
         index_dir=cwd / (values["index"] or "index"),
         model=values["model"] or None,

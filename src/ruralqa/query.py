@@ -50,12 +50,12 @@ class Query:
     def parse(cls, question: str, vocab: Vocabulary, places: tuple[str, ...] = (),
               years: tuple[int, ...] = ()) -> Query:
         """`places` and `years` (ruralqa ask --place/--year) restrict the question as if it named them."""
-        question = _CONTROL.sub(" ", question or "").strip()  # control characters are no part of a question
+        question, notices = decoded(question or "")
+        question = _CONTROL.sub(" ", question).strip()  # control characters are no part of a question
         if not question:
             raise UsageError("the question is empty; ask something, e.g. ruralqa ask \"万荣县香菇产值是多少\"")
-        notices = ()
         if len(question) > MAX_QUESTION_CHARS:
-            notices = (f"the question was cut to its first {MAX_QUESTION_CHARS} of {len(question)} characters",)
+            notices += (f"the question was cut to its first {MAX_QUESTION_CHARS} of {len(question)} characters",)
             question = question[:MAX_QUESTION_CHARS]
         norm = normalize(question)
         for everyday, report_word in words.EVERYDAY:
@@ -73,6 +73,23 @@ class Query:
                    head=asked_head(norm), units=expected_units(norm) if kind == "quantity" else frozenset(),
                    years=tuple(dict.fromkeys(tuple(years) + years_in(norm))),
                    wants_target=bool(words.TARGET_WORDS.search(norm)), notices=notices)
+
+
+def decoded(question: str) -> tuple[str, tuple[str, ...]]:
+    """A question typed in a terminal that is not UTF-8 reaches Python with its bytes as lone surrogates
+    (surrogateescape): read those bytes as GB18030 (a GBK terminal), or refuse in one line."""
+    if not _SURROGATE.search(question):
+        return question, ()
+    raw = question.encode("utf-8", "surrogateescape")
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        raise UsageError("the question is not valid UTF-8 (nor GBK); set the terminal to UTF-8 "
+                         "(e.g. export LANG=C.UTF-8) and ask again") from None
+    return text, ("the question was not UTF-8; it was read as GBK/GB18030",)
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def content_terms(normalized: str, places: tuple[str, ...], tokenize) -> tuple[str, ...]:

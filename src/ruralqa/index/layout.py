@@ -55,6 +55,20 @@ def writer_lock(root: Path) -> Iterator[None]:
         os.close(fd)
 
 
+def wait_unlocked(root: Path) -> None:
+    """Block until no process holds the writer lock of `root` (returns at once when none does)."""
+    import fcntl
+
+    try:
+        fd = os.open(root / LOCK, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+    finally:
+        os.close(fd)
+
+
 def check_root(root: Path) -> None:
     """Refuse to treat a folder that holds something else as an index (nothing in it is ever deleted)."""
     if not root.exists():
@@ -136,9 +150,36 @@ def staging(root: Path) -> Iterator[Path]:
                               "pass --index DIR") from None
     try:
         yield tmp
-    except BaseException:
+    except BaseException as exc:
+        written = _size(tmp)
         shutil.rmtree(tmp, ignore_errors=True)
+        if _disk_full(exc):
+            raise IndexUnwritable(_full_message(root, written)) from None
         raise
+
+
+def _disk_full(exc: BaseException) -> bool:
+    import errno
+    import sqlite3
+
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    return isinstance(exc, sqlite3.OperationalError) and "full" in str(exc)
+
+
+def _size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def _full_message(root: Path, written: int) -> str:
+    """What a full disk needs: a new generation is about the size of the live one (or, on a first build, at least
+    twice what was written before the disk filled)."""
+    live = max((_size(g) for g in root.glob("gen-*")), default=0)
+    needed = max(live, 2 * written, 1 << 20)
+    free = shutil.disk_usage(root).free
+    return (f"the disk holding the index folder {root} is full ({free / 2**20:.0f} MB free); a new index generation "
+            f"needs about {needed / 2**20:.0f} MB: free that much space or pass --index DIR on another disk "
+            "(the previous index is unchanged)")
 
 
 def publish(root: Path, tmp: Path) -> Path:
