@@ -71,7 +71,7 @@ def test_xlsx_rows_are_reports(tmp_path):
 
 def test_spreadsheet_without_a_text_column_is_refused(tmp_path):
     (tmp_path / "x.csv").write_text("a,b\n1,2\n", encoding="utf-8")
-    with pytest.raises(ReportError, match="no text column"):
+    with pytest.raises(ReportError, match="no column of report text"):
         read_reports(tmp_path / "x.csv", tmp_path)
 
 
@@ -151,12 +151,14 @@ def test_no_line_of_the_real_corpora_is_left_out(folder):
     assert {k: v[:3] for k, v in lost.items() if v} == {}
 
 
-def test_text_column_can_be_named(tmp_path):
+def test_text_column_is_found_by_content_or_named(tmp_path):
     (tmp_path / "r.csv").write_text("标题,报告全文\n报告甲,万荣县香菇产值达3亿元。\n", encoding="utf-8")
-    with pytest.raises(ReportError, match="--text-column"):
-        read_reports(tmp_path / "r.csv", tmp_path)
-    [report] = read_reports(tmp_path / "r.csv", tmp_path, text_column="报告全文")
+    [report] = read_reports(tmp_path / "r.csv", tmp_path)  # no name needed: the column of sentences
     assert report.text == "万荣县香菇产值达3亿元。" and report.title == "报告甲"
+    [report] = read_reports(tmp_path / "r.csv", tmp_path, text_column="标题")
+    assert report.text == "报告甲"
+    with pytest.raises(ReportError, match="--text-column"):
+        read_reports(tmp_path / "r.csv", tmp_path, text_column="正文")
 
 
 def test_relative_years_in_a_work_report():

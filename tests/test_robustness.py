@@ -126,8 +126,8 @@ def test_same_name_after_removal_is_a_new_report(built, tmp_path):
     second.parent.mkdir()
     second.write_text("新绛县蔬菜产业报告\n新绛县设施蔬菜大棚达3.2万座。\n", encoding="utf-8")
     assert run(["add", str(second)], ws).exit_code == 0
-    cat = json.loads((ws / "corpus" / "catalog.json").read_text(encoding="utf-8"))["reports"]["闻喜县报告.txt"]
-    assert cat["articles"][0]["title"] == "新绛县蔬菜产业报告" and cat["articles"][0]["region"] == "新绛县"
+    listed = {r["file"]: r for r in json.loads(run(["reports", "--json"], ws).stdout)}["闻喜县报告.txt"]
+    assert listed["title"] == "新绛县蔬菜产业报告" and listed["place"] == "新绛县"
 
 
 def test_one_title_for_several_files_is_refused(built, tmp_path):

@@ -5,6 +5,7 @@ import json
 import socket
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -226,3 +227,124 @@ def test_three_first_asks_at_once_all_answer(workspace):
         assert p.returncode == 0, err.decode()
         assert json.loads(out)["answer"]["text"] == "3亿元"
     assert any("waiting for it" in err.decode() for _, err in outs)
+
+
+# ------------------------------------------------------------------------- spreadsheets of reports, other inputs
+
+BAODING = Path(__file__).resolve().parents[1] / "../shared/realworld/county2/baodingcounties_2003-2025_govreports.xlsx"
+LONG = "，".join(["全县农村居民人均可支配收入稳步增长"] * 15) + "。"
+
+
+def _sheet_reports(ws):
+    rows = json.loads(run(["reports", "--json"], ws).stdout)
+    return {r["file"]: r for r in rows}
+
+
+@pytest.mark.skipif(not BAODING.exists(), reason="../shared/realworld/county2 is not here")
+def test_county_spreadsheet_rows_are_reports_with_their_own_place_year_and_title(workspace):
+    import shutil
+
+    from ruralqa.qa import answer_question
+    from ruralqa.stores import open_index
+
+    first = update_index(resolve(cwd=workspace), embedder=CountingEmbedder())
+    shutil.copy(BAODING, workspace / "corpus" / "baoding.xlsx")
+    embedder = CountingEmbedder()
+    s = update_index(resolve(cwd=workspace), embedder=embedder)
+    assert s.reports_added == ["baoding.xlsx"] and not s.failed  # no --text-column needed
+    assert sorted(s.reports_unchanged) == sorted(first.reports_added)
+    assert all("盐湖" not in t and "云冈" not in t for t in embedder.embedded)  # nothing else re-embedded
+    rows = {f: r for f, r in _sheet_reports(workspace).items() if f.startswith("baoding.xlsx@")}
+    assert len(rows) == 76 and all(r["status"] == "indexed" for r in rows.values())
+    by = {(r["place"], r["year"]) for r in rows.values()}
+    assert {("满城区", 2020), ("清苑区", 2013), ("高唐县", 2021), ("米易县", 2023), ("安国市", 2022)} <= by
+    gaotang = next(r for r in rows.values() if r["place"] == "高唐县")
+    assert "唐县" in gaotang["reason"] and "uncertain" in gaotang["reason"]
+    with open_index(resolve(cwd=workspace)) as index:
+        result = answer_question(index, "2012年清苑县粮食总产量是多少", mode="bm25", embedder=embedder)
+    assert result.hits[0].chunk.citation.region == "清苑区" and result.hits[0].chunk.citation.row == 17
+    assert "\\r\\n" not in result.hits[0].chunk.text  # the export's escaped line breaks are line breaks again
+    # --text-column is no longer part of the whole index's settings: the spreadsheet alone is read again
+    embedder = CountingEmbedder()
+    s = update_index(resolve(cwd=workspace, text_column="报告全文"), embedder=embedder)
+    assert s.reports_changed == ["baoding.xlsx"] and s.chunks_embedded == 0
+
+
+def _xlsx(path, sheets):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        ws = book.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    book.save(path)
+
+
+def test_every_sheet_with_report_text_is_read_and_cited(workspace):
+    _xlsx(workspace / "corpus" / "book.xlsx", {
+        "2023": [["year", "county", "body"], [2023, "万荣县", "万荣县苹果种植面积达到30万亩。" + LONG]],
+        "2024": [["年", "县", "文"], [2024, "稷山县", "稷山县板枣种植面积达12万亩。" + LONG]],
+        "figures": [["指标", "数值"], ["粮食", 12.5]]})
+    s = update_index(resolve(cwd=workspace), embedder=CountingEmbedder())
+    assert "book.xlsx" in s.reports_added and "figures" in s.warnings["book.xlsx"]
+    rows = _sheet_reports(workspace)
+    assert rows["book.xlsx@1"]["place"] == "万荣县" and rows["book.xlsx@1"]["year"] == 2023
+    assert rows["book.xlsx@2"]["place"] == "稷山县" and "sheet 2024" in rows["book.xlsx@2"]["reason"]
+    r = run(["show", "book.xlsx@2:0-14"], workspace)
+    assert r.exit_code == 0 and "稷山县板枣种植面积达12万亩" in r.output
+
+
+def test_one_bad_jsonl_line_is_skipped_with_its_number(workspace):
+    good = json.dumps({"title": "万荣县2024年工作总结", "text": "万荣县苹果种植面积达到30万亩。" + LONG}, ensure_ascii=False)
+    (workspace / "corpus" / "r.jsonl").write_text(good + "\n{broken\n" + good.replace("2024", "2023") + "\n",
+                                                  encoding="utf-8")
+    s = update_index(resolve(cwd=workspace), embedder=CountingEmbedder())
+    assert "r.jsonl" in s.reports_added and "line(s) 2" in s.warnings["r.jsonl"]
+    assert {r["year"] for f, r in _sheet_reports(workspace).items() if f.startswith("r.jsonl@")} == {2024, 2023}
+
+
+def test_utf16_without_a_byte_order_mark_is_read(workspace):
+    (workspace / "corpus" / "u16.txt").write_bytes("稷山县板枣种植面积达12万亩。\n".encode("utf-16-le"))
+    s = update_index(resolve(cwd=workspace), embedder=CountingEmbedder())
+    assert "u16.txt" in s.reports_added and not s.failed
+
+
+def test_the_catalog_names_a_spreadsheets_text_column(workspace):
+    import csv
+
+    with open(workspace / "corpus" / "two.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["notes", "report"])
+        w.writerow([LONG + LONG, "稷山县板枣种植面积达12万亩。" + LONG])
+    update_index(resolve(cwd=workspace), embedder=CountingEmbedder())
+    assert "稷山" not in run(["show", "two.csv@1:0-14"], workspace).output  # the longer column, found by content
+    (workspace / "corpus" / "catalog.json").write_text(json.dumps(
+        {"reports": {**json.loads((workspace / "corpus" / "catalog.json").read_text(encoding="utf-8"))["reports"],
+                     "two.csv": {"columns": {"text": "report"}}}}, ensure_ascii=False), encoding="utf-8")
+    s = update_index(resolve(cwd=workspace), embedder=CountingEmbedder())
+    assert s.reports_changed == ["two.csv"]
+    r = run(["show", "two.csv@1:0-14"], workspace)
+    assert "稷山县板枣种植面积达12万亩" in r.output
+
+
+def test_markdown_front_matter_is_title_and_date(workspace):
+    (workspace / "corpus" / "fm.md").write_text(
+        "---\ntitle: 闻喜县2024年乡村振兴工作总结\ndate: 2024-12-30\n---\n\n"
+        "发展各具特色的县域经济，从贫困县到示范县。\n\n闻喜县花馍产值达2亿元。\n", encoding="utf-8")
+    update_index(resolve(cwd=workspace), embedder=CountingEmbedder())
+    r = _sheet_reports(workspace)["fm.md"]
+    assert r["title"] == "闻喜县2024年乡村振兴工作总结" and r["year"] == 2024 and r["place"] == "闻喜县"
+
+
+@pytest.mark.parametrize("text, place", [
+    ("大同市新荣区2023年乡村振兴工作情况\n新荣区围绕创建乡村振兴先行示范区，新荣区杏儿沟村发展文旅。新荣区粮食产量稳定。\n", "新荣区"),
+    ("运城日报 第3版\n夏县、闻喜县两地联合举办农民丰收节。闻喜县香菇产业园今年扩建，闻喜县香菇产值达3亿元，"
+     "闻喜县花馍走向全国，闻喜县东镇镇建成冷库。\n", "闻喜县"),
+    ("乡村振兴工作总结\n全面推进乡村振兴，发展各具特色的县域经济，巩固拓展脱贫攻坚成果。\n", ""),
+])
+def test_place_without_a_catalog_entry_comes_from_the_gazetteer_by_weight(workspace, text, place):
+    (workspace / "corpus" / "page.txt").write_text(text, encoding="utf-8")
+    update_index(resolve(cwd=workspace), embedder=CountingEmbedder())
+    assert _sheet_reports(workspace)["page.txt"]["place"] == place

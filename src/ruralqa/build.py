@@ -171,10 +171,13 @@ def _old_rows(old: Index | None) -> list[tuple[int, Chunk]]:
         return []
 
 
-def _entry_hash(entry: catalog.ReportEntry | None) -> str:
-    """What, besides its bytes, decides a report's passages: its catalog entry and the chunker's version (a new
-    version re-chunks every report; vectors of unchanged passages are still reused)."""
-    blob = json.dumps([asdict(entry) if entry else None, CHUNKER_VERSION], ensure_ascii=False, sort_keys=True)
+def _entry_hash(entry: catalog.ReportEntry | None, path: Path, settings: Settings) -> str:
+    """What, besides its bytes, decides a report's passages: its catalog entry, the chunker's version (a new
+    version re-chunks every report; vectors of unchanged passages are still reused) and, for a spreadsheet, the
+    --text-column it was read with (so that setting re-reads spreadsheets only)."""
+    column = settings.chunking.text_column if path.suffix.lower() in ingest.TABLE_SUFFIXES else None
+    blob = json.dumps([asdict(entry) if entry else None, CHUNKER_VERSION] + ([column] if column else []),
+                      ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
@@ -204,13 +207,13 @@ def plan_update(settings: Settings, files: list[Path], old: Index | MilvusIndex 
             if prev:  # keep what was indexed before; the failure is reported
                 _keep(plan, rel, prev, by_file, old)
             continue
-        if prev and not reread and prev.sha256 == digest and prev.catalog == _entry_hash(entry):
+        if prev and not reread and prev.sha256 == digest and prev.catalog == _entry_hash(entry, path, settings):
             summary.reports_unchanged.append(rel)
             _keep(plan, rel, prev, by_file, old)
             continue
         try:
             reports = ingest.read_reports(path, settings.corpus_dir, settings.chunking.text_column,
-                                          settings.chunking.encoding_errors)
+                                          settings.chunking.encoding_errors, entry.columns if entry else None)
         except ReportError as exc:
             summary.failed[rel] = exc.reason
             if prev:  # keep what was indexed before; the failure is reported
@@ -232,12 +235,18 @@ def plan_update(settings: Settings, files: list[Path], old: Index | MilvusIndex 
         first = reports[0]
         if "replaced" in first.encoding:
             summary.warnings[rel] = "has bytes that are not UTF-8; they were read as U+FFFD (�)"
-        plan.reports[rel] = ReportRecord(sha256=first.sha256, catalog=_entry_hash(entry), format=first.format,
-                                         encoding=first.encoding, chunks=len(chunks),
+        if first.warning:
+            summary.warnings[rel] = "; ".join(w for w in (summary.warnings.get(rel), first.warning) if w)
+        rows = [{"row": r.row, "sheet": r.sheet, "title": a[0].title, "place": a[0].region, "year": a[0].year,
+                 "place_note": a[0].place_note, "chunks": n}
+                for (r, a), n in zip(per_report, _counts(chunks, reports))] if first.row is not None else []
+        plan.reports[rel] = ReportRecord(sha256=first.sha256, catalog=_entry_hash(entry, path, settings),
+                                         format=first.format, encoding=first.encoding, chunks=len(chunks),
                                          chars=sum(len(r.text) for r in reports), pages=first.pages,
-                                         title=articles[0].title, place=articles[0].region, year=articles[0].year)
+                                         title=articles[0].title, place=articles[0].region, year=articles[0].year,
+                                         place_note=articles[0].place_note, rows=rows)
         if first.format not in ("txt", "md"):
-            plan.texts[rel] = [r.text for r in reports]
+            plan.texts[rel] = _texts(reports)
     if progress:
         progress("reading reports", len(files), len(files))
     summary.reports_removed = sorted(set(old_reports) - set(plan.reports))
@@ -265,6 +274,24 @@ def plan_update(settings: Settings, files: list[Path], old: Index | MilvusIndex 
     summary.chunks_removed = sum(1 for _, c in old_rows if c.id not in kept)
     summary.chunks_total = len(plan.chunks)
     return plan
+
+
+def _texts(reports: list[Report]) -> list[str]:
+    """The texts the index keeps for a file, one per row for a spreadsheet: texts[row - 1] (rows without a
+    report hold "")."""
+    if reports[0].row is None:
+        return [r.text for r in reports]
+    out = [""] * max(r.row for r in reports)
+    for r in reports:
+        out[r.row - 1] = r.text
+    return out
+
+
+def _counts(chunks: list[Chunk], reports: list[Report]) -> list[int]:
+    per_row: dict = {}
+    for c in chunks:
+        per_row[c.citation.row] = per_row.get(c.citation.row, 0) + 1
+    return [per_row.get(r.row, 0) for r in reports]
 
 
 def _within_limit(reports: list[Report], limit: int) -> tuple[list[Report], str]:

@@ -35,9 +35,8 @@ class ChunkSettings:
     encoding_errors: str = "strict"  # "replace": read a UTF-8 file with a few bad bytes, naming them in a warning
 
     def as_dict(self) -> dict:
+        # text_column is not here: it changes how spreadsheets are read, so it is part of their entries' hash
         d = {"max_chars": self.max_chars, "heading_max_chars": self.heading_max_chars}
-        if self.text_column:  # absent when unset, so earlier indexes still match
-            d["text_column"] = self.text_column
         if self.encoding_errors != "strict":
             d["encoding_errors"] = self.encoding_errors
         return d

@@ -50,9 +50,9 @@ def add_reports(settings: Settings, files: list[Path], title: str | None = None,
                 shutil.copy2(path, target)
                 copied.append(path.name)
                 # a new file under a removed report's name is a new report: the catalog forgets the old one
-                entries[path.name] = entry_from_text(_text_or_empty(target, corpus), path.name, title, region)
+                _record(entries, path.name, entry_from_text(path.name, title, region))
             elif path.name not in entries:
-                entries[path.name] = entry_from_text(_text_or_empty(target, corpus), path.name, title, region)
+                _record(entries, path.name, entry_from_text(path.name, title, region))
         catalog.save(corpus, entries)
         summary = update_index(settings, say=say, progress=progress)
     except BaseException:
@@ -71,6 +71,13 @@ def add_reports(settings: Settings, files: list[Path], title: str | None = None,
     return copied, summary
 
 
+def _record(entries: dict, name: str, entry) -> None:
+    if entry is None:
+        entries.pop(name, None)
+    else:
+        entries[name] = entry
+
+
 def _undo(corpus: Path, copied: list[str], catalog_path: Path, catalog_before: bytes | None) -> None:
     for name in copied:
         (corpus / name).unlink(missing_ok=True)
@@ -78,13 +85,6 @@ def _undo(corpus: Path, copied: list[str], catalog_path: Path, catalog_before: b
         catalog_path.unlink(missing_ok=True)
     else:
         catalog_path.write_bytes(catalog_before)
-
-
-def _text_or_empty(path: Path, corpus: Path) -> str:
-    try:
-        return ingest.read_report(path, corpus).text
-    except ReportError:
-        return ""  # the index update reports the problem by name
 
 
 @dataclass
@@ -164,45 +164,56 @@ def remove_reports(settings: Settings, names: list[str], say=lambda msg: None) -
 
 @dataclass
 class ReportStatus:
-    file: str
+    file: str  # a spreadsheet's rows are listed as FILE@ROW
     status: str  # indexed, not indexed, skipped, removed
     title: str = ""
     place: str = ""
     year: int | None = None
     format: str = ""
     passages: int | None = None
-    reason: str = ""
+    reason: str = ""  # why not indexed; for an indexed report, why its place is uncertain
 
 
 def report_statuses(settings: Settings) -> list[ReportStatus]:
-    """Every file of the corpus folder and every report of the index, with what was inferred and its status."""
+    """Every file of the corpus folder and every report of the index (each row of a spreadsheet of reports),
+    with what was inferred and its status."""
     try:
         with open_index(settings, verify=False) as index:
             records = dict(index.manifest.reports)
-            chunking = index.manifest.chunking
     except IndexMissing:
-        records, chunking = {}, {}
+        records = {}
     files, skipped = ingest.list_reports(settings.corpus_dir) if settings.corpus_dir.is_dir() else ([], {})
+    entries = catalog.load(settings.corpus_dir) if settings.corpus_dir.is_dir() else {}
     out = []
     for path in files:
         rel = path.relative_to(settings.corpus_dir).as_posix()
         r = records.pop(rel, None)
         if r is not None:
-            out.append(ReportStatus(rel, "indexed", r.title, r.place, r.year, r.format, r.chunks))
+            out += _indexed(rel, r)
             continue
+        entry = entries.get(rel)
         try:
-            reports = ingest.read_reports(path, settings.corpus_dir, chunking.get("text_column"),
-                                          chunking.get("encoding_errors", "strict"))
+            reports = ingest.read_reports(path, settings.corpus_dir, settings.chunking.text_column,
+                                          settings.chunking.encoding_errors, entry.columns if entry else None)
             reason = "new or changed since the last `ruralqa index`"
             fmt = reports[0].format
         except ReportError as exc:
             reason, fmt = exc.reason, ingest.SUFFIXES.get(path.suffix.lower(), "")
         out.append(ReportStatus(rel, "not indexed", format=fmt, reason=reason))
     out += [ReportStatus(rel, "skipped", reason=why) for rel, why in skipped.items()]
-    out += [ReportStatus(rel, "removed", r.title, r.place, r.year, r.format, r.chunks,
-                         "no longer in the corpus folder; `ruralqa index` takes it out of the index")
+    gone = "no longer in the corpus folder; `ruralqa index` takes it out of the index"
+    out += [ReportStatus(rel, "removed", r.title, r.place, r.year, r.format, r.chunks, gone)
             for rel, r in records.items()]
-    return sorted(out, key=lambda s: s.file)
+    return sorted(out, key=lambda s: (s.file.split("@")[0], int(s.file.split("@")[1]) if "@" in s.file else 0))
+
+
+def _indexed(rel: str, r) -> list[ReportStatus]:
+    if not r.rows:
+        return [ReportStatus(rel, "indexed", r.title, r.place, r.year, r.format, r.chunks, r.place_note)]
+    return [ReportStatus(f"{rel}@{row['row']}", "indexed", row["title"], row["place"], row["year"], r.format,
+                         row["chunks"], "; ".join(x for x in (f"sheet {row['sheet']}" if row.get("sheet") else "",
+                                                              row.get("place_note", "")) if x))
+            for row in r.rows]
 
 
 @dataclass

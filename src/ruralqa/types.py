@@ -15,10 +15,12 @@ class Report:
     format: str  # txt, md, html, docx, pdf
     encoding: str  # how the bytes were decoded, or the extractor used
     pages: tuple[int, ...] = ()  # pdf: offset in `text` where each page starts
-    row: int | None = None  # spreadsheets of reports: the 1-based data row whose cell `text` is
+    row: int | None = None  # spreadsheets of reports: the 1-based data row (over all sheets) whose cell `text` is
     title: str = ""  # what the file itself says: a title column, docx core properties
     place: str = ""  # a place column
     date: str = ""  # a date or year column, docx creation date
+    sheet: str = ""  # workbooks: the sheet the row is on
+    warning: str = ""  # what of the file was not read (bad lines of a .jsonl), said once for the file
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class Article:
     start_line: int  # 1-based, inclusive
     end_line: int  # 1-based, inclusive
     year: int | None = None  # the year the report was delivered or published
+    place_note: str = ""  # why `region` is uncertain ("" when the report says it plainly)
 
 
 @dataclass(frozen=True)

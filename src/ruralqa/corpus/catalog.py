@@ -4,7 +4,8 @@ Reports are never rewritten, so what the layout of a page does not say (where a 
 line is a photo caption) is said here, keyed by the report's file name:
 
     {"reports": {"page.txt": {"articles": [{"title": "...", "region": "盐湖区", "starts_at": "first words"}],
-                              "captions": ["盐湖区常平村忠义街"]}}}
+                              "captions": ["盐湖区常平村忠义街"]},
+                 "reports.xlsx": {"columns": {"text": "报告全文", "title": "报告标题", "year": "年份"}}}}
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ CATALOG_NAME = "catalog.json"
 class ReportEntry:
     articles: list[dict] = field(default_factory=list)
     captions: list[str] = field(default_factory=list)
+    columns: dict = field(default_factory=dict)  # spreadsheets: {"text": ..., "title": ..., "place": ..., "year": ...}
 
 
 def load(corpus_dir: Path) -> dict[str, ReportEntry]:
@@ -32,7 +34,8 @@ def load(corpus_dir: Path) -> dict[str, ReportEntry]:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         reports = raw.get("reports", {})
-        return {name: ReportEntry(list(v.get("articles", [])), list(v.get("captions", [])))
+        return {name: ReportEntry(list(v.get("articles", [])), list(v.get("captions", [])),
+                                  dict(v.get("columns", {})))
                 for name, v in reports.items()}
     except (json.JSONDecodeError, UnicodeDecodeError, AttributeError, TypeError) as exc:
         raise CorpusError(f"{path} is not a valid catalog ({exc}); fix its JSON or remove it") from None
@@ -40,7 +43,8 @@ def load(corpus_dir: Path) -> dict[str, ReportEntry]:
 
 def save(corpus_dir: Path, entries: dict[str, ReportEntry]) -> None:
     path = corpus_dir / CATALOG_NAME
-    body = {"reports": {name: {"articles": e.articles, "captions": e.captions}
+    body = {"reports": {name: {"articles": e.articles, "captions": e.captions,
+                               **({"columns": e.columns} if e.columns else {})}
                         for name, e in sorted(entries.items())}}
     tmp = path.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(body, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -1,9 +1,11 @@
 """Document context: a report's title, year, its articles and the place each one is about, and the period each
 passage speaks of (the year, and whether it reports results or sets targets).
 
-Inferred from what the file gives, in this order: the catalog (always wins), spreadsheet columns or docx
-properties, the title line, the file name. Places are divisions of the gazetteer (甘肃省, 溧水区), else a
-county-like name from the title (万荣县).
+Inferred from what the file gives, in this order: the catalog (always wins), spreadsheet columns, Markdown front
+matter or docx properties, the title line, the file name. A place is always a division the gazetteer knows
+(甘肃省, 溧水区), weighed by where it is named (a place column, the title, the first lines, how often in the text);
+a phrase that merely ends in 县 or 区 (从贫困县, 示范区) is none. When two unrelated places weigh nearly the same,
+the report's place carries a note saying so.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from pathlib import Path
 from ruralqa.corpus.catalog import ReportEntry
 from ruralqa.text import gazetteer
 from ruralqa.text.normalize import normalize
-from ruralqa.text.places import guess_region
 from ruralqa.types import Article, Report
 
 YEAR = re.compile(r"(19[5-9]\d|20\d\d)")
@@ -31,13 +32,69 @@ FURNITURE = re.compile(r"(下载|打印|全屏|收藏|分享|关闭|返回顶部
 
 
 def place_of(*texts: str) -> str:
-    """The most specific division a title (or a place column) names, else a county-like name in it."""
+    """The most specific division a title (or a place column) names."""
     for text in texts:
         if text:
             found = gazetteer.find(normalize(text))
             if found:
                 return found[0].name
-    return next((guess_region(t) for t in texts if t and guess_region(t)), "")
+    return ""
+
+
+# How much a mention weighs by where it stands; a mention in the running text weighs little, and together at most
+# BODY_CAP, so a report naming its counties often is still its province's.
+GIVEN, TITLE, HEAD, BODY, BODY_CAP = 4.0, 3.0, 2.0, 0.5, 3.0
+HEAD_CHARS, BODY_CHARS = 300, 6000
+DESCEND = 0.6  # a division within the chosen one weighing this share of it is chosen instead (see place_in)
+UNSURE = 0.7  # a rival place (not within the chosen one, nor containing it) weighing this share of it: say so
+
+
+def place_in(title: str, text: str, given: str = "") -> tuple[str, str]:
+    """(place, note) of a report or article: the division with the most weight from a place column (`given`), its
+    title, its first lines and the text; the note says why it is uncertain ("" when it is not)."""
+    weight: dict[str, float] = {}
+    divisions: dict[str, gazetteer.Division] = {}
+
+    def add(source: str, w: float, cap: float | None = None, once: bool = True) -> None:
+        got: dict[str, float] = {}
+        for _, d in gazetteer.mentions(normalize(source)):
+            divisions[d.code] = d
+            got[d.code] = w if once else got.get(d.code, 0.0) + w
+        for code, v in got.items():
+            weight[code] = weight.get(code, 0.0) + (min(v, cap) if cap else v)
+    add(given, GIVEN)
+    add(title, TITLE)
+    add(text[:HEAD_CHARS], HEAD)
+    add(text[:BODY_CHARS], BODY, BODY_CAP, once=False)
+    if not weight:
+        return "", ""
+
+    def support(code: str) -> float:  # a county also gains a little from its prefecture and province being named
+        d = divisions[code]
+        return weight[code] + 0.3 * sum(w for c, w in weight.items() if c != code and
+                                        gazetteer.contains(divisions[c], d))
+    ranked = sorted(weight, key=lambda c: (-support(c), -len(divisions[c].code.rstrip("0"))))
+    best = divisions[ranked[0]]
+    # A page of a city's newspaper (运城日报) about one of its counties is the county's: a division within the
+    # chosen one that weighs nearly as much, far more than any other within it, is what the text is about.
+    inner = sorted((c for c in weight if c != best.code and gazetteer.contains(best, divisions[c])),
+                   key=lambda c: -weight[c])
+    if inner and weight[inner[0]] >= DESCEND * weight[best.code] and (
+            len(inner) == 1 or weight[inner[0]] >= 1.5 * weight[inner[1]]):
+        best = divisions[inner[0]]
+        ranked.remove(best.code)
+        ranked.insert(0, best.code)
+    if weight[ranked[0]] < HEAD and not given and title:  # named only in passing: not what the report is about
+        return "", ""
+    rivals = [divisions[c] for c in ranked[1:] if not gazetteer.contains(divisions[c], best)
+              and not gazetteer.contains(best, divisions[c]) and support(c) >= UNSURE * support(ranked[0])]
+    note = ""
+    if rivals:
+        note = f"place uncertain: {best.name} or {rivals[0].name}"
+    given_found = gazetteer.find(normalize(given)) if given else []
+    if given_found and not gazetteer.contains(given_found[0], best) and not gazetteer.contains(best, given_found[0]):
+        note = f"place uncertain: the place column says {given_found[0].name}, the report {best.name}"
+    return best.name, note
 
 
 def year_of(*texts: str) -> int | None:
@@ -68,8 +125,9 @@ def period(section: str, text: str, article: Article) -> tuple[int | None, str]:
 
 
 def articles_for(text: str, entry: ReportEntry | None, fallback_title: str, place: str = "",
-                 year: int | None = None) -> list[Article]:
-    """Split a report's lines into articles using the catalog; without an entry the report is one article."""
+                 year: int | None = None, title_given: bool = True) -> list[Article]:
+    """Split a report's lines into articles using the catalog; without an entry the report is one article.
+    `title_given`: the fallback title is the report's own (a title line, a column), not its file name."""
     lines = text.split("\n")
     n = len(lines)
     specs = entry.articles if entry and entry.articles else [{}]
@@ -85,35 +143,57 @@ def articles_for(text: str, entry: ReportEntry | None, fallback_title: str, plac
         spec = specs[i]
         body = "\n".join(lines[starts[i] - 1:end])
         title = spec.get("title") or fallback_title
-        region = spec.get("region") or place_of(place, title) or guess_region(body[:500])
+        region, note = spec.get("region"), ""
+        if not region:
+            region, note = place_in(title if spec.get("title") or title_given else "", body, place)
         articles.append(Article(title=title, region=region, start_line=starts[i], end_line=end,
-                                year=spec.get("year") or year_of(title) or year))
+                                year=spec.get("year") or year_of(title) or year, place_note=note))
     return articles
 
 
 def report_articles(report: Report, entry: ReportEntry | None) -> list[Article]:
-    """The articles of a report, titled from the catalog, else the file's own title (column, properties), else
-    its first line, else its file name; placed and dated likewise."""
-    title = report.title or first_title(report.text) or Path(report.path).stem
-    return articles_for(report.text, entry, title, report.place, year_of(report.date, title, report.path))
+    """The articles of a report, titled from the catalog, else the file's own title (column, front matter,
+    properties), else its first line, else its file name; placed and dated likewise."""
+    meta = front_matter(report.text) if report.format == "md" else {}
+    own = report.title or meta.get("title", "") or first_title(report.text)
+    title = own or Path(report.path).stem
+    date = report.date or meta.get("date", "")
+    return articles_for(report.text, entry, title, report.place, year_of(date, own, report.path),
+                        title_given=bool(own))
 
 
-def entry_from_text(text: str, file_name: str, title: str | None = None, region: str | None = None) -> ReportEntry:
-    """What `ruralqa add` records for a new report: its title (given, or the first short line) and region (given,
-    or guessed from the title, or from the text's beginning when no title was given)."""
-    found_title = first_title(text) or Path(file_name).stem
-    found_region = place_of(found_title) or guess_region(text[:500])
-    if title:
-        found_title = title
-    if region or title:
-        found_region = region or place_of(title) or found_region
-    return ReportEntry(articles=[{"title": found_title, "region": found_region}])
+def entry_from_text(file_name: str, title: str | None = None, region: str | None = None) -> ReportEntry | None:
+    """What `ruralqa add` records for a new report: the title and region given, and nothing it could infer (the
+    index infers those each time, so a better inference is never hidden behind a recorded guess)."""
+    if not title and not region:
+        return None
+    return ReportEntry(articles=[{k: v for k, v in (("title", title), ("region", region or place_of(title or "")))
+                                  if v}])
+
+
+_FRONT = re.compile(r"\A\ufeff?---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.S)
+
+
+def front_matter(text: str) -> dict[str, str]:
+    """A Markdown file's front matter (title: …, date: …) as {key: value}; {} when it has none. Only the flat
+    `key: value` lines reports use are read (quotes stripped)."""
+    m = _FRONT.match(text)
+    if not m:
+        return {}
+    out = {}
+    for line in m.group(1).splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip() and not key.startswith((" ", "\t", "-", "#")):
+            out[key.strip().lower()] = value.strip().strip("\"'")
+    return out
 
 
 def first_title(text: str) -> str:
-    """The report's first line, when it is short enough to be a title (web-page furniture skipped)."""
-    for line in text.split("\n"):
+    """The report's first line, when it is short enough to be a title (front matter and web-page furniture
+    skipped)."""
+    m = _FRONT.match(text)
+    for line in text[m.end() if m else 0:].split("\n"):
         line = line.strip().lstrip("#").strip().strip("*").strip()
-        if line and not FURNITURE.fullmatch(line):
+        if line and not FURNITURE.fullmatch(line) and not re.fullmatch(r"[-=_*\s]+", line):
             return line if len(line) <= 60 and not line.endswith(("。", "！", "？")) else ""
     return ""

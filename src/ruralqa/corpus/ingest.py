@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from ruralqa.errors import ReportError
@@ -19,11 +20,6 @@ TEXT_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md"}
 HTML_SUFFIXES = {".html": "html", ".htm": "html"}
 TABLE_SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".xlsx": "xlsx", ".jsonl": "jsonl"}
 SUFFIXES = {**TEXT_SUFFIXES, **HTML_SUFFIXES, ".docx": "docx", ".pdf": "pdf", **TABLE_SUFFIXES}
-# Spreadsheets of reports, one report a row: the columns that hold its text, title, place and date.
-TEXT_COLUMNS = ("full_text", "content", "text", "body", "正文", "内容", "全文")
-TITLE_COLUMNS = ("title", "标题", "题目", "name")
-PLACE_COLUMNS = ("place", "region", "province", "city", "county", "地区", "省份", "地点")
-DATE_COLUMNS = ("publish_date", "date", "year", "日期", "发布日期", "年份")
 
 # Characters a real Chinese report is made of; a decoding that yields much else is mojibake.
 _PLAUSIBLE = re.compile(
@@ -62,7 +58,11 @@ def decode(data: bytes, name: str, errors: str = "strict") -> tuple[str, str]:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _strict(data, "utf-16", name), "utf-16"
     if b"\x00" in data:
-        raise ReportError(name, "looks like a binary file, not text; convert it to UTF-8 text or remove it")
+        utf16 = _utf16_without_bom(data)
+        if utf16 is not None:
+            return utf16
+        raise ReportError(name, "looks like a binary file, not text (if it is UTF-16 text without a byte-order "
+                                "mark, re-save it as UTF-8); convert it to UTF-8 text or remove it")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
@@ -73,6 +73,9 @@ def decode(data: bytes, name: str, errors: str = "strict") -> tuple[str, str]:
         text = None
     if text is not None and _plausible(text):
         return text, "gb18030"
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:  # Chinese-only UTF-16 has no zero bytes, and need not fail UTF-8 and GB18030 loudly
+        return utf16
     if _mostly_utf8(data):
         if errors == "replace":
             return data.decode("utf-8", errors="replace"), "utf-8 (bad bytes replaced)"
@@ -84,6 +87,20 @@ def decode(data: bytes, name: str, errors: str = "strict") -> tuple[str, str]:
     raise ReportError(
         name, "cannot be decoded as UTF-8, UTF-16 (with BOM) or GB18030/GBK; re-save it as UTF-8"
     )
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 text saved without a byte-order mark: the byte order whose decoding reads as Chinese text."""
+    if len(data) % 2:
+        return None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if text.strip() and _plausible(text) and any("\u4e00" <= ch <= "\u9fff" for ch in text):
+            return text, encoding
+    return None
 
 
 def _bad_bytes(data: bytes) -> int:
@@ -109,9 +126,9 @@ def read_report(path: Path, corpus_dir: Path) -> Report:
 
 
 def read_reports(path: Path, corpus_dir: Path, text_column: str | None = None,
-                 encoding_errors: str = "strict") -> list[Report]:
-    """The reports in one file: one, or one per row of a spreadsheet of reports. Raises ReportError naming the
-    file and the fix."""
+                 encoding_errors: str = "strict", columns: dict | None = None) -> list[Report]:
+    """The reports in one file: one, or one per row of a spreadsheet of reports (`columns`: the catalog's names
+    for its columns by role). Raises ReportError naming the file and the fix."""
     rel = path.relative_to(corpus_dir).as_posix()
     if not inside(corpus_dir, path):
         raise ReportError(rel, OUTSIDE.format(target=path.resolve()))
@@ -126,7 +143,7 @@ def read_reports(path: Path, corpus_dir: Path, text_column: str | None = None,
         raise ReportError(rel, "is empty; add text to it or remove it")
     digest = hashlib.sha256(data).hexdigest()
     if fmt in TABLE_SUFFIXES.values():
-        return _table_reports(data, rel, fmt, digest, text_column, encoding_errors)
+        return _table_reports(data, rel, fmt, digest, text_column, encoding_errors, columns)
     pages: tuple[int, ...] = ()
     meta = {}
     if fmt in ("txt", "md"):
@@ -152,39 +169,18 @@ def read_reports(path: Path, corpus_dir: Path, text_column: str | None = None,
     return [Report(path=rel, text=text, sha256=digest, format=fmt, encoding=encoding, pages=pages, **meta)]
 
 
-def _column(row: dict[str, str], names: tuple[str, ...]) -> str | None:
-    lower = {k.lower(): k for k in row}
-    return next((lower[n] for n in names if n in lower), None)
-
-
 def _table_reports(data: bytes, rel: str, fmt: str, digest: str, text_column: str | None,
-                   encoding_errors: str = "strict") -> list[Report]:
-    from ruralqa.corpus.formats import table_rows
+                   encoding_errors: str = "strict", columns: dict | None = None) -> list[Report]:
+    from ruralqa.corpus import sheets
 
     if fmt == "xlsx":
-        rows, encoding = table_rows(data, fmt, rel), "xlsx"
+        read = sheets.reports(data, rel, fmt, digest, "xlsx/xlsx", text_column, columns)
     else:
         text, encoding = decode(data, rel, encoding_errors)
-        rows = table_rows(text, fmt, rel)
-    if not rows:
-        raise ReportError(rel, "has a header but no rows; put one report per row")
-    if text_column and text_column not in rows[0]:
-        raise ReportError(rel, f"has no column {text_column!r} (columns: {', '.join(rows[0])}); "
-                               "pass the column that holds the report's text with --text-column")
-    column = text_column or _column(rows[0], TEXT_COLUMNS)
-    if column is None:
-        raise ReportError(rel, f"has no text column (looked for {', '.join(TEXT_COLUMNS)}; columns are "
-                               f"{', '.join(rows[0])}); name the column that holds the text with --text-column")
-    title, place, date = (_column(rows[0], names) for names in (TITLE_COLUMNS, PLACE_COLUMNS, DATE_COLUMNS))
-    out = []
-    for n, row in enumerate(rows, start=1):
-        if row.get(column, "").strip():
-            out.append(Report(path=rel, text=row[column], sha256=digest, format=fmt, encoding=f"{fmt}/{encoding}",
-                              row=n, title=row.get(title, "") if title else "",
-                              place=row.get(place, "") if place else "", date=row.get(date, "") if date else ""))
-    if not out:
-        raise ReportError(rel, f"has no text in column {column!r}; fill it or remove the file")
-    return out
+        read = sheets.reports(text, rel, fmt, digest, f"{fmt}/{encoding}", text_column, columns)
+    if read.warning:
+        read.reports[0] = replace(read.reports[0], warning=read.warning)
+    return read.reports
 
 
 # Formats people keep reports in that ruralqa cannot read, with what to convert them to.

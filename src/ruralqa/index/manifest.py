@@ -24,12 +24,17 @@ def fingerprint(model_id: str, dim: int, chunking: dict) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
+def _settled(chunking: dict) -> dict:
+    """Chunking as compared: a text column (recorded by earlier versions) is a per-spreadsheet matter now."""
+    return {k: v for k, v in chunking.items() if k != "text_column"}
+
+
 def check_built_with(manifest: "Manifest", model_id: str | None, chunking: dict | None) -> None:
     """Refuse an index built with another model or chunking than the one asked for (either store)."""
     if model_id is not None and manifest.model_id != model_id:
         raise IndexMismatch(f"the index was built with model {manifest.model_id!r}, not {model_id!r}; "
                             f"run `ruralqa index --full --model {model_id}` to rebuild it, or drop --model")
-    if chunking is not None and manifest.chunking != chunking:
+    if chunking is not None and _settled(manifest.chunking) != _settled(chunking):
         raise IndexMismatch(f"the index was built with chunking {manifest.chunking}, not {chunking}; "
                             f"{FIX_FULL} with these settings")
 
@@ -55,6 +60,8 @@ class ReportRecord:
     title: str = ""  # what was inferred (first article or row): shown by `ruralqa reports`
     place: str = ""
     year: int | None = None
+    place_note: str = ""  # why the place is uncertain ("" when the report says it plainly)
+    rows: tuple = ()  # spreadsheets of reports: per row {row, sheet, title, place, year, place_note, chunks}
 
     def as_json(self) -> dict:
         d = {"sha256": self.sha256, "catalog": self.catalog, "format": self.format, "encoding": self.encoding,
@@ -62,6 +69,10 @@ class ReportRecord:
              "place": self.place, "year": self.year}
         if self.text_file:
             d["text_file"] = self.text_file
+        if self.place_note:
+            d["place_note"] = self.place_note
+        if self.rows:
+            d["rows"] = list(self.rows)
         return d
 
     @classmethod
@@ -69,7 +80,7 @@ class ReportRecord:
         return cls(sha256=d["sha256"], catalog=d["catalog"], format=d["format"], encoding=d["encoding"],
                    chunks=int(d["chunks"]), chars=int(d["chars"]), pages=tuple(d.get("pages", ())),
                    text_file=d.get("text_file"), title=d.get("title", ""), place=d.get("place", ""),
-                   year=d.get("year"))
+                   year=d.get("year"), place_note=d.get("place_note", ""), rows=tuple(d.get("rows", ())))
 
 
 @dataclass(frozen=True)

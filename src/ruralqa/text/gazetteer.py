@@ -81,6 +81,11 @@ def _by_name() -> dict[str, list[Division]]:
     return names
 
 
+def named(name: str) -> list[Division]:
+    """The divisions a cell names exactly, by full or short name (满城 → 满城区; 河北 → 河北省)."""
+    return list(_by_name().get(name.strip(), ()))
+
+
 def parent(d: Division, level: str) -> Division | None:
     """The province (or prefecture) a division belongs to."""
     code = d.code[:2] + "0" * 10 if level == "province" else d.code[:4] + "0" * 8
@@ -91,8 +96,17 @@ def find(text: str) -> list[Division]:
     """Divisions named in `text` (full or short names), most specific first. A county's short name (溧水), or a
     name several divisions share (东山县), counts only when its province or prefecture is named too (江苏南京溧水,
     福建东山县): 振兴 in 乡村振兴 is no 振兴区."""
+    rank = {"county": 0, "city": 1, "province": 2}
+    first: dict[str, tuple[int, Division]] = {}
+    for i, d in mentions(text):
+        first.setdefault(d.code, (i, d))
+    return [d for i, d in sorted(first.values(), key=lambda t: (rank[t[1].level], t[0]))]
+
+
+def mentions(text: str) -> list[tuple[int, Division]]:
+    """Every place in `text` where a division is named, as (offset, division), under the rules of `find`: the
+    longest name wins where names overlap (唐县 inside 高唐县 is no mention of 唐县)."""
     names = _by_name()
-    found: dict[str, tuple[int, Division]] = {}
     candidates = []
     for size in range(min(12, len(text)), 1, -1):
         for i in range(len(text) - size + 1):
@@ -100,21 +114,25 @@ def find(text: str) -> list[Division]:
             if word in names:
                 candidates.append((i, word, names[word]))
     covered = [False] * len(text)
+    taken = []
     for i, word, options in sorted(candidates, key=lambda c: (-len(c[1]), c[0])):
         if any(covered[i:i + len(word)]):
             continue  # part of a longer name already taken (南京市 inside 江苏南京市溧水区 is fine; 京市 is not)
         covered[i:i + len(word)] = [True] * len(word)
-        for d in options:
-            found.setdefault(d.code, (i, d, word != d.name))
-    chosen = list(found.values())
-    codes = {d.code for _, d, _ in chosen}
+        taken += [(i, d, word != d.name) for d in options]
+    codes = {d.code for _, d, _ in taken}
     out = []
-    for i, d, by_short in chosen:
-        same = [x for _, x, _ in chosen if x.name == d.name or x.short == d.short]
+    for i, d, by_short in taken:
+        same = {x.code for _, x, _ in taken if x.name == d.name or x.short == d.short}
         if len(same) > 1 or (by_short and d.level == "county"):
             ancestors = {d.code[:2] + "0" * 10, d.code[:4] + "0" * 8} - {d.code}
             if not ancestors & codes:
                 continue  # ambiguous and nothing in the text resolves it
         out.append((i, d))
-    rank = {"county": 0, "city": 1, "province": 2}
-    return [d for i, d in sorted(out, key=lambda t: (rank[t[1].level], t[0]))]
+    return sorted(out, key=lambda t: t[0])
+
+
+def contains(outer: Division, inner: Division) -> bool:
+    """Whether `inner` lies within `outer` (or is it): 甘肃省 contains 兰州市 and 榆中县."""
+    prefix = {"province": 2, "city": 4, "county": 12}[outer.level]
+    return inner.code[:prefix] == outer.code[:prefix]
