@@ -158,7 +158,7 @@ def _open_index(ctx, settings: config.Settings):
 
     model_id = normalize_model_id(settings.model) if settings.model else None
     try:
-        return open_index(settings, model_id=model_id)
+        return _for_questions(open_index(settings, model_id=model_id))
     except IndexMissing:
         from ruralqa.build import update_index, wait_for_writer
         from ruralqa.errors import IndexLocked
@@ -172,7 +172,17 @@ def _open_index(ctx, settings: config.Settings):
         else:
             for name, reason in summary.failed.items():
                 _say(ctx)(f"FAILED {name}: {reason}")
-        return open_index(settings, model_id=model_id)
+        return _for_questions(open_index(settings, model_id=model_id))
+
+
+def _for_questions(index):
+    """Threads for answering: one, or more for a FAISS search over a large index (ruralqa.threads). Set once the
+    index exists, so that a first build embeds on every core."""
+    from ruralqa import threads
+
+    threads.for_questions()
+    threads.for_search(index.size)
+    return index
 
 
 def _retrieval_options(fn):
