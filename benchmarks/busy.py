@@ -34,7 +34,8 @@ def ask(ws: Path, env: dict) -> float:
 
 
 def measure(ws: Path, runs: int, threads: str | None, busy: bool) -> dict:
-    env = {k: v for k, v in os.environ.items() if k != "OMP_NUM_THREADS"}
+    # PYTHONDONTWRITEBYTECODE (set on these machines) would make every run compile ruralqa's modules again
+    env = {k: v for k, v in os.environ.items() if k not in ("OMP_NUM_THREADS", "PYTHONDONTWRITEBYTECODE")}
     env["HF_HUB_OFFLINE"] = "1"
     if threads:
         env["OMP_NUM_THREADS"] = threads

@@ -30,7 +30,7 @@ class Division:
 
     @property
     def short(self) -> str:
-        return short_name(self.name)
+        return _short(self.name)
 
     @property
     def province_code(self) -> str:
@@ -42,10 +42,15 @@ def short_name(name: str) -> str:
     for suffix in _SUFFIXES:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             stem = name[: -len(suffix)]
-            for people in _PEOPLES:  # 黔东南苗族侗族 → 黔东南
+            for people in _PEOPLES if "族" in stem else ():  # 黔东南苗族侗族 → 黔东南
                 stem = stem.replace(people, "") if len(stem.replace(people, "")) >= 2 else stem
             return stem
     return name
+
+
+@lru_cache(maxsize=None)
+def _short(name: str) -> str:
+    return short_name(name)
 
 
 def _table() -> Path | None:
