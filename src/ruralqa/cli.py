@@ -264,6 +264,41 @@ def compare(ctx, question, places, years, as_json, as_csv, chart, model):
         click.echo(render.comparison_text(result))
 
 
+@cli.command()
+@click.option("--place", "places", multiple=True, metavar="PLACE", help="Only figures about this place (repeatable).")
+@click.option("--year", "years", multiple=True, type=click.IntRange(1949, 2100),
+              help="Only figures of this year (a span covering it counts); repeatable.")
+@click.option("--metric", default="", metavar="WORDS", help="Only figures whose metric holds these words, e.g. 粮食 产量.")
+@click.option("--kind", type=click.Choice(["achieved", "target"]), help="Only results, or only targets.")
+@click.option("--qualifier", type=click.Choice(["exact", "bound", "change", "average", "cumulative", "share"]))
+@click.option("--csv", "as_csv", is_flag=True, help="Print the records as CSV.")
+@click.option("--json", "as_json", is_flag=True, help="Print the records as a JSON list.")
+@click.option("--sqlite", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write the records into a SQLite file (table figures).")
+@click.pass_context
+@_fail_cleanly
+def facts(ctx, places, years, metric, kind, qualifier, as_csv, as_json, sqlite):
+    """Every figure the reports state, as cited records (metric, place, year, value, unit, qualifier)."""
+    from ruralqa import facts as records
+    from ruralqa.stores import open_index
+
+    settings = _settings(ctx)
+    with open_index(settings, verify=False) as index:
+        found = records.select(index.figures(), places, years, metric, kind, qualifier)
+    if sqlite:
+        n = records.write_sqlite(found, sqlite)
+        _say(ctx)(f"{n} figures written to {sqlite} (table figures)")
+    elif as_json:
+        _print_json(records.rows(found))
+    elif as_csv:
+        records.write_csv(found, sys.stdout)
+    else:
+        click.echo(render.table([{**r, "citation": f"{r['file']}:{r['char_start']}-{r['char_end']}"}
+                                 for r in records.rows(found)],
+                                ["subject", "year", "kind", "metric", "shown", "qualifier", "citation"]))
+        _say(ctx)(f"{len(found)} figures")
+
+
 @cli.command("eval")
 @click.argument("questions", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--compare", is_flag=True, help="Run dense, bm25 and hybrid and print them side by side.")

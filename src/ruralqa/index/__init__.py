@@ -192,6 +192,20 @@ class Index(ManifestView):
         """(row, chunk) of every live passage, in row order."""
         return [(seg.offset + local, c) for seg in self.segments for local, c in seg.db.all() if seg.is_live(local)]
 
+    def figures(self) -> list[Figure]:
+        """The figure records of every live passage, in row order (extracted again for segments written before
+        records were kept)."""
+        from ruralqa.figures import Figure, figures
+
+        out = []
+        for seg in self.segments:
+            stored = seg.db.figures()
+            if stored is None:
+                out += [f for local, c in seg.db.all() if seg.is_live(local) for f in figures(c)]
+            else:
+                out += [Figure(**fields) for local, fields in stored if seg.is_live(local)]
+        return out
+
     def all_chunks(self) -> list[Chunk]:
         """Every live chunk in row order."""
         return [c for _, c in self.live_chunks()]

@@ -22,11 +22,22 @@ def write(folder: Path, chunks: list[Chunk]) -> None:
         ((i, *(getattr(c, f) for f in _CHUNK),
           *(getattr(c.citation, "row" if f == "sheet_row" else f) for f in _CITATION)) for i, c in enumerate(chunks)),
     )
+    write_figures(db, chunks)
     db.execute("CREATE INDEX chunks_id ON chunks(id)")
     db.execute("CREATE INDEX chunks_region ON chunks(region)")
     db.execute("CREATE INDEX chunks_file ON chunks(file)")
     db.commit()
     db.close()
+
+
+def write_figures(db: sqlite3.Connection, chunks: list[Chunk]) -> None:
+    """The figure records of every passage (ruralqa.figures), keyed by the passage's row."""
+    from ruralqa.figures import FIELDS, figures
+
+    db.execute(f"CREATE TABLE figures (passage INTEGER, {', '.join(FIELDS)})")
+    db.executemany(f"INSERT INTO figures VALUES ({', '.join('?' * (len(FIELDS) + 1))})",
+                   ((i, *(getattr(f, name) for name in FIELDS)) for i, c in enumerate(chunks) for f in figures(c)))
+    db.execute("CREATE INDEX figures_subject ON figures(subject)")
 
 
 def _chunk(rec) -> Chunk:
@@ -86,6 +97,15 @@ class ChunksDb:
         sql = (f"SELECT row, {', '.join(_COLUMNS)} FROM chunks WHERE file = ? AND sheet_row IS ? "
                "AND char_start <= ? AND char_end > ? ORDER BY row")
         return [(rec[0], _chunk(rec[1:])) for rec in self._db.execute(sql, (file, row, offset, offset))]
+
+    def figures(self) -> list[tuple[int, dict]] | None:
+        """(passage row, record fields) of every figure; None for a segment written before figures were kept."""
+        from ruralqa.figures import FIELDS
+
+        if not self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'figures'").fetchone():
+            return None
+        sql = f"SELECT passage, {', '.join(FIELDS)} FROM figures ORDER BY rowid"
+        return [(rec[0], dict(zip(FIELDS, rec[1:]))) for rec in self._db.execute(sql)]
 
     def count(self) -> int:
         return self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]

@@ -338,6 +338,12 @@ class MilvusIndex(ManifestView):
                 yield from recs
 
     @_guarded
+    def figures(self) -> list:
+        """The figure records of every passage, extracted from the passages (the collection keeps no records)."""
+        from ruralqa.figures import figures
+
+        return [f for c in self.all_chunks() for f in figures(c)]
+
     def all_chunks(self) -> list[Chunk]:
         out = [_chunk(rec) for rec in self._iterate("", list(_CHUNK_FIELDS))]
         return sorted(out, key=lambda c: (c.citation.file, c.citation.row or 0, c.citation.char_start))

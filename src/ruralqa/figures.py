@@ -1,0 +1,262 @@
+"""Every stated figure as a cited record: what it measures, of whom, how much, in what sense, when.
+
+A passage such as "2024年，全省粮食产量259.2亿斤，城镇、农村居民人均可支配收入分别增长4.3%、5.7%" holds three figures:
+粮食产量 259.2亿斤 (exact, 2024), 城镇居民人均可支配收入 +4.3% (a change), 农村居民人均可支配收入 +5.7%. Each record
+keeps the metric as written before its value (the clause's words, stripped of the verb that links them: 达到, 为,
+突破 …), the subgroup the metric names (城镇, 农村, 脱贫人口 …), the value as written and normalized in its unit's family
+(亿斤 → 斤 … 吨), the qualifier (exact; bound 以上/突破/近/左右; change 增加/提高; average 年均; cumulative 累计;
+share, a percentage of a whole), the period (the year the sentence names before the figure, else the passage's; a
+span such as 2021—2025年 or "十四五"), whether it reports a result or sets a target, and the offsets of the figure and
+of its sentence in the report. "分别" lists and "从A提高到B" give one record per value.
+
+Records are built from a passage alone (text and context), so they are rebuilt with it, and are stored beside the
+passages in each segment (`figures` table of chunks.sqlite).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+from ruralqa.text.normalize import MULTIPLIERS, to_family
+from ruralqa.types import Chunk
+
+# A figure as written: digits (1,234.5), an optional 万/亿, an optional 余/多, a unit; or a ratio 1.81∶1.
+UNIT_WORDS = sorted("""元 万元 亿元 元/人 元/亩 座 个 人 人次 万人次 户 亩 万亩 吨 万吨 斤 公斤 千克 亿斤 万斤 家 名 支 件 辆 头 只 羽
+    棒 万棒 项 次 倍 米 公里 千米 平方米 平方公里 公顷 万千瓦 千瓦 千瓦时 度 立方米 所 条 份 批 类 种 期 套 张 台 栋 间 处 株 棵 箱
+    年 天 小时 岁 标准箱 % 个百分点 百分点 万户 万人 万元/人 亿立方米 蒸吨 兆瓦""".split(), key=len, reverse=True)
+_UNIT = "|".join(re.escape(u) for u in UNIT_WORDS)
+FIGURE = re.compile(r"(?<![\d.A-Za-z])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(万亿|亿|万|千)?(余|多)?(" + _UNIT + r")"
+                    r"(以上|以下|左右|以内)?")
+RATIO = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s?[:：∶]\s?1(?![\d.])")
+SENTENCE = re.compile(r"[^。！？；;\n]*[。！？；;\n]?")
+CLAUSE_BREAK = re.compile(r"[，,、：:（）()“”\"]")
+YEAR = re.compile(r"(19[5-9]\d|20\d\d)年")
+SPAN = re.compile(r"(19[5-9]\d|20\d\d)\s?[—–\-~至到]\s?(19[5-9]\d|20\d\d)年?|“?十四五”?(?:时期|期间)?|“?十三五”?(?:时期|期间)?"
+                  r"|过去五年|近五年|五年来")
+FIVE_YEAR = {"十三五": (2016, 2020), "十四五": (2021, 2025), "十五五": (2026, 2030)}
+TARGET = re.compile(r"目标|力争|确保|预期|计划|争取|将达到|要达到|达到.*以上的目标")
+# The words that link a metric to its value (粮食产量达到259.2亿斤): not part of what is measured.
+LINK = re.compile(r"(?:分别)?(?:(?:缩小|扩大|降低|下降|减少|增加|提高|增长|提升|上升)(?:到|至|为)|达到了?|达|为|是|实现|完成|突破|超过|超|稳定在|保持在|维持在|控制在|不低于|不少于|不超过|"
+                  r"提高到|增加到|增长到|提升到|上升到|下降到|减少到|降至|降到|增至|近|约|共|总计|合计|累计|年均|平均|"
+                  r"增长了?|增加了?|提高了?|提升了?|下降了?|减少了?|增产|减产|增收|新增|分别|已|就|超出|占)+$")
+CHANGE = re.compile(r"(增长|增加|提高|提升|上升|增产|增收|多|扩大)了?$")
+DROP = re.compile(r"(下降|减少|降低|减产|缩小)了?$")
+BOUND_BEFORE = re.compile(r"(突破|超过|超|不低于|不少于|稳定在|保持在|以上|近|约|接近|不超过|控制在)$")
+SUBGROUPS = ("城镇", "农村", "城乡", "脱贫人口", "脱贫地区", "脱贫县", "脱贫劳动力", "脱贫户", "低收入", "监测对象", "易地搬迁")
+SCOPE = re.compile(r"^(?:期间|时期|以来|全年|全省|全市|全县|全区|全州|全镇|全乡|全村|我省|我市|我县|我区|本省|全国|其中|同时|此外|另外|今年|去年|"
+                   r"上年|当年|一年来|过去一年)+")
+
+
+@dataclass(frozen=True)
+class Figure:
+    metric: str  # what is measured, as written before the value (粮食产量, 农村居民人均可支配收入)
+    subject: str  # the place: the passage's region
+    subgroup: str  # a part of the population or territory the metric names (城镇, 农村, 脱贫人口), or ""
+    value_text: str  # as written: 259.2亿斤, 1.81∶1
+    value: float | None  # in the family's unit (259.2亿斤 → 12960000 吨); a ratio's first term
+    unit: str  # the family's unit (元, 亩, 吨, %, 人 …; "比" for a ratio)
+    qualifier: str  # exact, bound, change, average, cumulative, share
+    sign: str  # bound: ≥ ≤ ≈; change: + -; else ""
+    year: int | None  # the year the figure is of (a span's last year)
+    year_from: int | None  # a span's first year (2021 of 2021—2025年), else None
+    kind: str  # achieved, target, or ""
+    file: str
+    row: int | None
+    char_start: int  # the figure in the report's text
+    char_end: int
+    sentence_start: int  # its sentence
+    sentence_end: int
+    chunk: str  # the passage's id
+    title: str = ""  # of the report or article the passage belongs to
+    sentence: str = ""  # the sentence as written
+
+    @property
+    def shown(self) -> str:
+        """The value as a reader should take it: ≥10亿斤 for 10亿斤以上, +24.2斤 for 提高24.2斤."""
+        return f"{self.sign}{re.sub(r'(以上|以下|左右|以内)$', '', self.value_text)}" if self.sign else self.value_text
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "shown": self.shown}
+
+
+FIELDS = tuple(Figure.__dataclass_fields__)
+
+
+def _number(m: re.Match) -> float:
+    value = float(m.group(1).replace(",", "") + (m.group(2) or ""))
+    return value * MULTIPLIERS.get(m.group(3) or "", 1)
+
+
+def _family(value: float, unit: str) -> tuple[float, str]:
+    for prefix, factor in (("亿", 1e8), ("万", 1e4)):
+        if unit.startswith(prefix) and len(unit) > 1 and unit not in ("万千瓦",):
+            value, unit = value * factor, unit[1:]
+    if unit in ("个百分点", "百分点"):
+        return round(value, 6), "百分点"
+    return to_family(round(value, 6), unit)
+
+
+def figures(chunk: Chunk) -> list[Figure]:
+    """The figures a passage states, in order."""
+    text, out = chunk.text, []
+    base = chunk.citation.char_start
+    for sm in SENTENCE.finditer(text):
+        s_a, s_b = sm.start(), sm.end()
+        if s_b <= s_a:
+            continue
+        sentence = text[s_a:s_b]
+        found = _values(sentence)
+        if not found:
+            continue
+        metrics = _respectively(sentence, found)
+        spans = _from_to(sentence, found)
+        prev_end, prev_metric = 0, ""
+        for i, (a, b, value_text, value, unit) in enumerate(found):
+            metric, qualifier, sign = _metric(sentence, prev_end, a, b, unit)
+            if metrics and metrics[i]:
+                metric = metrics[i]
+                first = metrics.index(next(m for m in metrics if m))
+                if i > first:  # A、B分别增长X、Y: every value of the list is a change
+                    qualifier, sign = out[-(i - first)].qualifier, out[-(i - first)].sign
+            elif spans and i in spans and prev_metric and re.search(r"(到|至)\s*$", _before_year(sentence, a)):
+                metric = prev_metric  # 从A提高到B: B is the same measure as A
+            elif len(metric) <= 2 or (unit in COUNTERS and _noun_after(sentence, b)):
+                metric = _noun_after(sentence, b) or metric or prev_metric  # 3条“绿色走廊”: what is counted  # 形成5500座菇棚; 增长5.2% (of what came before)
+            year, year_from = _period(sentence[:a], chunk)
+            if spans and i in spans:
+                year, year_from = spans[i], None
+            kind = "target" if TARGET.search(sentence[:b]) else chunk.period_kind
+            out.append(Figure(
+                metric=metric, subject=chunk.citation.region, subgroup=_subgroup(metric),
+                value_text=value_text, value=value, unit=unit, qualifier=qualifier, sign=sign,
+                year=year, year_from=year_from, kind=kind, file=chunk.citation.file, row=chunk.citation.row,
+                char_start=base + s_a + a, char_end=base + s_a + b,
+                sentence_start=base + s_a + len(sentence) - len(sentence.lstrip()),
+                sentence_end=base + s_a + len(sentence.rstrip()), chunk=chunk.id, title=chunk.citation.title,
+                sentence=sentence.strip()))
+            prev_end, prev_metric = b, metric
+    return out
+
+
+def _values(sentence: str) -> list[tuple[int, int, str, float | None, str]]:
+    out = []
+    for m in FIGURE.finditer(sentence):
+        unit = m.group(5)
+        nxt = sentence[m.end():m.end() + 1]
+        if unit in ("年", "天") and (len(m.group(1)) == 4 or nxt in "至—-"):
+            continue  # a year or a date, not a figure
+        if nxt and nxt in "月日号":
+            continue
+        value, family = _family(_number(m), unit)
+        out.append((m.start(), m.end(), sentence[m.start():m.end()], value, family))
+    for m in RATIO.finditer(sentence):
+        if not any(a <= m.start() < b for a, b, *_ in out):
+            out.append((m.start(), m.end(), m.group(0), float(m.group(1)), "比"))
+    return sorted(out)
+
+
+def _metric(sentence: str, prev_end: int, a: int, b: int, unit: str) -> tuple[str, str, str]:
+    """(metric, qualifier, sign) of the value at sentence[a:b]: the words of its clause before it."""
+    clause_start = max([m.end() for m in CLAUSE_BREAK.finditer(sentence, prev_end, a)] + [prev_end])
+    words = sentence[clause_start:a].strip()
+    if not re.search(r"[\u4e00-\u9fff]{2}", words) and prev_end:  # 、5.7% in a list: the clause before names it
+        words = sentence[max([m.end() for m in re.finditer(r"[，,；;]", sentence[:prev_end])] + [0]):a]
+    after = sentence[b - 4:b]
+    qualifier, sign = "exact", ""
+    link = LINK.search(words)
+    linker = link.group(0) if link else ""
+    if re.search(r"以上|以内|左右|以下$", after) or BOUND_BEFORE.search(linker.replace("分别", "")) or \
+            re.search(r"余|多", sentence[a:b]):
+        qualifier = "bound"
+        sign = "≈" if re.search(r"左右|近|约|接近", after + linker) else "≤" if re.search(r"以下|以内|不超过|控制在",
+                                                                                     after + linker) else "≥"
+    if CHANGE.search(linker.replace("分别", "")) or re.search(r"增长|提高|增加", linker):
+        if not re.search(r"(到|至)$", linker):
+            qualifier, sign = "change", "+"
+    if DROP.search(linker.replace("分别", "")) and not re.search(r"(到|至)$", linker):
+        qualifier, sign = "change", "-"
+    if re.search(r"年均|平均每年", words):
+        qualifier = "average"
+    elif re.search(r"累计", words):
+        qualifier = "cumulative"
+    elif unit == "%" and qualifier == "exact" and re.search(r"占|比重|比例|份额", words):
+        qualifier = "share"
+    words = re.sub(r"(?:从|由)\s*(?:(?:19|20)\d\d年)?(?:底|末)?的?\s*$", "", words)  # 收入从2021年的A
+    words = re.sub(r"(?:(?:19|20)\d\d年)?(?:底|末)?的\s*$", "", words)
+    metric = LINK.sub("", words).strip()
+    metric = SCOPE.sub("", re.sub(r"^[\s“”\"]*(?:\d{4}年(?:底|末|初)?|[“\"]?十[三四五]五[”\"]?(?:时期|期间)?)", "", metric))
+    metric = metric.strip(" ，,、：:“”\"")
+    return metric, qualifier, sign
+
+
+def _before_year(sentence: str, a: int) -> str:
+    """The words before a value, without the year and 的 that name its time (提高到2025年的 → 提高到)."""
+    return re.sub(r"\s*(?:(?:19|20)\d\d年)?(?:底|末)?的?\s*$", "", sentence[:a])
+
+
+# Measure words: the thing counted is named after the value (5500座菇棚), not before it.
+COUNTERS = frozenset("座 个 条 家 辆 头 只 羽 棒 项 次 件 所 批 类 种 套 张 台 栋 间 处 株 棵 箱 支 名".split())
+
+
+def _noun_after(sentence: str, b: int) -> str:
+    """The thing a measure word counts, right after the value (5500座菇棚 → 菇棚, 3条“绿色走廊” → 绿色走廊)."""
+    m = re.match(r"[“\"「]?([\u4e00-\u9fff]{1,8})", sentence[b:])
+    return re.sub(r"(的规模|的|等)$", "", m.group(1)) if m else ""
+
+
+def _subgroup(metric: str) -> str:
+    return next((g for g in SUBGROUPS if g in metric), "")
+
+
+def _respectively(sentence: str, found: list) -> list[str] | None:
+    """A、B分别为X、Y: the metric of each value is its item, completed by what the items share
+    (城镇、农村居民人均可支配收入 → 城镇居民人均可支配收入, 农村居民人均可支配收入)."""
+    at = sentence.find("分别")
+    if at < 0:
+        return None
+    after = [f for f in found if f[0] > at]
+    head = sentence[:at]
+    head = head[max([m.end() for m in re.finditer(r"[，,；;：:]", head)] + [0]):]
+    head = SCOPE.sub("", re.sub(r"^\s*\d{4}年", "", head.strip()))
+    items = re.split(r"、|和|与|及", head)
+    if len(items) == 1 and items[0].startswith("城乡"):
+        items = ["城镇" + items[0][2:], "农村" + items[0][2:]]
+    if len(items) < 2 or len(items) != len(after):
+        return None
+    last = items[-1]
+    full = [it + last[len(it):] if len(it) < len(last) else it for it in items[:-1]] + [last]
+    return [""] * (len(found) - len(after)) + full
+
+
+def _from_to(sentence: str, found: list) -> dict[int, int]:
+    """从2021年的A提高到2025年的B: the year each value is of, by the year named before it."""
+    m = re.search(r"(?:从|由)\s*((?:19|20)\d\d)年?", sentence)
+    if not m:
+        return {}
+    years = {}
+    for i, (a, *_rest) in enumerate(found):
+        if a < m.end():
+            continue
+        named = YEAR.findall(sentence[:a])
+        if named:
+            years[i] = int(named[-1])
+    return years
+
+
+def _period(before: str, chunk: Chunk) -> tuple[int | None, int | None]:
+    """(year, first year of a span) the figure is of: named in its sentence before it, else the passage's."""
+    spans = list(SPAN.finditer(before))
+    years = [int(y) for y in YEAR.findall(before)]
+    if spans:
+        m = spans[-1]
+        if m.group(1):
+            return int(m.group(2)), int(m.group(1))
+        for name, (a, b) in FIVE_YEAR.items():
+            if name in m.group(0):
+                return b, a
+        if chunk.period_year:  # 过去五年 in a report: the five years before its own
+            return chunk.period_year, chunk.period_year - 4
+    if years:
+        return years[-1], None
+    return chunk.period_year, None
