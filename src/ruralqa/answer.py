@@ -325,19 +325,32 @@ def best_candidate(scored: list[Scored], params: AnswerParams) -> Scored:
 
 def extract(query: Query, hits: list[Hit], params: AnswerParams = AnswerParams(), model=None) -> Answer | None:
     """The best-supported span of the top passages, or None when it is not supported well enough: by the fitted
-    `model`'s probability that it is right (ruralqa.answer_model.AnswerModel), else by the hand-set checks."""
+    `model`'s probability that it is right (ruralqa.answer_model.AnswerModel), else by the hand-set checks. A
+    figure must also be a record of what was asked (ruralqa.records.fits): a candidate whose record measures
+    something else, of another group or year, or is impossible for the metric, gives way to the next one that
+    fits; when none does, there is no answer."""
+    from ruralqa import records
+
     scored = candidates(query, hits, params)
     if not scored:
         return None
-    best = best_candidate(scored, params)
-    total, passes = heuristic(best.features, params)
-    confidence = min(1.0, total)
-    if model is not None:
-        confidence = model.probability(best.features)
-        passes = confidence >= model.threshold
-    if not passes:
-        return None
-    return _answer(best.cand, best.hit, confidence=round(confidence, 3), checks=_checks(query, best.hit.chunk))
+    order = sorted(range(len(scored)), key=lambda i: (-heuristic(scored[i].features, params)[0], i))
+    for i in order[:params.record_tries]:
+        best = scored[i]
+        total, passes = heuristic(best.features, params)
+        confidence = min(1.0, total)
+        if model is not None:
+            confidence = model.probability(best.features)
+            passes = confidence >= model.threshold
+        if not passes:
+            return None  # the candidates below score lower still
+        figure = records.figure_at(best.hit.chunk, best.cand.start, best.cand.end) if best.cand.kind == "quantity" \
+            else None
+        if figure is not None and not records.fits(query, figure, best.hit.chunk, params):
+            continue
+        checks = _checks(query, best.hit.chunk) + (("record",) if figure is not None else ())
+        return _answer(best.cand, best.hit, confidence=round(confidence, 3), checks=checks, figure=figure)
+    return None
 
 
 def period_fits(query: Query, chunk) -> bool:
@@ -361,8 +374,11 @@ def _checks(query: Query, chunk) -> tuple[str, ...]:
     return tuple(passed)
 
 
-def _answer(cand: Candidate, hit: Hit, confidence: float, checks: tuple[str, ...]) -> Answer:
+def _answer(cand: Candidate, hit: Hit, confidence: float, checks: tuple[str, ...], figure=None) -> Answer:
     chunk, text = hit.chunk, hit.chunk.text
+    if figure is not None:  # the figure as its record reads it: 10亿斤以上, not 10亿斤
+        base = chunk.citation.char_start
+        cand = replace(cand, start=figure.char_start - base, end=figure.char_end - base)
     base = chunk.citation.char_start
     se_a, se_b = _sentence_bounds(text, cand.start)
     sentence = text[se_a:se_b].strip()
@@ -374,4 +390,7 @@ def _answer(cand: Candidate, hit: Hit, confidence: float, checks: tuple[str, ...
         value, unit = cand.value, cand.unit
     return Answer(text=text[cand.start:cand.end], sentence=sentence, citation=span_cit,
                   sentence_citation=sent_cit, confidence=confidence, value=value, unit=unit,
-                  place=chunk.citation.region, year=chunk.period_year, kind=chunk.period_kind, checks=checks)
+                  place=chunk.citation.region, year=figure.year if figure else chunk.period_year,
+                  kind=(figure.kind if figure else chunk.period_kind), checks=checks,
+                  shown=figure.shown if figure else text[cand.start:cand.end],
+                  qualifier=figure.qualifier if figure else "", metric=figure.metric if figure else "")

@@ -37,13 +37,12 @@ SPAN = re.compile(r"(19[5-9]\d|20\d\d)\s?[—–\-~至到]\s?(19[5-9]\d|20\d\d)�
 FIVE_YEAR = {"十三五": (2016, 2020), "十四五": (2021, 2025), "十五五": (2026, 2030)}
 TARGET = re.compile(r"目标|力争|确保|预期|计划|争取|将达到|要达到|达到.*以上的目标")
 # The words that link a metric to its value (粮食产量达到259.2亿斤): not part of what is measured.
-LINK = re.compile(r"(?:分别)?(?:(?:缩小|扩大|降低|下降|减少|增加|提高|增长|提升|上升)(?:到|至|为)|达到了?|达|为|是|实现|完成|突破|超过|超|稳定在|保持在|维持在|控制在|不低于|不少于|不超过|"
+LINK = re.compile(r"(?:同比|比上年|较上年|比去年|比2\d{3}年)?(?:分别)?(?:(?:缩小|扩大|降低|下降|减少|增加|提高|增长|提升|上升)(?:到|至|为)|达到了?|达|为|是|实现|完成|突破|超过|超|稳定在|保持在|维持在|控制在|不低于|不少于|不超过|"
                   r"提高到|增加到|增长到|提升到|上升到|下降到|减少到|降至|降到|增至|近|约|共|总计|合计|累计|年均|平均|"
                   r"增长了?|增加了?|提高了?|提升了?|下降了?|减少了?|增产|减产|增收|新增|分别|已|就|超出|占)+$")
 CHANGE = re.compile(r"(增长|增加|提高|提升|上升|增产|增收|多|扩大)了?$")
 DROP = re.compile(r"(下降|减少|降低|减产|缩小)了?$")
 BOUND_BEFORE = re.compile(r"(突破|超过|超|不低于|不少于|稳定在|保持在|以上|近|约|接近|不超过|控制在)$")
-SUBGROUPS = ("城镇", "农村", "城乡", "脱贫人口", "脱贫地区", "脱贫县", "脱贫劳动力", "脱贫户", "低收入", "监测对象", "易地搬迁")
 SCOPE = re.compile(r"^(?:期间|时期|以来|全年|全省|全市|全县|全区|全州|全镇|全乡|全村|我省|我市|我县|我区|本省|全国|其中|同时|此外|另外|今年|去年|"
                    r"上年|当年|一年来|过去一年)+")
 
@@ -205,8 +204,13 @@ def _noun_after(sentence: str, b: int) -> str:
     return re.sub(r"(的规模|的|等)$", "", m.group(1)) if m else ""
 
 
+SUBGROUP = re.compile(r"(城镇|农村|城乡)(?:常住)?(?:居民|人口|劳动力)|(脱贫人口|脱贫地区|脱贫县|脱贫劳动力|脱贫户|低收入|监测对象|易地搬迁)")
+
+
 def _subgroup(metric: str) -> str:
-    return next((g for g in SUBGROUPS if g in metric), "")
+    """The part of the population a metric is of (城镇居民 → 城镇; 脱贫人口): not 农村 of 农村公路."""
+    m = SUBGROUP.search(metric)
+    return (m.group(1) or m.group(2)) if m else ""
 
 
 def _respectively(sentence: str, found: list) -> list[str] | None:

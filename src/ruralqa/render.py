@@ -20,7 +20,8 @@ def qa_json(r: QAResult) -> dict:
     ans = None
     if r.answer:
         a = r.answer
-        ans = {"text": a.text, "value": a.value, "unit": a.unit, "sentence": a.sentence,
+        ans = {"text": a.text, "shown": a.shown or a.text, "qualifier": a.qualifier, "metric": a.metric,
+               "value": a.value, "unit": a.unit, "sentence": a.sentence,
                "confidence": a.confidence, "place": a.place, "year": a.year, "kind": a.kind,
                "checks": list(a.checks), "citation": citation_json(a.citation),
                "sentence_citation": citation_json(a.sentence_citation)}
@@ -42,7 +43,8 @@ def qa_text(r: QAResult) -> str:
         value = ""
         if a.value is not None and f"{a.value}{a.unit}" != a.text:
             value = f"  (= {a.value:,} {a.unit})".replace(",", "")
-        lines += [f"答案: {a.text}{value}", f"  原句: {a.sentence}", f"  出处: {a.citation.label()}", ""]
+        shown = a.shown if a.shown and a.shown != a.text else a.text
+        lines += [f"答案: {shown}{value}" + (f"  [{a.metric}]" if a.metric else ""), f"  原句: {a.sentence}", f"  出处: {a.citation.label()}", ""]
     else:
         lines += [f"答案: {NOT_FOUND} (no passage states it; the closest passages follow)", ""]
     for h in r.hits:

@@ -106,7 +106,10 @@ class Answer:
     place: str = ""  # the place of the passage's report or article
     year: int | None = None  # the year the passage speaks of
     kind: str = ""  # achieved or target; "" when the report does not say
-    checks: tuple[str, ...] = ()  # the checks the answer passed (place, period, kind, unit)
+    checks: tuple[str, ...] = ()  # the checks the answer passed (place, period, kind, unit, record)
+    shown: str = ""  # as a reader should take it: ≥10亿斤 for a bound, +24.2斤 for a change
+    qualifier: str = ""  # a figure's: exact, bound, change, average, cumulative, share
+    metric: str = ""  # what the figure measures, as its sentence says
 
 
 @dataclass(frozen=True)

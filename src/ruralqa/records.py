@@ -1,0 +1,118 @@
+"""Whether a figure record answers a question: it must measure what was asked, of the group and year asked, in the
+sense asked (a level, not a change or an average, unless one is asked), and be possible for that measure.
+
+This is the check that keeps a figure which "measures something else" from being given with a confident citation
+(北京农村居民人均可支配收入 → 5.2万亿元, the GDP; 新疆城镇居民收入 → the rural figure; 河南小麦产量 → all grain). A
+question's words count fully where the figure's own metric holds them, partly where its sentence says them before
+the figure (万荣县…香菇…年产值达3亿元), and not at all where they name another figure of the sentence (小麦产量750亿斤，
+粮食总产量1344亿斤: 小麦 is the first figure's).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ruralqa.config import AnswerParams
+from ruralqa.figures import SUBGROUP, Figure, figures
+from ruralqa.query import Query
+from ruralqa.text.normalize import normalize
+from ruralqa.text.words import EXPECTED_UNITS, VARIANTS
+from ruralqa.types import Chunk
+
+AROUND = 0.8  # credit of a question word said in the figure's sentence before it or its clause, not in its metric
+HEADING = 0.6  # …in the passage's heading
+CHANGE_ASKED = re.compile(r"增长|增加|提高|增速|增幅|增产|增收|新增|减少|下降|提升|变化|多了|少了|降低|缩小|扩大")
+AVERAGE_ASKED = re.compile(r"年均|平均每年|每年平均")
+RATE_ASKED = re.compile(r"率|比重|占比|比例|百分之|百分比")
+RATIO_ASKED = re.compile(r"收入比|之比|比值")
+PER_PERSON = re.compile(r"人均|每人|一年到手")
+PER_PERSON_MAX = 1_000_000  # 元: no per-person income, spending or wage in these reports comes near it
+
+
+@lru_cache(maxsize=256)
+def _figures(chunk: Chunk) -> tuple[Figure, ...]:
+    return tuple(figures(chunk))
+
+
+def figure_at(chunk: Chunk, start: int, end: int) -> Figure | None:
+    """The record of the figure at chunk.text[start:end] (offsets in the passage)."""
+    base = chunk.citation.char_start
+    for f in _figures(chunk):
+        if f.char_start - base <= start < f.char_end - base:
+            return f
+    return None
+
+
+def metric_cover(query: Query, figure: Figure, chunk: Chunk | None = None) -> float:
+    """The idf-weighted share of the question's words that name what the figure measures: fully in its metric (or
+    implied by its unit: 面积 by 亩), AROUND where its clause or sentence says them, HEADING in the passage's heading,
+    nothing where they name another figure of the sentence in the same unit (小麦 of 小麦产量750亿斤 beside 粮食总产量1344亿斤). A word counts by the share of its characters found, so
+    a word cut across a measure word (座菇 of 多少座菇棚) still counts."""
+    weights = dict(query.weights) or {t: 1.0 for t in query.terms}
+    if not weights:
+        return 1.0
+    metric = normalize(figure.metric + figure.subgroup)
+    text = chunk.text if chunk else figure.sentence
+    base = chunk.citation.char_start if chunk else figure.sentence_start
+    a, b = figure.char_start - base, figure.char_end - base
+    s_a = max(0, figure.sentence_start - base)
+    clause_end = next((m.start() for m in re.finditer(r"[，,；;。]", text[b:])), len(text) - b) + b
+    around = normalize(text[s_a:a] + text[a:clause_end])
+    # Rivals: figures of the same sentence, in the same unit, of the measure asked (产量 of 小麦产量 and 粮食总产量);
+    # their words are theirs. A figure of another measure (销售收入 beside 产值) only shares the sentence's context.
+    attr = normalize(query.attribute)
+    others = [normalize(f.metric) for f in (_figures(chunk) if chunk else ())
+              if f.sentence_start == figure.sentence_start and f.char_start != figure.char_start
+              and f.unit == figure.unit and (not attr or attr in normalize(f.metric))]
+    heading = normalize(chunk.heading) if chunk else ""
+    implied = {t for t in weights for pattern, units in EXPECTED_UNITS
+               if pattern.search(t) and figure.unit in units}
+    got = 0.0
+    for term, w in weights.items():
+        forms = (term, *VARIANTS.get(term, ()))
+        if term in implied or any(f in metric for f in forms):
+            got += w
+        elif any(f in o for o in others for f in forms):
+            continue  # the word names another figure of the sentence
+        else:
+            got += w * max(AROUND * _chars(forms, around), HEADING * _chars(forms, heading), _chars(forms, metric))
+    return got / sum(weights.values())
+
+
+def _chars(forms: tuple[str, ...], text: str) -> float:
+    return max(sum(1 for ch in f if ch in text) / len(f) for f in forms) if text else 0.0
+
+
+def fits(query: Query, figure: Figure, chunk: Chunk | None = None, params: AnswerParams = AnswerParams()) -> bool:
+    """Whether the record answers the question (see the module's docstring)."""
+    return not why_not(query, figure, chunk, params)
+
+
+def why_not(query: Query, figure: Figure, chunk: Chunk | None = None,
+            params: AnswerParams = AnswerParams()) -> str:
+    """"" when the record answers the question, else what is wrong with it (for evaluation and the fitting script)."""
+    q = query.normalized
+    if query.years and figure.year and not any(
+            figure.year == y or (figure.year_from and figure.year_from <= y <= figure.year) for y in query.years):
+        return "year"
+    if figure.year_from and not query.years and not re.search(r"十[三四五]五|过去五年|五年|累计|以来|期间", q):
+        return "span"  # 2021—2025年累计: not one year's figure
+    asked = {m.group(1) or m.group(2) for m in SUBGROUP.finditer(q)}
+    if figure.subgroup and figure.subgroup not in asked and not (figure.subgroup == "城乡" and RATIO_ASKED.search(q)):
+        return "subgroup"
+    if asked - {"城乡"} and not (asked & {figure.subgroup}) and not any(g in normalize(figure.metric) for g in asked):
+        return "subgroup"
+    if figure.qualifier == "change" and not CHANGE_ASKED.search(q):
+        return "change"
+    if figure.qualifier == "average" and not AVERAGE_ASKED.search(q):
+        return "average"
+    if figure.unit == "元" and PER_PERSON.search(q) and (figure.value or 0) > PER_PERSON_MAX:
+        return "impossible"
+    if RATIO_ASKED.search(q) and figure.unit not in ("比", "倍"):
+        return "unit"
+    if RATE_ASKED.search(q) and not RATIO_ASKED.search(q) and figure.unit not in ("%", "百分点"):
+        return "unit"
+    if figure.metric and metric_cover(query, figure, chunk) < params.min_metric_cover:
+        return "metric"
+    return ""
