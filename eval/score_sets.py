@@ -46,7 +46,7 @@ def score(ws: Path, path: Path, split: str | None, show_wrong: bool) -> dict:
     with open_index(resolve(cwd=ws)) as index:
         for r in rows:
             result = answer_question(index, r["question"])
-            shown = (result.answer.shown or result.answer.text) if result.answer else None
+            shown = (getattr(result.answer, "shown", "") or result.answer.text) if result.answer else None
             g = grade(shown, r.get("answers", []))
             kind = "unanswerable" if not r.get("answers") else r.get("kind", "")
             out[kind][g] += 1

@@ -344,6 +344,8 @@ def extract(query: Query, hits: list[Hit], params: AnswerParams = AnswerParams()
             passes = confidence >= model.threshold
         if not passes:
             return None  # the candidates below score lower still
+        if best.cand.kind == "clause" and not whole_name(query, best):
+            return None  # a clause's leftover words (着力, 市、区) are no name: say the reports do not say it
         figure = records.figure_at(best.hit.chunk, best.cand.start, best.cand.end) if best.cand.kind == "quantity" \
             else None
         if figure is not None and not records.fits(query, figure, best.hit.chunk, params):
@@ -351,6 +353,18 @@ def extract(query: Query, hits: list[Hit], params: AnswerParams = AnswerParams()
         checks = _checks(query, best.hit.chunk) + (("record",) if figure is not None else ())
         return _answer(best.cand, best.hit, confidence=round(confidence, 3), checks=checks, figure=figure)
     return None
+
+
+def whole_name(query: Query, s: Scored) -> bool:
+    """Whether a clause's leftover words stand as a whole name of the kind asked: ending in the noun asked for
+    (哪个村 → 下西坑村), or, when none is asked, a run of at least four characters that fills its clause (what is
+    left of a clause elsewhere is a fragment, not a name: 着力, 市、区)."""
+    text, c = s.hit.chunk.text, s.cand
+    head = query.head or next((h for h in ("村", "镇", "县", "公司", "企业", "品牌", "合作社") if h in query.normalized), "")
+    if head:
+        return text[c.start:c.end + len(head)].endswith(head) or text[c.start:c.end].endswith(head[-1])
+    left, right = _clause_bounds(text, c.start, c.end)
+    return c.end - c.start >= 4 and c.start - left <= 2 and right - c.end <= 1
 
 
 def period_fits(query: Query, chunk) -> bool:

@@ -36,6 +36,8 @@ class Cell:
     year: int | None  # the year asked; the answer's own period is in `period_year`
     found: bool
     text: str = ""  # the value as written
+    shown: str = ""  # as a reader should take it: ≥10亿斤 for a bound, +24.2斤 for a change
+    qualifier: str = ""  # exact, bound, change, average, cumulative, share
     value: float | None = None  # in the family unit (吨, 亩, 元, %)
     unit: str | None = None
     kind: str = ""  # achieved or target
@@ -129,7 +131,8 @@ def compare(index: Index, question: str, embedder: Embedder, places: tuple[str, 
             if a is None:
                 cells.append(Cell(place=place, year=year, found=False))
             else:
-                cells.append(Cell(place=place, year=year, found=True, text=a.text, value=a.value, unit=a.unit,
+                cells.append(Cell(place=place, year=year, found=True, text=a.text, shown=a.shown or a.text,
+                                  qualifier=a.qualifier, value=a.value, unit=a.unit,
                                   kind=a.kind, period_year=a.year, sentence=a.sentence, citation=a.citation))
     cells = [c for c in cells if _passes(c, flt)]
     found_units = {c.unit for c in cells if c.found}

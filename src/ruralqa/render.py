@@ -156,7 +156,8 @@ def comparison_rows(c) -> list[dict]:
     for cell in c.cells:
         cit = cell.citation
         rows.append({"place": cell.place, "year": cell.year, "kind": cell.kind,
-                     "value": cell.text if cell.found else NOT_FOUND_CELL,
+                     "value": (cell.shown or cell.text) if cell.found else NOT_FOUND_CELL,
+                     "qualifier": cell.qualifier,
                      "normalized": _human(cell.value, cell.unit) if cell.found and cell.value is not None else "",
                      "value_number": cell.value if cell.found else None, "unit": cell.unit if cell.found else None,
                      "period_year": cell.period_year, "sentence": cell.sentence,
