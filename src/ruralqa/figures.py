@@ -251,7 +251,10 @@ def _from_to(sentence: str, found: list) -> dict[int, int]:
 def _period(before: str, chunk: Chunk) -> tuple[int | None, int | None]:
     """(year, first year of a span) the figure is of: named in its sentence before it, else the passage's."""
     spans = list(SPAN.finditer(before))
-    years = [int(y) for y in YEAR.findall(before)]
+    named = list(YEAR.finditer(before))
+    if named and spans and named[-1].start() >= spans[-1].end():
+        spans = []  # “十四五”以来…，2024年达到1.3万亿元: the nearer year is the figure's
+    years = [int(m.group(1)) for m in named]
     if spans:
         m = spans[-1]
         if m.group(1):

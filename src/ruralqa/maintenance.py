@@ -210,8 +210,9 @@ def report_statuses(settings: Settings) -> list[ReportStatus]:
 def _indexed(rel: str, r) -> list[ReportStatus]:
     if not r.rows:
         return [ReportStatus(rel, "indexed", r.title, r.place, r.year, r.format, r.chunks, r.place_note)]
+    sheets = len({row.get("sheet") for row in r.rows}) > 1  # a workbook's sheet is named when it has several
     return [ReportStatus(f"{rel}@{row['row']}", "indexed", row["title"], row["place"], row["year"], r.format,
-                         row["chunks"], "; ".join(x for x in (f"sheet {row['sheet']}" if row.get("sheet") else "",
+                         row["chunks"], "; ".join(x for x in (f"sheet {row['sheet']}" if sheets else "",
                                                               row.get("place_note", "")) if x))
             for row in r.rows]
 

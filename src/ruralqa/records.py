@@ -26,6 +26,7 @@ CHANGE_ASKED = re.compile(r"增长|增加|提高|增速|增幅|增产|增收|新
 AVERAGE_ASKED = re.compile(r"年均|平均每年|每年平均")
 RATE_ASKED = re.compile(r"率|比重|占比|比例|百分之|百分比")
 RATIO_ASKED = re.compile(r"收入比|之比|比值")
+FARMERS = re.compile(r"农民|村民|农户")  # everyday names of the rural population (农村居民)
 PER_PERSON = re.compile(r"人均|每人|一年到手")
 PER_PERSON_MAX = 1_000_000  # 元: no per-person income, spending or wage in these reports comes near it
 
@@ -98,7 +99,7 @@ def why_not(query: Query, figure: Figure, chunk: Chunk | None = None,
         return "year"
     if figure.year_from and not query.years and not re.search(r"十[三四五]五|过去五年|五年|累计|以来|期间", q):
         return "span"  # 2021—2025年累计: not one year's figure
-    asked = {m.group(1) or m.group(2) for m in SUBGROUP.finditer(q)}
+    asked = {m.group(1) or m.group(2) for m in SUBGROUP.finditer(q)} | ({"农村"} if FARMERS.search(q) else set())
     if figure.subgroup and figure.subgroup not in asked and not (figure.subgroup == "城乡" and RATIO_ASKED.search(q)):
         return "subgroup"
     if asked - {"城乡"} and not (asked & {figure.subgroup}) and not any(g in normalize(figure.metric) for g in asked):

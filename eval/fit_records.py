@@ -1,0 +1,65 @@
+"""Fit the record check's one weight, the share of a question's words a figure's metric must hold
+(AnswerParams.min_metric_cover), on the fit halves of the team's sets; report it on their test halves.
+
+    python eval/fit_records.py SEED_WS COUNTY_WS PROVINCIAL_WS
+
+Each WS is a folder with corpus/ and index/ (the shipped corpus, ../shared/realworld/county, ../shared/realworld/
+corpus). The objective counts a wrong answer three times a right one: a wrong figure is the worst outcome.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from score_sets import grade  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SETS = [("eval/questions.jsonl", 0), ("eval/realworld/county.jsonl", 1), ("eval/realworld/provincial.jsonl", 2)]
+GRID = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+
+
+def run(workspaces: list[Path], split: str, cover: float) -> dict:
+    from ruralqa.config import AnswerParams, resolve
+    from ruralqa.qa import answer_question
+    from ruralqa.stores import open_index
+
+    counts = {"right": 0, "wrong": 0, "declined": 0, "imprecise": 0, "n": 0, "un_declined": 0, "un": 0}
+    params = replace(AnswerParams(), min_metric_cover=cover)
+    for path, w in SETS:
+        rows = [json.loads(x) for x in (ROOT / path).read_text(encoding="utf-8").splitlines() if x.strip()]
+        with open_index(resolve(cwd=workspaces[w])) as index:
+            for r in rows:
+                if r.get("split") != split:
+                    continue
+                a = answer_question(index, r["question"], answering=params).answer
+                g = grade((a.shown or a.text) if a else None, r.get("answers", []))
+                if r.get("answers"):
+                    counts["n"] += 1
+                    counts[g] += 1
+                else:
+                    counts["un"] += 1
+                    counts["un_declined"] += g == "declined"
+    return counts
+
+
+def main() -> None:
+    workspaces = [Path(p) for p in sys.argv[1:4]]
+    best = None
+    for cover in GRID:
+        c = run(workspaces, "fit", cover)
+        objective = c["right"] - 3 * c["wrong"] - 3 * (c["un"] - c["un_declined"])
+        print(f"fit  cover {cover}: right {c['right']}/{c['n']} wrong {c['wrong']} "
+              f"unanswerable declined {c['un_declined']}/{c['un']} objective {objective}", flush=True)
+        if best is None or objective > best[0]:
+            best = (objective, cover)
+    c = run(workspaces, "test", best[1])
+    print(f"test cover {best[1]}: right {c['right']}/{c['n']} ({c['right'] / c['n']:.3f}) wrong {c['wrong']} "
+          f"({c['wrong'] / c['n']:.3f}) unanswerable declined {c['un_declined']}/{c['un']}")
+
+
+if __name__ == "__main__":
+    main()
