@@ -35,7 +35,7 @@ SUBGROUP = re.compile(r"脱贫地区|脱贫县|脱贫人口|脱贫户|低收入|
 AVERAGE_BEFORE = re.compile(r"年均|平均每年|每年平均")
 CHANGE_ASKED = re.compile(r"增长|增加|提高|增速|增幅|增产|新增|减少|下降|提升|变化|多了|少了")
 QUOTED = re.compile(r"[“「『\"]([^”」』\"]{1,30})[”」』\"]")
-ASKED_PHRASE = re.compile(r"(?:什么|哪种|哪个|哪家|哪类|哪些)([\u4e00-\u9fff]{2,4}?)(?:进驻|参与|负责|获得|入选|是|在|为|被|从|，|$)")
+ASKED_WORD = re.compile(r"什么|哪种|哪个|哪家|哪类|哪些")
 ENUM = re.compile(r"[\u4e00-\u9fff]{1,8}(?:、[\u4e00-\u9fff]{1,8})+")
 
 
@@ -362,8 +362,10 @@ def whole_name(query: Query, s: Scored) -> bool:
     characters that fills its clause (what is left of a clause elsewhere is a fragment, not a name: 着力, 市、区)."""
     text, c = s.hit.chunk.text, s.cand
     head = query.head or next((h for h in ("村", "镇", "县", "公司", "企业", "品牌", "合作社") if h in query.normalized), "")
-    kind_phrase = ASKED_PHRASE.search(query.normalized)
-    if kind_phrase and normalize(text[max(0, c.start - 8):c.start]).endswith(kind_phrase.group(1)[-2:]):
+    asked = ASKED_WORD.search(query.normalized)
+    kind = [t for t in query.terms if asked and query.normalized.find(t, asked.end()) in range(asked.end(),
+                                                                                          asked.end() + 5)]
+    if any(normalize(text[max(0, c.start - 8):c.start]).endswith(t) for t in kind if len(t) >= 2):
         return True  # the name right after the kind of thing asked for (哪家社会力量 → 社会力量中航环卫)
     if head:
         return text[c.start:c.end + len(head)].endswith(head) or text[c.start:c.end].endswith(head[-1])
