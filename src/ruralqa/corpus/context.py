@@ -66,6 +66,9 @@ def place_in(title: str, text: str, given: str = "") -> tuple[str, str]:
     add(title, TITLE)
     add(text[:HEAD_CHARS], HEAD)
     add(text[:BODY_CHARS], BODY, BODY_CAP, once=False)
+    counts: dict[str, int] = {}  # mentions in the text, uncapped: what a page names most is what it is about
+    for _, d in gazetteer.mentions(normalize(text[:BODY_CHARS])):
+        counts[d.code] = counts.get(d.code, 0) + 1
     if not weight:
         return "", ""
 
@@ -76,10 +79,11 @@ def place_in(title: str, text: str, given: str = "") -> tuple[str, str]:
     ranked = sorted(weight, key=lambda c: (-support(c), -len(divisions[c].code.rstrip("0"))))
     best = divisions[ranked[0]]
     # A page of a city's newspaper (运城日报) about one of its counties is the county's: a division within the
-    # chosen one that weighs nearly as much, far more than any other within it, is what the text is about.
+    # chosen one that weighs nearly as much, far more than any other within it, and is named at least as often, is
+    # what the text is about (a province's report naming its capital in passing is still the province's).
     inner = sorted((c for c in weight if c != best.code and gazetteer.contains(best, divisions[c])),
                    key=lambda c: -weight[c])
-    if inner and weight[inner[0]] >= DESCEND * weight[best.code] and (
+    if inner and weight[inner[0]] >= DESCEND * weight[best.code] and counts[inner[0]] >= counts[best.code] and (
             len(inner) == 1 or weight[inner[0]] >= 1.5 * weight[inner[1]]):
         best = divisions[inner[0]]
         ranked.remove(best.code)

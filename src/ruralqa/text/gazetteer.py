@@ -125,16 +125,34 @@ def mentions(text: str) -> list[tuple[int, Division]]:
             continue  # part of a longer name already taken (南京市 inside 江苏南京市溧水区 is fine; 京市 is not)
         covered[i:i + len(word)] = [True] * len(word)
         taken += [(i, d, word != d.name) for d in options]
-    codes = {d.code for _, d, _ in taken}
+    ends = {i + len(d.name if not by_short else d.short) for i, d, by_short in taken}
     out = []
     for i, d, by_short in taken:
-        same = {x.code for _, x, _ in taken if x.name == d.name or x.short == d.short}
-        if len(same) > 1 or (by_short and d.level == "county"):
+        rivals = [x for j, x, _ in taken if j == i and x.code != d.code]
+        if any(contains(x, d) for x in rivals):
+            continue  # 吉林 is 吉林省 before 吉林市: a name shared with the division containing it is that division
+        if rivals or (by_short and d.level == "county"):
             ancestors = {d.code[:2] + "0" * 10, d.code[:4] + "0" * 8} - {d.code}
-            if not ancestors & codes:
-                continue  # ambiguous and nothing in the text resolves it
+            others = {x.code for j, x, _ in taken if j != i}
+            if not ancestors & others:
+                continue  # ambiguous and nothing else in the text resolves it
+            if by_short and not _stands_alone(text, i, ends):
+                continue  # 振兴 in 全面振兴, 安新 in 雄安新区: a county's short name inside a word is no mention
         out.append((i, d))
     return sorted(out, key=lambda t: t[0])
+
+
+_BEFORE_A_PLACE = set("在和与及同跟对至到、，,;；:：（(“\"《 \n")
+
+
+def _stands_alone(text: str, i: int, ends: set[int]) -> bool:
+    """Whether a name starting at i stands where a place name stands: at the start, after punctuation or a
+    connective (在, 和), right after another place (江苏南京溧水), or after a year (2024年溧水)."""
+    if i == 0 or i in ends:
+        return True
+    before = text[i - 1]
+    return (before in _BEFORE_A_PLACE or not ("\u4e00" <= before <= "\u9fff")
+            or (before == "年" and i >= 2 and text[i - 2].isdigit()))
 
 
 def contains(outer: Division, inner: Division) -> bool:

@@ -59,10 +59,14 @@ def places_in_question(normalized: str, regions: list[str], known: list[str]) ->
     mentions, and any county or district name, even one the corpus never mentions (then nothing may answer it)."""
     places = []
     for region in regions:
-        if region in normalized or short_name(region) in normalized:
+        short = short_name(region)
+        if region in normalized or (short in normalized and (
+                _province(region) or any(_stands_alone(normalized, m.start()) for m in re.finditer(re.escape(short), normalized)))):
             places.append(region)
+    # Names the corpus merely ends in a place suffix (产业强镇, 重点村) count only where a place name stands.
     for name in known:
-        if name in normalized and not any(name in p or p in name for p in places):
+        if (name in normalized and not any(name in p or p in name for p in places)
+                and any(_stands_alone(normalized, m.start(), places) for m in re.finditer(re.escape(name), normalized))):
             places.append(name)
     # A county the gazetteer may lack (or has under an old name). 区 and 市 end common nouns too (设施农业小区,
     # 城市): those count only where a question names its place, at its start or after its year (云冈区区域公用品牌).
@@ -79,6 +83,21 @@ def places_in_question(normalized: str, regions: list[str], known: list[str]) ->
         if not any(d.name in p or p in d.name or d.short in p for p in places):
             places.append(d.name)
     return tuple(places)
+
+
+def _province(name: str) -> bool:
+    return any(d.level == "province" for d in gazetteer.named(name))
+
+
+def _stands_alone(text: str, i: int, after: list[str] = ()) -> bool:
+    """A name at i stands where a question puts a place: at its start, after its year, a punctuation mark, a
+    connective (在, 和) or another place (盐湖区常平村); 振兴 in 乡村振兴示范村 and 产业强镇 in 农业产业强镇 do not."""
+    if i == 0:
+        return True
+    before = text[i - 1]
+    return (before in "在和与及同跟对、，,;；:：（(“\" " or not ("\u4e00" <= before <= "\u9fff")
+            or (before == "年" and i >= 2 and text[i - 2].isdigit())
+            or any(text[:i].endswith(p) or text[:i].endswith(short_name(p)) for p in after))
 
 
 def is_about(places: tuple[str, ...], region: str, title: str, text: str) -> bool:
