@@ -336,6 +336,8 @@ def extract(query: Query, hits: list[Hit], params: AnswerParams = AnswerParams()
     if not scored:
         return None
     order = sorted(range(len(scored)), key=lambda i: (-heuristic(scored[i].features, params)[0], i))
+    top = heuristic(scored[order[0]].features, params)[0]
+    fitting = []  # (score × how well the record answers, answer) of figures whose records fit
     for i in order[:params.record_tries]:
         best = scored[i]
         total, passes = heuristic(best.features, params)
@@ -343,17 +345,22 @@ def extract(query: Query, hits: list[Hit], params: AnswerParams = AnswerParams()
         if model is not None:
             confidence = model.probability(best.features)
             passes = confidence >= model.threshold
-        if not passes:
-            return None  # the candidates below score lower still
-        if best.cand.kind == "clause" and not whole_name(query, best):
-            return None  # a clause's leftover words (着力, 市、区) are no name: say the reports do not say it
+        if not passes or total < params.record_margin * top:
+            break  # the candidates below score lower still
         figure = records.figure_at(best.hit.chunk, best.cand.start, best.cand.end) if best.cand.kind == "quantity" \
             else None
-        if figure is not None and not records.fits(query, figure, best.hit.chunk, params):
+        if figure is None:
+            if fitting:
+                break
+            if best.cand.kind == "clause" and not whole_name(query, best):
+                return None  # a clause's leftover words (着力, 市、区) are no name: say the reports do not say it
+            return _answer(best.cand, best.hit, confidence=round(confidence, 3), checks=_checks(query, best.hit.chunk))
+        if not records.fits(query, figure, best.hit.chunk, params):
             continue
-        checks = _checks(query, best.hit.chunk) + (("record",) if figure is not None else ())
-        return _answer(best.cand, best.hit, confidence=round(confidence, 3), checks=checks, figure=figure)
-    return None
+        checks = _checks(query, best.hit.chunk) + ("record",)
+        fitting.append((total * records.match(query, figure, best.hit.chunk), -i,
+                        _answer(best.cand, best.hit, confidence=round(confidence, 3), checks=checks, figure=figure)))
+    return max(fitting, key=lambda t: t[:2])[2] if fitting else None
 
 
 def whole_name(query: Query, s: Scored) -> bool:

@@ -120,8 +120,11 @@ def figures(chunk: Chunk) -> list[Figure]:
                     qualifier, sign = out[-(i - first)].qualifier, out[-(i - first)].sign
             elif spans and i in spans and prev_metric and re.search(r"(到|至)\s*$", _before_year(sentence, a)):
                 metric = prev_metric  # 从A提高到B: B is the same measure as A
-            elif len(metric) <= 2 or (unit in COUNTERS and _noun_after(sentence, b)):
-                metric = _noun_after(sentence, b) or metric or prev_metric  # 3条“绿色走廊”: what is counted  # 形成5500座菇棚; 增长5.2% (of what came before)
+            elif len(metric) <= 2 or (unit in COUNTERS and len(metric) <= 4 and _noun_after(sentence, b)):
+                # What is counted follows a measure word when the words before are only a verb (形成5500座菇棚,
+                # 培育壮大12家龙头企业); a value without words of its own is of what came before (增长5.2%).
+                after = _noun_after(sentence, b) if unit in COUNTERS or len(metric) <= 2 else ""
+                metric = (metric + after if len(metric) > 2 else after) or metric or prev_metric
             year, year_from = _period(sentence[:a], chunk)
             if spans and i in spans:
                 year, year_from = spans[i], None

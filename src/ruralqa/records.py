@@ -28,6 +28,7 @@ RATE_ASKED = re.compile(r"率|比重|占比|比例|百分之|百分比")
 RATIO_ASKED = re.compile(r"收入比|之比|比值")
 FARMERS = re.compile(r"农民|村民|农户")  # everyday names of the rural population (农村居民)
 PER_PERSON = re.compile(r"人均|每人|一年到手")
+COUNT_NAMED, COUNT_OTHER = 0.75, 0.6  # a count whose metric names what is asked; one counting something else
 PER_PERSON_MAX = 1_000_000  # 元: no per-person income, spending or wage in these reports comes near it
 
 
@@ -85,6 +86,55 @@ def _chars(forms: tuple[str, ...], text: str) -> float:
     return max(sum(1 for ch in f if ch in text) / len(f) for f in forms) if text else 0.0
 
 
+def asked_subgroups(q: str) -> set[str]:
+    """The parts of the population a question asks of (农村人均收入, 城镇居民, 农民 → 农村; 脱贫人口)."""
+    return ({m.group(1) or m.group(2) for m in SUBGROUP.finditer(q)} | {m.group(1) for m in _BARE_GROUP.finditer(q)}
+            | ({"农村"} if FARMERS.search(q) else set()))
+
+
+_BARE_GROUP = re.compile(r"(城镇|农村)(?=人均|收入|消费)")  # the question's shorthand for 农村居民人均…
+CUMULATIVE_ASKED = re.compile(r"累计|总共|一共|共计|合计")
+_COUNTED = re.compile(r"(?:多少|几)(?:个|家|座|所|处|条|项|名|位|批|支|种|类)([\u4e00-\u9fff]{1,12})")
+COUNTERS = frozenset("个 家 座 所 处 条 项 人 支 批 种 类".split())
+
+
+def counted(q: str) -> str:
+    """What a count question counts, as it follows the measure word (多少家国家级龙头企业 → 国家级龙头企业), or ""."""
+    m = _COUNTED.search(q)
+    return re.split(r"是|有|在|呢|吗", m.group(1))[0] if m else ""
+
+
+def match(query: Query, figure: Figure, chunk: Chunk | None = None) -> float:
+    """How well a fitting record answers the question, in (0, 1], to rank records that all fit: its metric should
+    say little beyond what was asked (消费帮扶 before 消费帮扶聚力行动采购金额 for 消费帮扶金额), a cumulative figure
+    answers a question asking 累计 and a level one that does not, and a count counts what was asked (多少个县 →
+    115个县, not 示范片1000个)."""
+    q = query.normalized
+    score = 0.2 + 0.8 * metric_precision(query, figure)
+    if bool(CUMULATIVE_ASKED.search(q)) != (figure.qualifier == "cumulative"):
+        score *= 0.7
+    asked = counted(q)
+    if asked and figure.unit in COUNTERS:
+        text = chunk.text if chunk else figure.sentence
+        base = chunk.citation.char_start if chunk else figure.sentence_start
+        after = normalize(text[figure.char_end - base:figure.char_end - base + 2])
+        metric = normalize(figure.metric)
+        # Best: the record counts it right after its value as the question does (115个县 for 多少个县); else its
+        # metric ends in what is counted (龙头企业122家); else it counts something else.
+        score *= 1.0 if after[:1] == asked[0] else COUNT_NAMED if len(metric) >= 2 and metric[-2:] in asked \
+            else COUNT_OTHER
+    return score
+
+
+def metric_precision(query: Query, figure: Figure) -> float:
+    """The share of the metric's characters the question says (itself or its words' variants)."""
+    metric = normalize(figure.metric)
+    if not metric:
+        return 1.0
+    said = set(query.normalized) | set("".join(v for t in query.terms for v in VARIANTS.get(t, ())))
+    return sum(1 for ch in metric if ch in said) / len(metric)
+
+
 def fits(query: Query, figure: Figure, chunk: Chunk | None = None, params: AnswerParams = AnswerParams()) -> bool:
     """Whether the record answers the question (see the module's docstring)."""
     return not why_not(query, figure, chunk, params)
@@ -99,7 +149,7 @@ def why_not(query: Query, figure: Figure, chunk: Chunk | None = None,
         return "year"
     if figure.year_from and not query.years and not re.search(r"十[三四五]五|过去五年|五年|累计|以来|期间", q):
         return "span"  # 2021—2025年累计: not one year's figure
-    asked = {m.group(1) or m.group(2) for m in SUBGROUP.finditer(q)} | ({"农村"} if FARMERS.search(q) else set())
+    asked = asked_subgroups(q)
     if figure.subgroup and figure.subgroup not in asked and not (figure.subgroup == "城乡" and RATIO_ASKED.search(q)):
         return "subgroup"
     if asked - {"城乡"} and not (asked & {figure.subgroup}) and not any(g in normalize(figure.metric) for g in asked):
