@@ -18,13 +18,14 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-from ruralqa.text.normalize import MULTIPLIERS, to_family
+from ruralqa.text.normalize import MULTIPLIERS, UNITS, to_family
 from ruralqa.types import Chunk
 
 # A figure as written: digits (1,234.5), an optional 万/亿, an optional 余/多, a unit; or a ratio 1.81∶1.
-UNIT_WORDS = sorted("""元 万元 亿元 元/人 元/亩 座 个 人 人次 万人次 户 亩 万亩 吨 万吨 斤 公斤 千克 亿斤 万斤 家 名 支 件 辆 头 只 羽
-    棒 万棒 项 次 倍 米 公里 千米 平方米 平方公里 公顷 万千瓦 千瓦 千瓦时 度 立方米 所 条 份 批 类 种 期 套 张 台 栋 间 处 株 棵 箱
-    年 天 小时 岁 标准箱 % 个百分点 百分点 万户 万人 万元/人 亿立方米 蒸吨 兆瓦""".split(), key=len, reverse=True)
+# Units a figure may have: those questions are read with (ruralqa.text.normalize.UNITS; not 月 and 周年, which
+# date things) and a few more.
+UNIT_WORDS = sorted(set(UNITS) - {"月", "周年"} | set("""万人次 羽 万斤 亿斤 千米 千瓦 万千瓦 千瓦时 度 立方米 亿立方米 标准箱 个百分点 百分点 万户 万人
+    万元/人 元/亩 蒸吨 兆瓦""".split()), key=len, reverse=True)
 _UNIT = "|".join(re.escape(u) for u in UNIT_WORDS)
 FIGURE = re.compile(r"(?<![\d.A-Za-z])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(万亿|亿|万|千)?(余|多)?(" + _UNIT + r")"
                     r"(以上|以下|左右|以内)?")
@@ -32,7 +33,7 @@ RATIO = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s?[:：∶]\s?1(?![\d.])")
 SENTENCE = re.compile(r"[^。！？；;\n]*[。！？；;\n]?")
 CLAUSE_BREAK = re.compile(r"[，,、：:（）()“”\"]")
 YEAR = re.compile(r"(19[5-9]\d|20\d\d)年")
-SPAN = re.compile(r"(19[5-9]\d|20\d\d)\s?[—–\-~至到]\s?(19[5-9]\d|20\d\d)年?|“?十四五”?(?:时期|期间)?|“?十三五”?(?:时期|期间)?"
+SPAN = re.compile(r"(19[5-9]\d|20\d\d)\s?[—–\-~至到]\s?(19[5-9]\d|20\d\d)年?|“?十[三四五]五”?(?:时期|期间)?"
                   r"|过去五年|近五年|五年来")
 FIVE_YEAR = {"十三五": (2016, 2020), "十四五": (2021, 2025), "十五五": (2026, 2030)}
 TARGET = re.compile(r"目标|力争|确保|预期|计划|争取|将达到|要达到|达到.*以上的目标")
@@ -118,6 +119,8 @@ def figures(chunk: Chunk) -> list[Figure]:
                 first = metrics.index(next(m for m in metrics if m))
                 if i > first:  # A、B分别增长X、Y: every value of the list is a change
                     qualifier, sign = out[-(i - first)].qualifier, out[-(i - first)].sign
+            elif metric and prev_metric and found[i - 1][4] == unit and ELLIPSIS.fullmatch(metric):
+                metric = f"{metric}（{prev_metric}）"  # 建设高标准农田1040万亩，累计建成近1.2亿亩: of the same thing
             elif spans and i in spans and prev_metric and re.search(r"(到|至)\s*$", _before_year(sentence, a)):
                 metric = prev_metric  # 从A提高到B: B is the same measure as A
             elif len(metric) <= 2 or (unit in COUNTERS and len(metric) <= 4 and _noun_after(sentence, b)):
@@ -197,6 +200,11 @@ def _before_year(sentence: str, a: int) -> str:
     return re.sub(r"\s*(?:(?:19|20)\d\d年)?(?:底|末)?的?\s*$", "", sentence[:a])
 
 
+# A clause of only a verb (and 累计/共/新) after a figure in the same unit speaks of the same thing: 建设高标准农田1040万亩，
+# 累计建成近1.2亿亩.
+ELLIPSIS = re.compile(r"(?:累计|共|总共|新|再|已|其中)?(?:建成|建设|新建|改造|完成|实现|达到|创建|培育|认定|打造|覆盖|惠及|"
+                      r"带动|实施|种植|推广|治理|整治|开通|发放|落实)?")
+
 # Measure words: the thing counted is named after the value (5500座菇棚), not before it.
 COUNTERS = frozenset("座 个 条 家 辆 头 只 羽 棒 项 次 件 所 批 类 种 套 张 台 栋 间 处 株 棵 箱 支 名".split())
 
@@ -269,4 +277,11 @@ def _period(before: str, chunk: Chunk) -> tuple[int | None, int | None]:
             return chunk.period_year, chunk.period_year - 4
     if years:
         return years[-1], None
+    heading = SPAN.search(chunk.heading or "")
+    if heading and not heading.group(1) and chunk.period_year:
+        # A section setting goals for a plan period that begins now (“十五五”时期…目标任务 in a 2026 report): its figures
+        # are the period's. A section reviewing one that has ended (“十四五”成就) reports the year just past.
+        for name, (a, b) in FIVE_YEAR.items():
+            if name in heading.group(0) and a >= chunk.period_year:
+                return b, a
     return chunk.period_year, None

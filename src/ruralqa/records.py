@@ -28,6 +28,10 @@ RATE_ASKED = re.compile(r"率|比重|占比|比例|百分之|百分比")
 RATIO_ASKED = re.compile(r"收入比|之比|比值")
 FARMERS = re.compile(r"农民|村民|农户")  # everyday names of the rural population (农村居民)
 PER_PERSON = re.compile(r"人均|每人|一年到手")
+NOT_CUMULATIVE, CUMULATIVE_UNASKED = 0.5, 0.8  # a level where 累计 is asked; a running total where it is not
+BOUND_UNASKED = 0.9  # a bound (突破2万元) where no bound is asked
+BOUND_ASKED = re.compile(r"超过|以上|突破|不低于|不少于|近|约|左右|大约")
+YEAR_UNKNOWN = 0.8  # a record of no known year, where the question names one and another record states it
 COUNT_NAMED, COUNT_OTHER = 0.75, 0.6  # a count whose metric names what is asked; one counting something else
 PER_PERSON_MAX = 1_000_000  # 元: no per-person income, spending or wage in these reports comes near it
 
@@ -107,12 +111,19 @@ def counted(q: str) -> str:
 def match(query: Query, figure: Figure, chunk: Chunk | None = None) -> float:
     """How well a fitting record answers the question, in (0, 1], to rank records that all fit: its metric should
     say little beyond what was asked (消费帮扶 before 消费帮扶聚力行动采购金额 for 消费帮扶金额), a cumulative figure
-    answers a question asking 累计 and a level one that does not, and a count counts what was asked (多少个县 →
+    answers a question asking 累计 and a level one that does not, a record of the year asked before one of no
+    known year, and a count counts what was asked (多少个县 →
     115个县, not 示范片1000个)."""
     q = query.normalized
     score = 0.2 + 0.8 * metric_precision(query, figure)
-    if bool(CUMULATIVE_ASKED.search(q)) != (figure.qualifier == "cumulative"):
-        score *= 0.7
+    if CUMULATIVE_ASKED.search(q) and figure.qualifier != "cumulative":
+        score *= NOT_CUMULATIVE
+    elif figure.qualifier == "cumulative" and not CUMULATIVE_ASKED.search(q):
+        score *= CUMULATIVE_UNASKED
+    if figure.qualifier == "bound" and not BOUND_ASKED.search(q):
+        score *= BOUND_UNASKED  # 首次突破2万元、达到20793元: the exact figure first
+    if query.years and figure.year is None:
+        score *= YEAR_UNKNOWN
     asked = counted(q)
     if asked and figure.unit in COUNTERS:
         text = chunk.text if chunk else figure.sentence
@@ -128,7 +139,7 @@ def match(query: Query, figure: Figure, chunk: Chunk | None = None) -> float:
 
 def metric_precision(query: Query, figure: Figure) -> float:
     """The share of the metric's characters the question says (itself or its words' variants)."""
-    metric = normalize(figure.metric)
+    metric = re.sub(r"[^\w]", "", normalize(figure.metric))
     if not metric:
         return 1.0
     said = set(query.normalized) | set("".join(v for t in query.terms for v in VARIANTS.get(t, ())))
@@ -147,8 +158,9 @@ def why_not(query: Query, figure: Figure, chunk: Chunk | None = None,
     if query.years and figure.year and not any(
             figure.year == y or (figure.year_from and figure.year_from <= y <= figure.year) for y in query.years):
         return "year"
-    if figure.year_from and not query.years and not re.search(r"十[三四五]五|过去五年|五年|累计|以来|期间", q):
-        return "span"  # 2021—2025年累计: not one year's figure
+    if figure.year_from and not re.search(r"十[三四五]五|过去五年|五年|累计|以来|期间", q) and not (
+            figure.year_from in query.years and figure.year in query.years):
+        return "span"  # 2021—2025年累计, the “十五五” goal: not one year's figure
     asked = asked_subgroups(q)
     if figure.subgroup and figure.subgroup not in asked and not (figure.subgroup == "城乡" and RATIO_ASKED.search(q)):
         return "subgroup"

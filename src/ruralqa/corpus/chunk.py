@@ -21,7 +21,7 @@ from ruralqa.types import Article, Chunk, Citation, Report
 
 # Raise when a change here, in corpus/context.py or in text/ changes a report's passages or their tokens:
 # `ruralqa index` then re-reads every report (reusing the vectors of passages that did not change).
-CHUNKER_VERSION = 8  # 7: places by weight, spreadsheet rows, figure records; 8: places named as places
+CHUNKER_VERSION = 9  # 7: places by weight, spreadsheet rows, figure records; 8: places named as places; 9: record metrics (ellipsis, counted nouns), plan-period sections, 头只
 SENTENCE_END = re.compile(r"[。！？!?；;…]+[”’」』）)\"']*")
 CLAUSE_END = re.compile(r"[，,、：:]")
 _HEADING_STOPS = ("。", "！", "？", "!", "?", "；", ";", "…", "，", ",", "、", "：", ":")

@@ -68,11 +68,12 @@ def places_in_question(normalized: str, regions: list[str], known: list[str]) ->
         if (name in normalized and not any(name in p or p in name for p in places)
                 and any(_stands_alone(normalized, m.start(), places) for m in re.finditer(re.escape(name), normalized))):
             places.append(name)
-    # A county the gazetteer may lack (or has under an old name). 区 and 市 end common nouns too (设施农业小区,
-    # 城市): those count only where a question names its place, at its start or after its year (云冈区区域公用品牌).
+    # A county the gazetteer may lack (or has under an old name), or a village. 区, 市, 村 … end common nouns too
+    # (设施农业小区, 城市): those count only where a question names its place, at its start or after its year
+    # (云冈区区域公用品牌, 后江石沽村村集体经济收入).
     leading = PLACE.match(re.sub(r"^\d{4}年", "", normalized))
     names = [m.group(0) for m in PLACE.finditer(normalized) if m.group(0)[-1] == "县"]
-    names += [leading.group(0)] if leading and leading.group(0)[-1] in "区市" else []
+    names += [leading.group(0)] if leading and leading.group(0)[-1] in "区市村镇乡" else []
     for name in names:
         if (len(name) <= 5 and name[0] not in NOT_PLACE_START and not QUESTION_CHARS.search(name)
                 and not any(name in p or p in name for p in places)):
