@@ -76,6 +76,19 @@ def quantities(text: str) -> list[Candidate]:
     return out
 
 
+def _quantity_candidates(chunk) -> list[Candidate]:
+    """The passage's numbers with units, and every figure its records hold that those miss (ratios 1.47:1, ranges)."""
+    from ruralqa import records
+
+    out = quantities(chunk.text)
+    base = chunk.citation.char_start
+    for f in records.figures_of(chunk):
+        a, b = f.char_start - base, f.char_end - base
+        if not any(c.start < b and a < c.end for c in out):
+            out.append(Candidate(a, b, "quantity", f.unit, f.value))
+    return out
+
+
 def _enum(text: str, m: re.Match) -> Candidate:
     """An enumeration A、B、C, with the first and last items cut to the length of their neighbours
     (大力发展柴胡、黄芩、丹参等 → 柴胡、黄芩、丹参)."""
@@ -267,7 +280,7 @@ def candidates(query: Query, hits: list[Hit], params: AnswerParams = AnswerParam
         siblings = [h.chunk.text for h in hits if h.chunk.citation.file == chunk.citation.file
                     and h.chunk.citation.paragraph == chunk.citation.paragraph and h.chunk is not chunk]
         context = " ".join((chunk.context, chunk.citation.title, *siblings))
-        cands = quantities(text) if quantity else _names(text, list(query.terms), head)
+        cands = _quantity_candidates(chunk) if quantity else _names(text, list(query.terms), head)
         for cand in cands:
             if not quantity and normalize(text[cand.start:cand.end]) in query.normalized:
                 continue  # the question's own words do not answer it
@@ -352,15 +365,58 @@ def extract(query: Query, hits: list[Hit], params: AnswerParams = AnswerParams()
         if figure is None:
             if fitting:
                 break
+            checks = _checks(query, best.hit.chunk)
             if best.cand.kind == "clause" and not whole_name(query, best):
                 return None  # a clause's leftover words (着力, 市、区) are no name: say the reports do not say it
-            return _answer(best.cand, best.hit, confidence=round(confidence, 3), checks=_checks(query, best.hit.chunk))
+            if best.cand.kind != "clause" and not of_kind(query, best):
+                if not kind_word(query):
+                    return None  # a person or place asked, and only a list or slogan found: the reports do not say
+                # A list or quotation that is not a whole name of the kind asked (理示范村、水乡渔村 for 哪个村; a slogan
+                # for 哪家公司): give the sentence that says it, as a sentence, never the fragment.
+                return _sentence_answer(best.cand, best.hit, round(confidence, 3), checks)
+            return _answer(best.cand, best.hit, confidence=round(confidence, 3), checks=checks, form="name")
         if not records.fits(query, figure, best.hit.chunk, params):
             continue
         checks = _checks(query, best.hit.chunk) + ("record",)
         fitting.append((total * records.match(query, figure, best.hit.chunk), -i,
                         _answer(best.cand, best.hit, confidence=round(confidence, 3), checks=checks, figure=figure)))
     return max(fitting, key=lambda t: t[:2])[2] if fitting else None
+
+
+_KIND_ASKED = re.compile(r"(?:哪|什么)(?:[\d一二两三四五六七八九十几]*(?:个|家|种|类|项|位|名|些|批|条))?")
+_NEAR = 10  # characters around a name within which the word for its kind must stand
+
+
+def kind_word(query: Query) -> str:
+    """The word for the kind of thing a name question asks (哪两个品牌 → 品牌; 区域公用品牌是什么 → 品牌; 谁 → "")."""
+    m = _KIND_ASKED.search(query.normalized)
+    if not m:
+        return ""
+    after = query.normalized[m.end():]
+    before = query.normalized[:m.start()]
+    for t in query.terms:  # the word right after the question word, else the last one before it (…品牌是什么)
+        if after.startswith(t):
+            return t
+    ends = [(before.rfind(t), t) for t in query.terms if t in before[-6:]]
+    return max(ends)[1] if ends and re.search(r"(是|为|叫)$", before) else ""
+
+
+def of_kind(query: Query, s: Scored) -> bool:
+    """Whether a list or quotation is a name of the kind asked: the word for that kind stands beside it
+    (“赣莲”品牌, 洪山菜薹、仙桃黄鳝2个品牌, 前楼镇下西坑村), or the question names no kind. A slogan or list that
+    stands apart from the kind asked (“电商+产业” for 哪家公司, 分盘、上土 for 谁) is not the answer."""
+    kind = kind_word(query)
+    if not kind:
+        return not re.search(r"谁|哪里|在哪", query.normalized)
+    text, c = s.hit.chunk.text, s.cand
+    if normalize(text[c.start:c.end]).rstrip("”\"*").endswith(kind[-1]):
+        return True  # 前楼镇下西坑村 for 哪个村
+    after = _BESIDE.sub("", normalize(text[c.end:c.end + _NEAR]))
+    before = re.sub(r"[“\"*：:是为]+$", "", normalize(text[max(0, c.start - _NEAR):c.start]))
+    return kind in after[:len(kind) + 4] or before.endswith(kind)
+
+
+_BESIDE = re.compile(r"^[”」』\"*]*(?:等)?(?:[\d一二两三四五六七八九十]+(?:个|家|种|类|项|位|名|批|条))?")
 
 
 def whole_name(query: Query, s: Scored) -> bool:
@@ -401,7 +457,16 @@ def _checks(query: Query, chunk) -> tuple[str, ...]:
     return tuple(passed)
 
 
-def _answer(cand: Candidate, hit: Hit, confidence: float, checks: tuple[str, ...], figure=None) -> Answer:
+def _sentence_answer(cand: Candidate, hit: Hit, confidence: float, checks: tuple[str, ...]) -> Answer:
+    text = hit.chunk.text
+    a, b = _sentence_bounds(text, cand.start)
+    a += len(text[a:b]) - len(text[a:b].lstrip())
+    b = a + len(text[a:b].strip())
+    return replace(_answer(replace(cand, start=a, end=b), hit, confidence, checks), form="sentence")
+
+
+def _answer(cand: Candidate, hit: Hit, confidence: float, checks: tuple[str, ...], figure=None,
+            form: str = "") -> Answer:
     chunk, text = hit.chunk, hit.chunk.text
     if figure is not None:  # the figure as its record reads it: 10亿斤以上, not 10亿斤
         base = chunk.citation.char_start
@@ -420,4 +485,5 @@ def _answer(cand: Candidate, hit: Hit, confidence: float, checks: tuple[str, ...
                   place=chunk.citation.region, year=figure.year if figure else chunk.period_year,
                   kind=(figure.kind if figure else chunk.period_kind), checks=checks,
                   shown=figure.shown if figure else text[cand.start:cand.end],
-                  qualifier=figure.qualifier if figure else "", metric=figure.metric if figure else "")
+                  qualifier=figure.qualifier if figure else "", metric=figure.metric if figure else "",
+                  form=form or ("figure" if cand.kind == "quantity" else "name"))

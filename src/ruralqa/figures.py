@@ -27,7 +27,8 @@ from ruralqa.types import Chunk
 UNIT_WORDS = sorted(set(UNITS) - {"月", "周年"} | set("""万人次 羽 万斤 亿斤 千米 千瓦 万千瓦 千瓦时 度 立方米 亿立方米 标准箱 个百分点 百分点 万户 万人
     万元/人 元/亩 蒸吨 兆瓦""".split()), key=len, reverse=True)
 _UNIT = "|".join(re.escape(u) for u in UNIT_WORDS)
-FIGURE = re.compile(r"(?<![\d.A-Za-z])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(万亿|亿|万|千)?(余|多)?(" + _UNIT + r")"
+FIGURE = re.compile(r"(?<![\d.A-Za-z])(?:\d+(?:\.\d+)?\s?(?:至|到|-|—|~|～)\s?)?"  # a range: 5至7天 (its upper value)
+                    r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(万亿|亿|万|千)?(余|多)?(" + _UNIT + r")"
                     r"(以上|以下|左右|以内)?")
 RATIO = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s?[:：∶]\s?1(?![\d.])")
 SENTENCE = re.compile(r"[^。！？；;\n]*[。！？；;\n]?")
@@ -38,12 +39,12 @@ SPAN = re.compile(r"(19[5-9]\d|20\d\d)\s?[—–\-~至到]\s?(19[5-9]\d|20\d\d)�
 FIVE_YEAR = {"十三五": (2016, 2020), "十四五": (2021, 2025), "十五五": (2026, 2030)}
 TARGET = re.compile(r"目标|力争|确保|预期|计划|争取|将达到|要达到|达到.*以上的目标")
 # The words that link a metric to its value (粮食产量达到259.2亿斤): not part of what is measured.
-LINK = re.compile(r"(?:同比|比上年|较上年|比去年|比2\d{3}年)?(?:分别)?(?:(?:缩小|扩大|降低|下降|减少|增加|提高|增长|提升|上升)(?:到|至|为)|达到了?|达|为|是|实现|完成|突破|超过|超|稳定在|保持在|维持在|控制在|不低于|不少于|不超过|"
+LINK = re.compile(r"(?:同比|比上年|较上年|比去年|比2\d{3}年)?(?:分别)?(?:(?:缩小|扩大|降低|下降|减少|增加|提高|增长|提升|上升)(?:到|至|为)|达到了?|达|为|是|实现|完成|突破|超过|超|逾|稳定在|保持在|维持在|控制在|不低于|不少于|不超过|"
                   r"提高到|增加到|增长到|提升到|上升到|下降到|减少到|降至|降到|增至|近|约|共|总计|合计|累计|年均|平均|"
                   r"增长了?|增加了?|提高了?|提升了?|下降了?|减少了?|增产|减产|增收|新增|分别|已|就|超出|占)+$")
 CHANGE = re.compile(r"(增长|增加|提高|提升|上升|增产|增收|多|扩大)了?$")
 DROP = re.compile(r"(下降|减少|降低|减产|缩小)了?$")
-BOUND_BEFORE = re.compile(r"(突破|超过|超|不低于|不少于|稳定在|保持在|以上|近|约|接近|不超过|控制在)$")
+BOUND_BEFORE = re.compile(r"(突破|超过|超|逾|不低于|不少于|稳定在|保持在|以上|近|约|接近|不超过|控制在)$")
 SCOPE = re.compile(r"^(?:期间|时期|以来|全年|全省|全市|全县|全区|全州|全镇|全乡|全村|我省|我市|我县|我区|本省|全国|其中|同时|此外|另外|今年|去年|"
                    r"上年|当年|一年来|过去一年)+")
 
@@ -149,7 +150,7 @@ def _values(sentence: str) -> list[tuple[int, int, str, float | None, str]]:
     for m in FIGURE.finditer(sentence):
         unit = m.group(5)
         nxt = sentence[m.end():m.end() + 1]
-        if unit in ("年", "天") and (len(m.group(1)) == 4 or nxt in "至—-"):
+        if unit in ("年", "天") and (len(m.group(1)) == 4 or (nxt and nxt in "至—-")):
             continue  # a year or a date, not a figure
         if nxt and nxt in "月日号":
             continue
@@ -164,8 +165,12 @@ def _values(sentence: str) -> list[tuple[int, int, str, float | None, str]]:
 def _metric(sentence: str, prev_end: int, a: int, b: int, unit: str) -> tuple[str, str, str]:
     """(metric, qualifier, sign) of the value at sentence[a:b]: the words of its clause before it."""
     clause_start = max([m.end() for m in CLAUSE_BREAK.finditer(sentence, prev_end, a)] + [prev_end])
-    words = sentence[clause_start:a].strip()
-    if not re.search(r"[\u4e00-\u9fff]{2}", words) and prev_end:  # 、5.7% in a list: the clause before names it
+    words = _unmarked(sentence[clause_start:a])
+    if not words and re.search(r"[：:|]\s*$", _unmarked(sentence[prev_end:a], keep="：:|")):
+        # A label and its value (省级示范村：15个, | 高素质农民 | 1,423名 |): the label is the metric.
+        label = re.split(r"[，,；;：:|]", _unmarked(sentence[prev_end:a], keep="：:|").rstrip("：:| "))[-1]
+        words = label.strip()
+    elif not re.search(r"[\u4e00-\u9fff]{2}", words) and prev_end:  # 、5.7% in a list: the clause before names it
         words = sentence[max([m.end() for m in re.finditer(r"[，,；;]", sentence[:prev_end])] + [0]):a]
     after = sentence[b - 4:b]
     qualifier, sign = "exact", ""
@@ -181,6 +186,8 @@ def _metric(sentence: str, prev_end: int, a: int, b: int, unit: str) -> tuple[st
             qualifier, sign = "change", "+"
     if DROP.search(linker.replace("分别", "")) and not re.search(r"(到|至)$", linker):
         qualifier, sign = "change", "-"
+    if re.match(r"\d+(?:\.\d+)?\s?(?:至|到|-|—|~|～)", sentence[a:b]):
+        qualifier, sign = "range", ""
     if re.search(r"年均|平均每年", words):
         qualifier = "average"
     elif re.search(r"累计", words):
@@ -190,9 +197,15 @@ def _metric(sentence: str, prev_end: int, a: int, b: int, unit: str) -> tuple[st
     words = re.sub(r"(?:从|由)\s*(?:(?:19|20)\d\d年)?(?:底|末)?的?\s*$", "", words)  # 收入从2021年的A
     words = re.sub(r"(?:(?:19|20)\d\d年)?(?:底|末)?的\s*$", "", words)
     metric = LINK.sub("", words).strip()
-    metric = SCOPE.sub("", re.sub(r"^[\s“”\"]*(?:\d{4}年(?:底|末|初)?|[“\"]?十[三四五]五[”\"]?(?:时期|期间)?)", "", metric))
+    metric = SCOPE.sub("", re.sub(r"^[\s“”\"]*(?:(?:\d{4}\s?[—–\-~至到]\s?)?\d{4}年(?:底|末|初)?|[“\"]?十[三四五]五[”\"]?(?:时期|期间)?)", "", metric))
     metric = metric.strip(" ，,、：:“”\"")
     return metric, qualifier, sign
+
+
+def _unmarked(text: str, keep: str = "") -> str:
+    """Text without Markdown's marks (**, |, list dashes, #), which are no words of a metric."""
+    text = re.sub(r"\*\*|__|^\s*(?:[-*+>]|#+|\d+[.、])\s+", " ", text)
+    return re.sub("[|]" if "|" not in keep else "(?!)", " ", text).strip()
 
 
 def _before_year(sentence: str, a: int) -> str:

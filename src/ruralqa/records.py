@@ -41,6 +41,10 @@ def _figures(chunk: Chunk) -> tuple[Figure, ...]:
     return tuple(figures(chunk))
 
 
+def figures_of(chunk: Chunk) -> tuple[Figure, ...]:
+    return _figures(chunk)
+
+
 def figure_at(chunk: Chunk, start: int, end: int) -> Figure | None:
     """The record of the figure at chunk.text[start:end] (offsets in the passage)."""
     base = chunk.citation.char_start
@@ -164,7 +168,8 @@ def why_not(query: Query, figure: Figure, chunk: Chunk | None = None,
     asked = asked_subgroups(q)
     if figure.subgroup and figure.subgroup not in asked and not (figure.subgroup == "城乡" and RATIO_ASKED.search(q)):
         return "subgroup"
-    if asked - {"城乡"} and not (asked & {figure.subgroup}) and not any(g in normalize(figure.metric) for g in asked):
+    said = normalize(figure.metric) + ("农村" if FARMERS.search(figure.metric) else "")  # 高素质农民 are rural
+    if asked - {"城乡"} and not (asked & {figure.subgroup}) and not any(g in said for g in asked):
         return "subgroup"
     if figure.qualifier == "change" and not CHANGE_ASKED.search(q):
         return "change"

@@ -110,6 +110,7 @@ class Answer:
     shown: str = ""  # as a reader should take it: ≥10亿斤 for a bound, +24.2斤 for a change
     qualifier: str = ""  # a figure's: exact, bound, change, average, cumulative, share
     metric: str = ""  # what the figure measures, as its sentence says
+    form: str = "figure"  # figure, name, or sentence (no whole name of the kind asked stands: the sentence says it)
 
 
 @dataclass(frozen=True)
