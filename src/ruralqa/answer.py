@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from ruralqa.config import AnswerParams
 from ruralqa.corpus.chunk import SENTENCE_END
 from ruralqa.query import Query
+from ruralqa.records import CHANGE_ASKED
 from ruralqa.text.normalize import (NUMERAL_RUN, QUANTITY, UNITS, normalize, parse_chinese_number, parse_quantity,
                                     to_family)
 from ruralqa.text.places import is_about
@@ -33,7 +34,6 @@ CHANGE_BEFORE = re.compile(r"(提高|增加|增长|减少|下降|增产|减产|�
 SUBGROUP = re.compile(r"脱贫地区|脱贫县|脱贫人口|脱贫户|低收入|监测对象|易地搬迁|困难群众|残疾人")
 # A yearly average over several years (年均增长8.8%): not one year's figure, unless an average is asked.
 AVERAGE_BEFORE = re.compile(r"年均|平均每年|每年平均")
-CHANGE_ASKED = re.compile(r"增长|增加|提高|增速|增幅|增产|新增|减少|下降|提升|变化|多了|少了")
 QUOTED = re.compile(r"[“「『\"]([^”」』\"]{1,30})[”」』\"]")
 ASKED_WORD = re.compile(r"什么|哪种|哪个|哪家|哪类|哪些")
 ENUM = re.compile(r"[\u4e00-\u9fff]{1,8}(?:、[\u4e00-\u9fff]{1,8})+")

@@ -14,7 +14,7 @@ from ruralqa.text.places import places_in_question, short_name
 
 MAX_QUESTION_CHARS = 200  # longer questions are cut here (with a notice): a question, not a document
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]+")
-_EXPLICIT_UNIT = re.compile(r"(?:多少|几)(" + "|".join(re.escape(u) for u in UNITS) + ")")
+_EXPLICIT_UNIT = re.compile(r"(?:多少|几)(?:十|百|千|万|亿)*(" + "|".join(re.escape(u) for u in UNITS) + ")")
 _NOT_A_TERM = re.compile(r"\d+|[\W_]+")
 _YEAR = re.compile(r"(19[5-9]\d|20\d\d)年")
 
@@ -101,10 +101,16 @@ def content_terms(normalized: str, places: tuple[str, ...], tokenize) -> tuple[s
     q = words.FILLER.sub(" ", q)
     terms = []
     for t in tokenize(q):
-        if t not in terms and not _NOT_A_TERM.fullmatch(t):
+        if t not in terms and not _NOT_A_TERM.fullmatch(t) and not _grammar(t):
             terms.append(t)
     # search-mode tokens overlap (香菇产值, 香菇, 产值): keep the smallest pieces, so partial matches count
     return tuple(t for t in terms if not any(o != t and o in t for o in terms)) or tuple(terms)
+
+
+def _grammar(token: str) -> bool:
+    """Words that carry no content of their own (已经, 过, 能, 往, 当): adverbs, prepositions, pronouns, particles,
+    conjunctions, and one-character verbs, by jieba's tagged dictionary."""
+    return words.is_function_word(token, "dpcruy") or (len(token) == 1 and words.is_function_word(token, "v"))
 
 
 def years_in(normalized: str) -> tuple[int, ...]:

@@ -22,7 +22,8 @@ from ruralqa.types import Chunk
 
 AROUND = 0.8  # credit of a question word said in the figure's sentence before it or its clause, not in its metric
 HEADING = 0.6  # …in the passage's heading
-CHANGE_ASKED = re.compile(r"增长|增加|提高|增速|增幅|增产|增收|新增|减少|下降|提升|变化|多了|少了|降低|缩小|扩大")
+CHANGE_ASKED = re.compile(r"增长|增加|提高|增速|增幅|增产|增收|新增|减少|下降|提升|变化|多了|少了|降低|缩小|扩大|"
+                          r"[多少][用产收花卖挣]了|比以前|比过去|比上年|比去年|较上年|同比")
 AVERAGE_ASKED = re.compile(r"年均|平均每年|每年平均")
 RATE_ASKED = re.compile(r"率|比重|占比|比例|百分之|百分比")
 RATIO_ASKED = re.compile(r"收入比|之比|比值")
@@ -168,7 +169,8 @@ def why_not(query: Query, figure: Figure, chunk: Chunk | None = None,
     asked = asked_subgroups(q)
     if figure.subgroup and figure.subgroup not in asked and not (figure.subgroup == "城乡" and RATIO_ASKED.search(q)):
         return "subgroup"
-    said = normalize(figure.metric) + ("农村" if FARMERS.search(figure.metric) else "")  # 高素质农民 are rural
+    # 高素质农民, 村民, 克尔赛村年人均收入: a village's or farmers' figure is a rural one
+    said = normalize(figure.metric) + ("农村" if FARMERS.search(figure.metric) or "村" in figure.metric else "")
     if asked - {"城乡"} and not (asked & {figure.subgroup}) and not any(g in said for g in asked):
         return "subgroup"
     if figure.qualifier == "change" and not CHANGE_ASKED.search(q):

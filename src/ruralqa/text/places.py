@@ -15,6 +15,7 @@ PLACE_IN_TEXT = re.compile(
     r"(?:(?<=[^\u4e00-\u9fff])|(?<=^)|(?<=[县区市乡镇]))([\u4e00-\u9fff]{2,3}?(?:县|区|市|旗|乡|镇|村))")
 # First characters that make a suffix-ending run a phrase, not a name (全县, 该区, 城乡, 两镇).
 NOT_PLACE_START = frozenset("全该本各每城乡村县区市镇省农我其此新老社小大同两一二三四五六七八九十百千万亿")
+_NEVER_FIRST = frozenset("全该本各每我其此这那")  # 全县, 该村: a pronoun or 全 never begins a name
 _NOT_IN_PLACE = frozenset("各所全该本每个行政农城和的了在与对把将等为是有以")
 
 
@@ -75,7 +76,9 @@ def places_in_question(normalized: str, regions: list[str], known: list[str]) ->
     names = [m.group(0) for m in PLACE.finditer(normalized) if m.group(0)[-1] == "县"]
     names += [leading.group(0)] if leading and leading.group(0)[-1] in "区市村镇乡" else []
     for name in names:
-        if (len(name) <= 5 and name[0] not in NOT_PLACE_START and not QUESTION_CHARS.search(name)
+        lead = leading is not None and name == leading.group(0)  # 新丝路村… at the question's start is a name
+        if (len(name) <= 5 and (name[0] not in NOT_PLACE_START or (lead and name[0] not in _NEVER_FIRST))
+                and not QUESTION_CHARS.search(name)
                 and not any(name in p or p in name for p in places)):
             places.append(name)
     places += [n for n in NATIONAL[:1] if any(w in normalized for w in NATIONAL) and not places]
