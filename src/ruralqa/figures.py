@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
+from ruralqa.corpus.context import REVIEWS_LAST_YEAR
 from ruralqa.text.normalize import MULTIPLIERS, UNITS, to_family
 from ruralqa.types import Chunk
 
@@ -32,7 +33,7 @@ FIGURE = re.compile(r"(?<![\d.A-Za-z])(?:\d+(?:\.\d+)?\s?(?:至|到|-|—|~|～)
                     r"(以上|以下|左右|以内)?")
 RATIO = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s?[:：∶]\s?1(?![\d.])")
 SENTENCE = re.compile(r"[^。！？；;\n]*[。！？；;\n]?")
-CLAUSE_BREAK = re.compile(r"[，,、：:（）()“”\"]")
+CLAUSE_BREAK = re.compile(r"[，,、：:（）()]")  # not quotes: “吨粮田”855万亩 is measured by what they hold
 YEAR = re.compile(r"(19[5-9]\d|20\d\d)年")
 SPAN = re.compile(r"(19[5-9]\d|20\d\d)\s?[—–\-~至到]\s?(19[5-9]\d|20\d\d)年?|“?十[三四五]五”?(?:时期|期间)?"
                   r"|过去五年|近五年|五年来")
@@ -116,10 +117,10 @@ def figures(chunk: Chunk) -> list[Figure]:
         for i, (a, b, value_text, value, unit) in enumerate(found):
             metric, qualifier, sign = _metric(sentence, prev_end, a, b, unit)
             if metrics and metrics[i]:
+                own = _unmarked(sentence[prev_end:a]).strip("、和及与 ")
                 metric = metrics[i]
-                first = metrics.index(next(m for m in metrics if m))
-                if i > first:  # A、B分别增长X、Y: every value of the list is a change
-                    qualifier, sign = out[-(i - first)].qualifier, out[-(i - first)].sign
+                if out and prev_end and not own and metrics[i - 1]:
+                    qualifier, sign = out[-1].qualifier, out[-1].sign  # A、B分别增长X、Y: Y is a change as X is
             elif metric and prev_metric and found[i - 1][4] == unit and ELLIPSIS.fullmatch(metric):
                 metric = f"{metric}（{prev_metric}）"  # 建设高标准农田1040万亩，累计建成近1.2亿亩: of the same thing
             elif spans and i in spans and prev_metric and re.search(r"(到|至)\s*$", _before_year(sentence, a)):
@@ -132,7 +133,13 @@ def figures(chunk: Chunk) -> list[Figure]:
             year, year_from = _period(sentence[:a], chunk)
             if spans and i in spans:
                 year, year_from = spans[i], None
-            kind = "target" if TARGET.search(sentence[:b]) else chunk.period_kind
+            # A goal where its own clause or the sentence's opening says so (力争…, 目标是…), not where a word of an
+            # earlier clause does (打造…品牌整体形象目标，全区共有无公害农产品34个).
+            clause_a = max([m.end() for m in re.finditer(r"[，,；;]", sentence[:a])] + [0])
+            kind = "target" if TARGET.search(sentence[clause_a:b]) or TARGET.search(sentence.lstrip()[:6]) \
+                else chunk.period_kind
+            if year and year >= (chunk.citation.year or 9999) and REVIEWS_LAST_YEAR.search(chunk.citation.title):
+                kind = "target"  # a work report given early in its year speaks of that year only in plans
             out.append(Figure(
                 metric=metric, subject=chunk.citation.region, subgroup=_subgroup(metric),
                 value_text=value_text, value=value, unit=unit, qualifier=qualifier, sign=sign,
@@ -250,11 +257,12 @@ def _respectively(sentence: str, found: list) -> list[str] | None:
     items = re.split(r"、|和|与|及", head)
     if len(items) == 1 and items[0].startswith("城乡"):
         items = ["城镇" + items[0][2:], "农村" + items[0][2:]]
-    if len(items) < 2 or len(items) != len(after):
+    if len(items) < 2 or len(after) % len(items):
         return None
     last = items[-1]
     full = [it + last[len(it):] if len(it) < len(last) else it for it in items[:-1]] + [last]
-    return [""] * (len(found) - len(after)) + full
+    # 城乡居民人均可支配收入分别达6.9万元、3.4万元，增长4.2%、5.3%: each run of values goes through the items again
+    return [""] * (len(found) - len(after)) + full * (len(after) // len(items))
 
 
 def _from_to(sentence: str, found: list) -> dict[int, int]:

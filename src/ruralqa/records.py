@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 
 from ruralqa.config import AnswerParams
-from ruralqa.figures import SUBGROUP, Figure, figures
+from ruralqa.figures import SUBGROUP, UNIT_WORDS, Figure, figures
 from ruralqa.query import Query
 from ruralqa.text.normalize import normalize
 from ruralqa.text.words import EXPECTED_UNITS, VARIANTS
@@ -61,6 +61,7 @@ def metric_cover(query: Query, figure: Figure, chunk: Chunk | None = None) -> fl
     nothing where they name another figure of the sentence in the same unit (小麦 of 小麦产量750亿斤 beside 粮食总产量1344亿斤). A word counts by the share of its characters found, so
     a word cut across a measure word (座菇 of 多少座菇棚) still counts."""
     weights = dict(query.weights) or {t: 1.0 for t in query.terms}
+    weights = {t: w for t, w in weights.items() if t not in UNIT_WORDS} or weights  # 万亩 of 多少万亩 names no measure
     if not weights:
         return 1.0
     metric = normalize(figure.metric + figure.subgroup)
@@ -68,6 +69,8 @@ def metric_cover(query: Query, figure: Figure, chunk: Chunk | None = None) -> fl
     base = chunk.citation.char_start if chunk else figure.sentence_start
     a, b = figure.char_start - base, figure.char_end - base
     s_a = max(0, figure.sentence_start - base)
+    if text[s_a:s_a + 2] == "其中":  # 其中, 50万元以上村31个: a part of what the sentence before counts
+        s_a = max([m.end() for m in re.finditer(r"[。！？；;\n]", text[:max(0, s_a - 1)])] + [0])
     clause_end = next((m.start() for m in re.finditer(r"[，,；;。]", text[b:])), len(text) - b) + b
     around = normalize(text[s_a:a] + text[a:clause_end])
     # Rivals: figures of the same sentence, in the same unit, of the measure asked (产量 of 小麦产量 and 粮食总产量);
@@ -91,6 +94,16 @@ def metric_cover(query: Query, figure: Figure, chunk: Chunk | None = None) -> fl
     return got / sum(weights.values())
 
 
+def _level(figure: Figure) -> bool:
+    """Whether the figure's clause states a level reached (达到, 总, 保有), with no verb of what was added (建设, 新增)."""
+    clause = re.split(r"[，,；;。]", figure.sentence[:max(0, figure.char_start - figure.sentence_start)])[-1]
+    return bool(LEVEL_WORDS.search(clause)) and not ADDED_WORDS.search(clause)
+
+
+LEVEL_WORDS = re.compile(r"达到|达|总|保有|共有|稳定在|保持在")
+ADDED_WORDS = re.compile(r"新建|新增|建设|建成|改造|完成|实施|整治|新改建")
+
+
 def _chars(forms: tuple[str, ...], text: str) -> float:
     return max(sum(1 for ch in f if ch in text) / len(f) for f in forms) if text else 0.0
 
@@ -103,6 +116,7 @@ def asked_subgroups(q: str) -> set[str]:
 
 _BARE_GROUP = re.compile(r"(城镇|农村)(?=人均|收入|消费)")  # the question's shorthand for 农村居民人均…
 CUMULATIVE_ASKED = re.compile(r"累计|总共|一共|共计|合计")
+FLOW_ASKED = re.compile(r"新建|新增|新改建|改造|当年|全年")  # what one year added
 _COUNTED = re.compile(r"(?:多少|几)(?:个|家|座|所|处|条|项|名|位|批|支|种|类)([\u4e00-\u9fff]{1,12})")
 COUNTERS = frozenset("个 家 座 所 处 条 项 人 支 批 种 类".split())
 
@@ -173,6 +187,13 @@ def why_not(query: Query, figure: Figure, chunk: Chunk | None = None,
     said = normalize(figure.metric) + ("农村" if FARMERS.search(figure.metric) or "村" in figure.metric else "")
     if asked - {"城乡"} and not (asked & {figure.subgroup}) and not any(g in said for g in asked):
         return "subgroup"
+    if figure.kind == "target" and not query.wants_target:
+        return "target"  # 稳定在1100亿斤以上 in a plan is no result
+    if figure.kind == "achieved" and query.wants_target:
+        return "achieved"
+    if FLOW_ASKED.search(q) and not CUMULATIVE_ASKED.search(q) and (
+            figure.qualifier == "cumulative" or _level(figure)):
+        return "level"  # 新建高标准农田 in a year, not the running total (累计建成, 达到1100万亩)
     if figure.qualifier == "change" and not CHANGE_ASKED.search(q):
         return "change"
     if figure.qualifier == "average" and not AVERAGE_ASKED.search(q):
