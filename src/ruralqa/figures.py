@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass
 
 from ruralqa.corpus.context import REVIEWS_LAST_YEAR
 from ruralqa.text.normalize import MULTIPLIERS, UNITS, to_family
+from ruralqa.text.words import grammar_tag
 from ruralqa.types import Chunk
 
 # A figure as written: digits (1,234.5), an optional 万/亿, an optional 余/多, a unit; or a ratio 1.81∶1.
@@ -58,7 +59,7 @@ class Figure:
     value_text: str  # as written: 259.2亿斤, 1.81∶1
     value: float | None  # in the family's unit (259.2亿斤 → 12960000 吨); a ratio's first term
     unit: str  # the family's unit (元, 亩, 吨, %, 人 …; "比" for a ratio)
-    qualifier: str  # exact, bound, change, average, cumulative, share
+    qualifier: str  # exact, bound, sustained (稳定在…以上), range, change, average, cumulative, share
     sign: str  # bound: ≥ ≤ ≈; change: + -; else ""
     year: int | None  # the year the figure is of (a span's last year)
     year_from: int | None  # a span's first year (2021 of 2021—2025年), else None
@@ -125,10 +126,10 @@ def figures(chunk: Chunk) -> list[Figure]:
                 metric = f"{metric}（{prev_metric}）"  # 建设高标准农田1040万亩，累计建成近1.2亿亩: of the same thing
             elif spans and i in spans and prev_metric and re.search(r"(到|至)\s*$", _before_year(sentence, a)):
                 metric = prev_metric  # 从A提高到B: B is the same measure as A
-            elif len(metric) <= 2 or (unit in COUNTERS and len(metric) <= 4 and _noun_after(sentence, b)):
-                # What is counted follows a measure word when the words before are only a verb (形成5500座菇棚,
-                # 培育壮大12家龙头企业); a value without words of its own is of what came before (增长5.2%).
-                after = _noun_after(sentence, b) if unit in COUNTERS or len(metric) <= 2 else ""
+            elif len(metric) <= 2 or (unit in COUNTERS and _noun_after(sentence, b)):
+                # What a measure word counts is the noun right after it (形成5500座菇棚, 对全县61个行政村进行…), not a
+                # verb (龙头企业122家培育…); a value without words of its own is of what came before (增长5.2%).
+                after = _noun_after(sentence, b)
                 metric = (metric + after if len(metric) > 2 else after) or metric or prev_metric
             year, year_from = _period(sentence[:a], chunk)
             if spans and i in spans:
@@ -140,6 +141,8 @@ def figures(chunk: Chunk) -> list[Figure]:
                 else chunk.period_kind
             if year and year >= (chunk.citation.year or 9999) and REVIEWS_LAST_YEAR.search(chunk.citation.title):
                 kind = "target"  # a work report given early in its year speaks of that year only in plans
+            if qualifier == "sustained" and kind == "target":
+                qualifier = "bound"  # 确保粮食产量稳定在1300亿斤以上: a goal's lower bound
             out.append(Figure(
                 metric=metric, subject=chunk.citation.region, subgroup=_subgroup(metric),
                 value_text=value_text, value=value, unit=unit, qualifier=qualifier, sign=sign,
@@ -193,6 +196,8 @@ def _metric(sentence: str, prev_end: int, a: int, b: int, unit: str) -> tuple[st
             qualifier, sign = "change", "+"
     if DROP.search(linker.replace("分别", "")) and not re.search(r"(到|至)$", linker):
         qualifier, sign = "change", "-"
+    if qualifier == "bound" and re.search(r"稳定在|保持在|维持在", linker):
+        qualifier = "sustained"  # 粮食产量稳定在760亿斤以上: held over years, not one year's figure
     if re.match(r"\d+(?:\.\d+)?\s?(?:至|到|-|—|~|～)", sentence[a:b]):
         qualifier, sign = "range", ""
     if re.search(r"年均|平均每年", words):
@@ -232,7 +237,12 @@ COUNTERS = frozenset("座 个 条 家 辆 头 只 羽 棒 项 次 件 所 批 �
 def _noun_after(sentence: str, b: int) -> str:
     """The thing a measure word counts, right after the value (5500座菇棚 → 菇棚, 3条“绿色走廊” → 绿色走廊)."""
     m = re.match(r"[“\"「]?([\u4e00-\u9fff]{1,8})", sentence[b:])
-    return re.sub(r"(的规模|的|等)$", "", m.group(1)) if m else ""
+    if not m:
+        return ""
+    run = m.group(1)
+    cut = next((i for i in range(len(run)) if grammar_tag(run[i:i + 2])[:1] in ("v", "p", "d", "c")
+                or run[i] in "的等在和与及"), len(run))
+    return run[:cut]
 
 
 SUBGROUP = re.compile(r"(城镇|农村|城乡)(?:常住)?(?:居民|人口|劳动力)|(脱贫人口|脱贫地区|脱贫县|脱贫劳动力|脱贫户|低收入|监测对象|易地搬迁)")
@@ -246,23 +256,37 @@ def _subgroup(metric: str) -> str:
 
 def _respectively(sentence: str, found: list) -> list[str] | None:
     """A、B分别为X、Y: the metric of each value is its item, completed by what the items share
-    (城镇、农村居民人均可支配收入 → 城镇居民人均可支配收入, 农村居民人均可支配收入)."""
-    at = sentence.find("分别")
-    if at < 0:
+    (城镇、农村居民人均可支配收入 → 城镇居民人均可支配收入, 农村居民人均可支配收入). Each 分别 governs the values after it,
+    up to the next; a head that lists nothing (粮肉奶产量分别稳定在…) is the metric of all its values."""
+    marks = [m.start() for m in re.finditer("分别", sentence)]
+    if not marks:
         return None
-    after = [f for f in found if f[0] > at]
-    head = sentence[:at]
-    head = head[max([m.end() for m in re.finditer(r"[，,；;：:]", head)] + [0]):]
-    head = SCOPE.sub("", re.sub(r"^\s*\d{4}年", "", head.strip()))
-    items = re.split(r"、|和|与|及", head)
-    if len(items) == 1 and items[0].startswith("城乡"):
-        items = ["城镇" + items[0][2:], "农村" + items[0][2:]]
-    if len(items) < 2 or len(after) % len(items):
-        return None
-    last = items[-1]
-    full = [it + last[len(it):] if len(it) < len(last) else it for it in items[:-1]] + [last]
-    # 城乡居民人均可支配收入分别达6.9万元、3.4万元，增长4.2%、5.3%: each run of values goes through the items again
-    return [""] * (len(found) - len(after)) + full * (len(after) // len(items))
+    out = [""] * len(found)
+    for k, at in enumerate(marks):
+        nxt = marks[k + 1] if k + 1 < len(marks) else len(sentence)
+        idx = [i for i, f in enumerate(found) if at < f[0] < nxt]
+        head = sentence[:at]
+        head = head[max([m.end() for m in re.finditer(r"[，,；;：:]", head)] + [0]):]
+        head = SCOPE.sub("", re.sub(r"^\s*\d{4}年", "", head.strip()))
+        if re.search(r"\d", head):
+            continue  # …增长4.5%，分别高于全国: the words before are a figure's, not a list of measures
+        items = [it for it in re.split(r"、|和|与|及", head) if it]
+        if not items:
+            continue
+        if len(items) == 1 and items[0].startswith("城乡"):
+            items = ["城镇" + items[0][2:], "农村" + items[0][2:]]
+        if len(items) == 1:
+            for i in idx:
+                out[i] = items[0]
+            continue
+        if not idx or len(idx) % len(items):
+            continue
+        last = items[-1]
+        full = [it + last[len(it):] if len(it) < len(last) else it for it in items[:-1]] + [last]
+        # 城乡居民人均可支配收入分别达6.9万元、3.4万元，增长4.2%、5.3%: each run of values goes through the items again
+        for i, metric in zip(idx, full * (len(idx) // len(items))):
+            out[i] = metric
+    return out if any(out) else None
 
 
 def _from_to(sentence: str, found: list) -> dict[int, int]:

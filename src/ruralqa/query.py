@@ -110,7 +110,8 @@ def content_terms(normalized: str, places: tuple[str, ...], tokenize) -> tuple[s
 def _grammar(token: str) -> bool:
     """Words that carry no content of their own (已经, 过, 能, 往, 当): adverbs, prepositions, pronouns, particles,
     conjunctions, and one-character verbs, by jieba's tagged dictionary."""
-    return words.is_function_word(token, "dpcruy") or (len(token) == 1 and words.is_function_word(token, "v"))
+    tag = words.grammar_tag(token)
+    return bool(tag) and (tag[0] in "dpcruy" or len(token) == 1)
 
 
 def years_in(normalized: str) -> tuple[int, ...]:

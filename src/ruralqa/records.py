@@ -72,14 +72,32 @@ def metric_cover(query: Query, figure: Figure, chunk: Chunk | None = None) -> fl
     if text[s_a:s_a + 2] == "其中":  # 其中, 50万元以上村31个: a part of what the sentence before counts
         s_a = max([m.end() for m in re.finditer(r"[。！？；;\n]", text[:max(0, s_a - 1)])] + [0])
     clause_end = next((m.start() for m in re.finditer(r"[，,；;。]", text[b:])), len(text) - b) + b
-    around = normalize(text[s_a:a] + text[a:clause_end])
+    before = list(text[s_a:a])
+    # A clause that ends in a figure of its own is that figure's (粮食播种面积稳定在100万亩以上、蔬菜产量稳定在200万吨左右:
+    # 粮食 is not the vegetables'); the words of clauses without one set the scene for all (万荣县香菇产业…，年产值3亿元).
+    attr = normalize(query.attribute)
+    # The figure names its own measure (蔬菜产量), not only a generic one (总数 of 新增龙头企业16家、总数达到98家).
+    own = bool(attr) and attr in metric and not GENERIC_MEASURE.fullmatch(metric)
+    for f in (_figures(chunk) if chunk and own else ()):
+        g_a, g_b = f.char_start - base, f.char_end - base
+        if f.sentence_start == figure.sentence_start and g_b <= a and g_a >= s_a:
+            c_a = max([m.end() for m in re.finditer(r"[，,、；;。]", text[:g_a])] + [s_a])
+            before[max(0, c_a - s_a):g_b - s_a] = [" "] * (g_b - max(c_a, s_a))
+    # A measure of another thing (蔬菜产量, 夏粮产量 for 粮食产量): the words before the measure asked name a thing the
+    # question does not; no sentence around it makes it the measure asked.
+    modifier = re.sub(r"^(?:全年|年|全省|全市|全县|全区)", "", metric[:-len(attr)]) if own and metric.endswith(attr) \
+        else ""
+    if len(modifier) >= 2 and not any(modifier[i:i + 2] in query.normalized for i in range(len(modifier) - 1)):
+        return 0.0
+    around = normalize("".join(before) + text[a:clause_end])
+    heading = normalize(chunk.heading) if chunk else ""
     # Rivals: figures of the same sentence, in the same unit, of the measure asked (产量 of 小麦产量 and 粮食总产量);
     # their words are theirs. A figure of another measure (销售收入 beside 产值) only shares the sentence's context.
-    attr = normalize(query.attribute)
-    others = [normalize(f.metric) for f in (_figures(chunk) if chunk else ())
+    asked = counted(query.normalized)  # 在多少个县建设…: 115个县 counts what is asked; the sentence's words are its too
+    counts_asked = bool(asked) and normalize(text[b:b + 1]) == asked[0]
+    others = [normalize(f.metric) for f in (_figures(chunk) if chunk and not counts_asked else ())
               if f.sentence_start == figure.sentence_start and f.char_start != figure.char_start
               and f.unit == figure.unit and (not attr or attr in normalize(f.metric))]
-    heading = normalize(chunk.heading) if chunk else ""
     implied = {t for t in weights for pattern, units in EXPECTED_UNITS
                if pattern.search(t) and figure.unit in units}
     got = 0.0
@@ -116,6 +134,7 @@ def asked_subgroups(q: str) -> set[str]:
 
 _BARE_GROUP = re.compile(r"(城镇|农村)(?=人均|收入|消费)")  # the question's shorthand for 农村居民人均…
 CUMULATIVE_ASKED = re.compile(r"累计|总共|一共|共计|合计")
+GENERIC_MEASURE = re.compile(r"(?:其中)?(?:总数|总量|总额|数量|规模|总规模|累计|合计|共计|比重|占比)")
 FLOW_ASKED = re.compile(r"新建|新增|新改建|改造|当年|全年")  # what one year added
 _COUNTED = re.compile(r"(?:多少|几)(?:个|家|座|所|处|条|项|名|位|批|支|种|类)([\u4e00-\u9fff]{1,12})")
 COUNTERS = frozenset("个 家 座 所 处 条 项 人 支 批 种 类".split())
@@ -194,6 +213,8 @@ def why_not(query: Query, figure: Figure, chunk: Chunk | None = None,
     if FLOW_ASKED.search(q) and not CUMULATIVE_ASKED.search(q) and (
             figure.qualifier == "cumulative" or _level(figure)):
         return "level"  # 新建高标准农田 in a year, not the running total (累计建成, 达到1100万亩)
+    if figure.qualifier == "sustained" and not query.wants_target and not re.search(r"稳定|保持|维持", q):
+        return "sustained"
     if figure.qualifier == "change" and not CHANGE_ASKED.search(q):
         return "change"
     if figure.qualifier == "average" and not AVERAGE_ASKED.search(q):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from functools import lru_cache
+from pathlib import Path
 
 # Not worth a BM25 token: particles, prepositions and the question words themselves.
 STOPWORDS = frozenset("""的 了 和 与 及 等 是 在 为 对 把 被 将 从 以 于 也 都 而 并 其 之 这 那 有 个 中 上 下 到 由 让 使 就 又
@@ -60,6 +61,35 @@ def is_function_word(word: str, tags: str = "vpdcrau") -> bool:
     return bool(tag) and tag[0] in tags
 
 
+GRAMMAR_FILE = Path(__file__).parent.parent / "data" / "grammar_words.tsv"
+
+
+def grammar_words_from_jieba() -> list[tuple[str, str]]:
+    """(word, tag) of jieba's dictionary words that carry grammar more than content: adverbs, prepositions,
+    conjunctions, pronouns, particles, one-character verbs, and common two-character verbs. Written to
+    GRAMMAR_FILE (`python -m ruralqa.text.words`) so that asking a question never loads the whole tagged dictionary."""
+    import jieba
+
+    out = []
+    with open(Path(jieba.__file__).with_name("dict.txt"), encoding="utf-8") as f:
+        for line in f:
+            word, freq, tag = line.split()
+            if tag[0] in "dpcruy" or (tag[0] == "v" and (len(word) == 1 or (len(word) == 2 and int(freq) >= 100))):
+                out.append((word, tag))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _grammar_tags() -> dict[str, str]:
+    with open(GRAMMAR_FILE, encoding="utf-8") as f:
+        return dict(line.rstrip("\n").split("\t") for line in f if "\t" in line)
+
+
+def grammar_tag(word: str) -> str:
+    """jieba's tag of a grammar word or common verb (see grammar_words_from_jieba), "" for any other word."""
+    return _grammar_tags().get(word, "")
+
+
 # What kind of quantity a question asks for, by the words it uses; the first match wins.
 EXPECTED_UNITS = [
     (re.compile(r"多少(?:个)?(?:村|行政村)|几个(?:村|行政村)"), frozenset({"个"})),
@@ -82,3 +112,7 @@ EVERYDAY = (("农民人均", "农村居民人均"), ("农民收入", "农村居�
 # 城乡居民…分别 speaks of 城镇 and 农村 居民 at once (村居 is jieba's piece of 农村居民).
 VARIANTS = {"产量": ("总产",), "总产量": ("总产",), "增速": ("增长",), "增幅": ("增长",), "农村": ("城乡",),
             "村居": ("乡居",)}
+
+
+if __name__ == "__main__":
+    GRAMMAR_FILE.write_text("".join(f"{w}\t{t}\n" for w, t in grammar_words_from_jieba()), encoding="utf-8")
