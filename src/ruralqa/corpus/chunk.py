@@ -16,12 +16,12 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from ruralqa.config import ChunkSettings
-from ruralqa.corpus.context import FURNITURE, period
+from ruralqa.corpus.context import FURNITURE, REVIEW, period
 from ruralqa.types import Article, Chunk, Citation, Report
 
 # Raise when a change here, in corpus/context.py or in text/ changes a report's passages or their tokens:
 # `ruralqa index` then re-reads every report (reusing the vectors of passages that did not change).
-CHUNKER_VERSION = 9  # 7: places by weight, spreadsheet rows, figure records; 8: places named as places; 9: record metrics (ellipsis, counted nouns), plan-period sections, 头只
+CHUNKER_VERSION = 10  # 7: places by weight, spreadsheet rows, figure records; 8: places named as places; 9: record metrics (ellipsis, counted nouns), plan-period sections, 头只; 10: sections after a work report's review are its plans
 SENTENCE_END = re.compile(r"[。！？!?；;…]+[”’」』）)\"']*")
 CLAUSE_END = re.compile(r"[，,、：:]")
 _HEADING_STOPS = ("。", "！", "？", "!", "?", "；", ";", "…", "，", ",", "、", "：", ":")
@@ -123,10 +123,12 @@ def chunk_report(
                          <= _level(text[lines[i][1]:lines[i][2]])):
             kinds[i] = "body"  # the next heading replaces it before any passage: index it itself
     chunks, heading, sections, header, article_i = [], "", [], "", -1
+    reviewed = after_review = False  # a top section reviewing the past has been read; one after it has begun
     for paragraph, ((number, s, e), kind) in enumerate(zip(lines, kinds), start=1):
         art = _article_at(articles, number)
         if art != article_i:
             article_i, heading, sections = art, "", []
+            reviewed = after_review = False
         article = articles[art] if articles else Article("", "", 1, number)
         line = text[s:e]
         if kind in ("title", "furniture", "rule"):
@@ -141,9 +143,12 @@ def chunk_report(
             if is_section(line):
                 level = _level(line)
                 sections = [(lv, h) for lv, h in sections if lv < level] + [(level, heading)]
+                if level == 1:
+                    after_review = reviewed and not REVIEW.search(heading)
+                    reviewed = reviewed or bool(REVIEW.search(heading))
             continue
         section = " › ".join(h for _, h in sections)
-        year, period_kind = period(section, line, article)
+        year, period_kind = period(section, line, article, after_review)
         for a, b in split_paragraph(text, s, e, settings.max_chars):
             citation = Citation(
                 file=report.path, title=article.title, region=article.region, paragraph=paragraph,
