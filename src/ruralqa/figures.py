@@ -43,8 +43,8 @@ TARGET = re.compile(r"目标|力争|确保|预期|计划|争取|将达到|要达
 # The words that link a metric to its value (粮食产量达到259.2亿斤): not part of what is measured.
 LINK = re.compile(r"(?:同比|比上年|较上年|比去年|比2\d{3}年)?(?:分别)?(?:(?:缩小|扩大|降低|下降|减少|增加|提高|增长|提升|上升)(?:到|至|为)|达到了?|达|为|是|实现|完成|突破|超过|超|逾|稳定在|保持在|维持在|控制在|不低于|不少于|不超过|"
                   r"提高到|增加到|增长到|提升到|上升到|下降到|减少到|降至|降到|增至|近|约|共|总计|合计|累计|年均|平均|"
-                  r"增长了?|增加了?|提高了?|提升了?|下降了?|减少了?|增产|减产|增收|新增|分别|已|就|超出|占)+$")
-CHANGE = re.compile(r"(增长|增加|提高|提升|上升|增产|增收|多|扩大)了?$")
+                  r"增长了?|增加了?|提高了?|提升了?|下降了?|减少了?|增产|减产|增收|增量|新增|分别|已|就|超出|占)+$")
+CHANGE = re.compile(r"(增长|增加|提高|提升|上升|增产|增收|增量|多|扩大)了?$")
 DROP = re.compile(r"(下降|减少|降低|减产|缩小)了?$")
 BOUND_BEFORE = re.compile(r"(突破|超过|超|逾|不低于|不少于|稳定在|保持在|以上|近|约|接近|不超过|控制在)$")
 SCOPE = re.compile(r"^(?:期间|时期|以来|全年|全省|全市|全县|全区|全州|全镇|全乡|全村|我省|我市|我县|我区|本省|全国|其中|同时|此外|另外|今年|去年|"
@@ -264,7 +264,14 @@ def _respectively(sentence: str, found: list) -> list[str] | None:
     out = [""] * len(found)
     for k, at in enumerate(marks):
         nxt = marks[k + 1] if k + 1 < len(marks) else len(sentence)
-        idx = [i for i, f in enumerate(found) if at < f[0] < nxt]
+        idx = []  # the values the list gives: joined by 、/和, or by a comma and a linking word (，增长4.2%、5.3%)
+        for i, f in enumerate(found):
+            if not at < f[0] < nxt:
+                continue
+            gap = sentence[found[idx[-1]][1]:f[0]] if idx else ""
+            if idx and not re.fullmatch(r"\s*(?:[、和及与]|[，,]\s*" + LINK.pattern.rstrip("$") + r")\s*", gap):
+                break
+            idx.append(i)
         head = sentence[:at]
         head = head[max([m.end() for m in re.finditer(r"[，,；;：:]", head)] + [0]):]
         head = SCOPE.sub("", re.sub(r"^\s*\d{4}年", "", head.strip()))
