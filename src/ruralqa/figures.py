@@ -114,9 +114,11 @@ def figures(chunk: Chunk) -> list[Figure]:
             continue
         metrics = _respectively(sentence, found)
         spans = _from_to(sentence, found)
-        prev_end, prev_metric = 0, ""
+        prev_end, prev_metric = 0, ""  # prev_metric: the measure before the previous figure (not what it counts)
         for i, (a, b, value_text, value, unit) in enumerate(found):
             metric, qualifier, sign = _metric(sentence, prev_end, a, b, unit)
+            base_metric = metric
+            borrowed = prev_end and not re.search(r"[\u4e00-\u9fff]{2}", _clause(sentence, prev_end, a))
             if metrics and metrics[i]:
                 own = _unmarked(sentence[prev_end:a]).strip("、和及与 ")
                 metric = metrics[i]
@@ -126,11 +128,19 @@ def figures(chunk: Chunk) -> list[Figure]:
                 metric = f"{metric}（{prev_metric}）"  # 建设高标准农田1040万亩，累计建成近1.2亿亩: of the same thing
             elif spans and i in spans and prev_metric and re.search(r"(到|至)\s*$", _before_year(sentence, a)):
                 metric = prev_metric  # 从A提高到B: B is the same measure as A
-            elif len(metric) <= 2 or (unit in COUNTERS and _noun_after(sentence, b)):
+            elif len(metric) <= 2 or unit in COUNTERS:
                 # What a measure word counts is the noun right after it (形成5500座菇棚, 对全县61个行政村进行…), not a
                 # verb (龙头企业122家培育…); a value without words of its own is of what came before (增长5.2%).
                 after = _noun_after(sentence, b)
-                metric = (metric + after if len(metric) > 2 else after) or metric or prev_metric
+                if borrowed and unit in COUNTERS:
+                    metric = after  # ，15项做法入选…: its own clause says only what it counts, if anything
+                elif after and len(metric) <= 2:
+                    metric = after
+                else:
+                    metric = (metric + after if len(metric) > 2 else after) or metric or prev_metric
+            if not metric:  # 人均地区生产总值突破5万关口、达到5.28万元: the words of its clause, links and all
+                metric = _unmarked(sentence[max([m.end() for m in re.finditer(r"[，,；;]", sentence[:a])] + [0]):a])
+                metric = metric.strip(" 、，,：:")
             year, year_from = _period(sentence[:a], chunk)
             if spans and i in spans:
                 year, year_from = spans[i], None
@@ -139,7 +149,8 @@ def figures(chunk: Chunk) -> list[Figure]:
             clause_a = max([m.end() for m in re.finditer(r"[，,；;]", sentence[:a])] + [0])
             kind = "target" if TARGET.search(sentence[clause_a:b]) or TARGET.search(sentence.lstrip()[:6]) \
                 else chunk.period_kind
-            if year and year >= (chunk.citation.year or 9999) and REVIEWS_LAST_YEAR.search(chunk.citation.title):
+            if (year and not year_from and year >= (chunk.citation.year or 9999)
+                    and REVIEWS_LAST_YEAR.search(chunk.citation.title)):
                 kind = "target"  # a work report given early in its year speaks of that year only in plans
             if qualifier == "sustained" and kind == "target":
                 qualifier = "bound"  # 确保粮食产量稳定在1300亿斤以上: a goal's lower bound
@@ -151,8 +162,14 @@ def figures(chunk: Chunk) -> list[Figure]:
                 sentence_start=base + s_a + len(sentence) - len(sentence.lstrip()),
                 sentence_end=base + s_a + len(sentence.rstrip()), chunk=chunk.id, title=chunk.citation.title,
                 sentence=sentence.strip()))
-            prev_end, prev_metric = b, metric
+            prev_end, prev_metric = b, (base_metric if unit in COUNTERS and base_metric else metric)
     return out
+
+
+def _clause(sentence: str, prev_end: int, a: int) -> str:
+    """The words between the previous figure's clause break and this value."""
+    start = max([m.end() for m in CLAUSE_BREAK.finditer(sentence, prev_end, a)] + [prev_end])
+    return _unmarked(sentence[start:a])
 
 
 def _values(sentence: str) -> list[tuple[int, int, str, float | None, str]]:

@@ -58,8 +58,9 @@ def figure_at(chunk: Chunk, start: int, end: int) -> Figure | None:
 def metric_cover(query: Query, figure: Figure, chunk: Chunk | None = None) -> float:
     """The idf-weighted share of the question's words that name what the figure measures: fully in its metric (or
     implied by its unit: 面积 by 亩), AROUND where its clause or sentence says them, HEADING in the passage's heading,
-    nothing where they name another figure of the sentence in the same unit (小麦 of 小麦产量750亿斤 beside 粮食总产量1344亿斤). A word counts by the share of its characters found, so
-    a word cut across a measure word (座菇 of 多少座菇棚) still counts."""
+    nothing where they name another figure of the sentence in the same unit (小麦 of 小麦产量750亿斤 beside
+    粮食总产量1344亿斤), and 0 for a measure of another thing (蔬菜产量 for 粮食产量). A word counts by the share of its
+    characters found, so a word cut across a measure word (座菇 of 多少座菇棚) still counts."""
     weights = dict(query.weights) or {t: 1.0 for t in query.terms}
     weights = {t: w for t, w in weights.items() if t not in UNIT_WORDS} or weights  # 万亩 of 多少万亩 names no measure
     if not weights:
@@ -72,24 +73,15 @@ def metric_cover(query: Query, figure: Figure, chunk: Chunk | None = None) -> fl
     if text[s_a:s_a + 2] == "其中":  # 其中, 50万元以上村31个: a part of what the sentence before counts
         s_a = max([m.end() for m in re.finditer(r"[。！？；;\n]", text[:max(0, s_a - 1)])] + [0])
     clause_end = next((m.start() for m in re.finditer(r"[，,；;。]", text[b:])), len(text) - b) + b
-    before = list(text[s_a:a])
-    # A clause that ends in a figure of its own is that figure's (粮食播种面积稳定在100万亩以上、蔬菜产量稳定在200万吨左右:
-    # 粮食 is not the vegetables'); the words of clauses without one set the scene for all (万荣县香菇产业…，年产值3亿元).
     attr = normalize(query.attribute)
-    # The figure names its own measure (蔬菜产量), not only a generic one (总数 of 新增龙头企业16家、总数达到98家).
-    own = bool(attr) and attr in metric and not GENERIC_MEASURE.fullmatch(metric)
-    for f in (_figures(chunk) if chunk and own else ()):
-        g_a, g_b = f.char_start - base, f.char_end - base
-        if f.sentence_start == figure.sentence_start and g_b <= a and g_a >= s_a:
-            c_a = max([m.end() for m in re.finditer(r"[，,、；;。]", text[:g_a])] + [s_a])
-            before[max(0, c_a - s_a):g_b - s_a] = [" "] * (g_b - max(c_a, s_a))
+    own = bool(attr) and attr in metric and not GENERIC_MEASURE.fullmatch(metric)  # names its own measure
     # A measure of another thing (蔬菜产量, 夏粮产量 for 粮食产量): the words before the measure asked name a thing the
     # question does not; no sentence around it makes it the measure asked.
     modifier = re.sub(r"^(?:全年|年|全省|全市|全县|全区)", "", metric[:-len(attr)]) if own and metric.endswith(attr) \
         else ""
-    if len(modifier) >= 2 and not any(modifier[i:i + 2] in query.normalized for i in range(len(modifier) - 1)):
+    if len(modifier) >= 2 and sum(ch in query.normalized for ch in modifier) * 2 < len(modifier):
         return 0.0
-    around = normalize("".join(before) + text[a:clause_end])
+    around = normalize(text[s_a:a] + text[a:clause_end])
     heading = normalize(chunk.heading) if chunk else ""
     # Rivals: figures of the same sentence, in the same unit, of the measure asked (产量 of 小麦产量 and 粮食总产量);
     # their words are theirs. A figure of another measure (销售收入 beside 产值) only shares the sentence's context.

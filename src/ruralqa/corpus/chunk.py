@@ -80,10 +80,19 @@ def _pack(pieces: list[tuple[int, int]], max_chars: int) -> list[tuple[int, int]
     return spans
 
 
+CONTINUES = ("其中",)
+
+
 def split_paragraph(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
     """Spans of one paragraph, trimmed of whitespace; they tile the paragraph apart from that whitespace."""
     spans = []
-    for a, b in _pack(_pieces(text, start, end, SENTENCE_END, max_chars), max_chars):
+    pieces: list[tuple[int, int]] = []
+    for a, b in _pieces(text, start, end, SENTENCE_END, max_chars):
+        if pieces and text[a:b].lstrip().startswith(CONTINUES) and b - pieces[-1][0] <= max_chars:
+            pieces[-1] = (pieces[-1][0], b)  # 其中，…: a sentence that goes on from the one before stays with it
+        else:
+            pieces.append((a, b))
+    for a, b in _pack(pieces, max_chars):
         piece = text[a:b]
         a2 = a + len(piece) - len(piece.lstrip())
         b2 = b - (len(piece) - len(piece.rstrip()))
