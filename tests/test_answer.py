@@ -66,3 +66,11 @@ def test_modes(index, mode):
 ])
 def test_answer_correct_normalizes(got, gold, ok):
     assert answer_correct(got, tuple(gold)) is ok
+
+
+def test_a_question_naming_several_places_answers_each(index):
+    result = answer_question(index, "盐湖区和万荣县的香菇产值")
+    assert [p for p, _ in result.per_place] == ["盐湖区", "万荣县"]  # in the order asked
+    (_, salt_lake), (_, wanrong) = result.per_place
+    assert salt_lake is None  # 盐湖区's report states no mushroom output: never 万荣县's figure
+    assert wanrong.text == "3亿元" and wanrong.citation.region == "万荣县"

@@ -165,3 +165,31 @@ def test_relative_years_in_a_work_report():
     report = Article("2025年甘肃省政府工作报告", "甘肃省", 1, 10, year=2025)
     assert period("", "过去一年，全省粮食产量259.2亿斤。", report) == (2024, "achieved")
     assert period("", "今年主要预期目标是粮食产量252亿斤以上。", report) == (2025, "target")
+
+
+def test_a_provinces_report_stays_the_provinces():
+    from ruralqa.corpus.context import place_in
+
+    body = ("辽宁全面振兴新突破三年行动取得重要成果。沈阳、大连经济总量稳步提升，沈阳都市圈建设加快，"
+            "振兴新突破取得实效。" * 3)
+    assert place_in("2025年辽宁省政府工作报告", body)[0] == "辽宁省"  # 振兴 in 全面振兴 is no 振兴区
+    assert place_in("2026年吉林省政府工作报告", "吉林日报讯 吉林大地春潮涌动。长春市、吉林市协同发展。")[0] == "吉林省"
+    fujian = "福建日报讯。" + "福建省经济稳步增长，福州、厦门、泉州协同发展。厦门航空运力提升。" * 4
+    assert place_in("2025年福建省政府工作报告", fujian)[0] == "福建省"
+    # a city's newspaper page about one of its counties is still the county's
+    page = "运城日报 第3版\n闻喜县香菇产业园今年扩建，闻喜县香菇产值达3亿元，闻喜县花馍走向全国，闻喜县东镇镇建成冷库。"
+    assert place_in("运城日报 第3版", page)[0] == "闻喜县"
+
+
+@pytest.mark.parametrize("question, places", [
+    ("重庆2024年新创建农业产业强镇多少个", ("重庆市",)),  # 产业强镇 is a kind of town, not one
+    ("云南2025年建成多少个乡村振兴示范村", ("云南省",)),  # 振兴 of 乡村振兴 is no 振兴区
+    ("新丝路村已经多少年没出过刑事案子了", ("新丝路村",)),  # a village at the question's start
+    ("后江石沽村村集体经济收入是多少", ("后江石沽村",)),
+])
+def test_places_a_question_names(question, places):
+    from ruralqa.text.normalize import normalize
+    from ruralqa.text.places import places_in_question
+
+    regions = ["重庆市", "云南省", "振兴区", "伊吾县"]
+    assert places_in_question(normalize(question), regions, ["产业强镇", "重点村"]) == places

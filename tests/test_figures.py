@@ -117,3 +117,68 @@ def test_facts_export_as_csv_json_and_sqlite(henan):
     db = sqlite3.connect(henan / "f.sqlite")
     got = db.execute("SELECT subgroup, value FROM figures WHERE metric LIKE '%可支配收入' ORDER BY value").fetchall()
     assert got == [("农村", 20793), ("城镇", 41000)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # each 分别 list gives only the values joined to it; a later clause keeps its own measure
+    ("进出口下降5.4%，城镇居民、农村居民人均可支配收入分别增长4.5%、5.7%，城镇调查失业率4.7%。",
+     [("进出口", "-5.4%"), ("城镇居民人均可支配收入", "+4.5%"), ("农村居民人均可支配收入", "+5.7%"),
+      ("城镇调查失业率", "4.7%")]),
+    ("城乡居民人均可支配收入分别达6.9万元、3.4万元，增长4.2%、5.3%。",
+     [("城镇居民人均可支配收入", "6.9万元"), ("农村居民人均可支配收入", "3.4万元"),
+      ("城镇居民人均可支配收入", "+4.2%"), ("农村居民人均可支配收入", "+5.3%")]),
+    # what a measure word counts: the noun after it, up to its verb; not a verb
+    ("邀请专家学者对全县61个行政村进行逐个把脉。", [("邀请专家学者对全县行政村", "61个")]),
+    ("国家级农业产业化龙头企业122家培育农民合作社20.3万家。",
+     [("国家级农业产业化龙头企业", "122家"), ("培育农民合作社", "20.3万家")]),
+    # a verb-only clause measures what the figure before it measured
+    ("建设增发国债高标准农田1040万亩，累计建成近1.2亿亩。",
+     [("建设增发国债高标准农田", "1040万亩"), ("累计建成（建设增发国债高标准农田）", "≈1.2亿亩")]),
+    # labels, Markdown table rows, ranges, 逾
+    ("- 省级示范村：15个\n| 高素质农民 | 1,423名 |\n| 早稻计划种植面积 | 逾14万亩 |\n育秧周期缩短5至7天",
+     [("省级示范村", "15个"), ("高素质农民", "1,423名"), ("早稻计划种植面积", "≥14万亩"), ("育秧周期缩短", "5至7天")]),
+])
+def test_what_each_figure_measures_in_harder_sentences(text, expected):
+    assert [(f.metric, f.shown) for f in figures(_chunk(text))] == expected
+
+
+def test_sustained_levels_plans_and_relative_years():
+    [held] = figures(_chunk("粮食产量稳定在760亿斤以上。", kind="achieved"))
+    assert held.qualifier == "sustained"  # held over years: no one year's figure
+    [goal] = figures(_chunk("确保粮食产量稳定在1300亿斤以上。", kind="target"))
+    assert (goal.qualifier, goal.kind) == ("bound", "target")
+    chunk = Chunk(id="x", text="去年粮食产量12万吨，今年力争达到13万吨。", heading="", kind="body",
+                  citation=Citation("f.txt", "2025年某县政府工作报告", "某县", 1, 1, 1, 0, 21, year=2025))
+    assert [(f.metric, f.year, f.kind) for f in figures(chunk)] == [("粮食产量", 2024, ""),
+                                                                     ("粮食产量", 2025, "target")]
+    plan = Chunk(id="x", text="高标准农田达到3050万亩。", heading="二、“十五五”时期总体要求和目标任务", kind="body",
+                 citation=Citation("f.txt", "T", "山西省", 1, 1, 1, 0, 13), period_year=2026, period_kind="target")
+    [f] = figures(plan)
+    assert (f.year_from, f.year) == (2026, 2030)  # a five-year plan's goal, not 2026's
+
+
+@pytest.mark.parametrize("question, text, why", [
+    ("北京2025年粮食产量目标是多少", "持续提升粮食单产，蔬菜产量稳定在200万吨左右。", "metric"),  # vegetables, not grain
+    ("甘肃2024年新建高标准农田多少万亩", "全省高标准农田达到1100万亩。", "level"),  # a level, not what was added
+    ("甘肃2024年粮食产量是多少", "“十四五”期间粮食产量累计增加30亿斤。", "span"),
+    ("甘肃2024年粮食产量是多少", "力争粮食产量达到260亿斤。", "target"),
+])
+def test_records_that_measure_something_else_do_not_answer(question, text, why):
+    from ruralqa import records
+    from ruralqa.query import Query
+
+    class Vocab:
+        regions, places = ["甘肃省", "北京市"], []
+
+        def tokens(self, t):
+            import jieba
+            return [w for w in jieba.lcut_for_search(t) if w.strip()]
+
+        def idf(self, tokens):
+            return {t: 1.0 for t in tokens}
+
+    kind = "target" if "目标" in question else "achieved"
+    chunk = _chunk(text, year=2024 if kind == "achieved" else 2025, kind=kind if "力争" not in text else "")
+    q = Query.parse(question, Vocab())
+    f = figures(chunk)[-1]
+    assert records.why_not(q, f, chunk).startswith(why)

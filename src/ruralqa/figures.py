@@ -38,6 +38,8 @@ CLAUSE_BREAK = re.compile(r"[，,、：:（）()]")  # not quotes: “吨粮田�
 YEAR = re.compile(r"(19[5-9]\d|20\d\d)年")
 SPAN = re.compile(r"(19[5-9]\d|20\d\d)\s?[—–\-~至到]\s?(19[5-9]\d|20\d\d)年?|“?十[三四五]五”?(?:时期|期间)?"
                   r"|过去五年|近五年|五年来")
+RELATIVE_YEAR = re.compile(r"(今年|本年|当年|去年|上年|上一年|前年)")
+RELATIVE = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "上一年": -1, "前年": -2}
 FIVE_YEAR = {"十三五": (2016, 2020), "十四五": (2021, 2025), "十五五": (2026, 2030)}
 TARGET = re.compile(r"目标|力争|确保|预期|计划|争取|将达到|要达到|达到.*以上的目标")
 # The words that link a metric to its value (粮食产量达到259.2亿斤): not part of what is measured.
@@ -227,7 +229,7 @@ def _metric(sentence: str, prev_end: int, a: int, b: int, unit: str) -> tuple[st
     words = re.sub(r"(?:(?:19|20)\d\d年)?(?:底|末)?的\s*$", "", words)
     metric = LINK.sub("", words).strip()
     metric = SCOPE.sub("", re.sub(r"^[\s“”\"]*(?:(?:\d{4}\s?[—–\-~至到]\s?)?\d{4}年(?:底|末|初)?|[“\"]?十[三四五]五[”\"]?(?:时期|期间)?)", "", metric))
-    metric = metric.strip(" ，,、：:“”\"")
+    metric = re.sub(r"^(?:力争|确保|争取|计划|预计|预期|目标是?|要)+", "", metric.strip(" ，,、：:“”\""))
     return metric, qualifier, sign
 
 
@@ -346,6 +348,9 @@ def _period(before: str, chunk: Chunk) -> tuple[int | None, int | None]:
             return chunk.period_year, chunk.period_year - 4
     if years:
         return years[-1], None
+    relative = RELATIVE_YEAR.findall(before)
+    if relative and chunk.citation.year:  # 去年粮食产量…, 今年力争…: years counted from the report's own
+        return chunk.citation.year + RELATIVE[relative[-1]], None
     heading = SPAN.search(chunk.heading or "")
     if heading and not heading.group(1) and chunk.period_year:
         # A section setting goals for a plan period that begins now (“十五五”时期…目标任务 in a 2026 report): its figures

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 
 from ruralqa.answer import extract
@@ -11,6 +12,7 @@ from ruralqa.embed import Embedder, get_embedder
 from ruralqa.index import Index
 from ruralqa.query import Query
 from ruralqa.search import search
+from ruralqa.text.places import short_name
 from ruralqa.types import QAResult
 
 
@@ -39,6 +41,23 @@ def answer_question(index: Index, question: str, k: int = 5, mode: str = "hybrid
     hits = search(index, query, embedder, mode=mode, k=pool, params=retrieval)
     if rerank:
         hits = _reranker(rerank, device).rerank(query.text, hits)
-    answer = extract(query, hits, answering, default_model() if model == "default" else model)
+    fitted = default_model() if model == "default" else model
+    answer = extract(query, hits, answering, fitted)
+    per_place = ()
+    regions = set(index.regions)
+    if query.kind == "quantity" and sum(p in regions for p in query.places) >= 2:
+        # 河南和山东的粮食产量: each place answered from its own passages, as `ruralqa compare` does a cell
+        place_only = replace(retrieval, place_only=True)
+        per_place = tuple((p, extract(one, search(index, one, embedder, mode=mode, k=pool, params=place_only),
+                                      answering, fitted))
+                          for p in sorted((p for p in query.places if p in regions), key=lambda p: _at(query, p))
+                          for one in [replace(query, places=(p,))])
+        answer = next((a for _, a in per_place if a is not None), None)
     return QAResult(question=query.text, mode=mode, hits=hits[:k], answer=answer, model=index.model_id,
-                    reranker=rerank, notices=query.notices, terms=query.terms)
+                    reranker=rerank, notices=query.notices, terms=query.terms, per_place=per_place)
+
+
+def _at(query: Query, place: str) -> int:
+    """Where the question names a place (by full or short name), to answer in the order asked."""
+    found = [i for i in (query.normalized.find(place), query.normalized.find(short_name(place))) if i >= 0]
+    return min(found, default=len(query.normalized))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from ruralqa.types import Citation, IndexSummary, QAResult
+from ruralqa.types import Answer, Citation, IndexSummary, QAResult
 
 NOT_FOUND = "报告中未找到"
 
@@ -16,19 +16,22 @@ def citation_json(c: Citation) -> dict:
             "char_start": c.char_start, "char_end": c.char_end, "page": c.page}
 
 
+def answer_json(a: Answer | None) -> dict | None:
+    if a is None:
+        return None
+    return {"text": a.text, "shown": a.shown or a.text, "form": a.form, "qualifier": a.qualifier, "metric": a.metric,
+            "value": a.value, "unit": a.unit, "sentence": a.sentence,
+            "confidence": a.confidence, "place": a.place, "year": a.year, "kind": a.kind,
+            "checks": list(a.checks), "citation": citation_json(a.citation),
+            "sentence_citation": citation_json(a.sentence_citation)}
+
+
 def qa_json(r: QAResult) -> dict:
-    ans = None
-    if r.answer:
-        a = r.answer
-        ans = {"text": a.text, "shown": a.shown or a.text, "qualifier": a.qualifier, "metric": a.metric,
-               "value": a.value, "unit": a.unit, "sentence": a.sentence,
-               "confidence": a.confidence, "place": a.place, "year": a.year, "kind": a.kind,
-               "checks": list(a.checks), "citation": citation_json(a.citation),
-               "sentence_citation": citation_json(a.sentence_citation)}
     return {
         "question": r.question, "mode": r.mode, "model": r.model, "reranker": r.reranker, "notices": list(r.notices),
         "terms": list(r.terms),
-        "answer": ans,
+        "answer": answer_json(r.answer),
+        "per_place": [{"place": p, "answer": answer_json(a)} for p, a in r.per_place],
         "passages": [{"rank": h.rank, "score": h.score, "text": h.chunk.text, "heading": h.chunk.heading,
                       "section": h.chunk.section, "period": {"year": h.chunk.period_year, "kind": h.chunk.period_kind},
                       "id": h.chunk.id, "citation": citation_json(h.chunk.citation),
@@ -39,12 +42,21 @@ def qa_json(r: QAResult) -> dict:
 def qa_text(r: QAResult) -> str:
     lines = []
     a = r.answer
-    if a:
+    for place, pa in r.per_place:  # one line per place the question names
+        lines.append(f"{place}: " + (f"{pa.shown or pa.text}  [{pa.metric}]  {pa.citation.label()}" if pa
+                                     else NOT_FOUND))
+    if r.per_place:
+        lines.append("")
+    elif a:
         value = ""
         if a.value is not None and f"{a.value}{a.unit}" != a.text:
             value = f"  (= {a.value:,} {a.unit})".replace(",", "")
         shown = a.shown if a.shown and a.shown != a.text else a.text
-        lines += [f"答案: {shown}{value}" + (f"  [{a.metric}]" if a.metric else ""), f"  原句: {a.sentence}", f"  出处: {a.citation.label()}", ""]
+        if a.form == "sentence":  # no whole name of the kind asked stands in it: the sentence itself answers
+            lines += [f"答案（原句）: {a.sentence}", f"  出处: {a.sentence_citation.label()}", ""]
+        else:
+            lines += [f"答案: {shown}{value}" + (f"  [{a.metric}]" if a.metric else ""), f"  原句: {a.sentence}",
+                      f"  出处: {a.citation.label()}", ""]
     else:
         lines += [f"答案: {NOT_FOUND} (no passage states it; the closest passages follow)", ""]
     for h in r.hits:

@@ -125,6 +125,7 @@ class QAResult:
     reranker: str | None = None
     notices: tuple[str, ...] = ()  # what was done to the question (cut to length)
     terms: tuple[str, ...] = ()  # the question's content words, as matched (the page highlights them)
+    per_place: tuple[tuple[str, Answer | None], ...] = ()  # a question naming several places: each one's answer
 
 
 @dataclass

@@ -45,6 +45,7 @@ def place_of(*texts: str) -> str:
 # BODY_CAP, so a report naming its counties often is still its province's.
 GIVEN, TITLE, HEAD, BODY, BODY_CAP = 4.0, 3.0, 2.0, 0.5, 3.0
 HEAD_CHARS, BODY_CHARS = 300, 6000
+REPORT_TITLE = re.compile(r"报告|公报|总结|规划|方案|计划|情况")
 DESCEND = 0.6  # a division within the chosen one weighing this share of it is chosen instead (see place_in)
 UNSURE = 0.7  # a rival place (not within the chosen one, nor containing it) weighing this share of it: say so
 
@@ -77,13 +78,20 @@ def place_in(title: str, text: str, given: str = "") -> tuple[str, str]:
         return weight[code] + 0.3 * sum(w for c, w in weight.items() if c != code and
                                         gazetteer.contains(divisions[c], d))
     ranked = sorted(weight, key=lambda c: (-support(c), -len(divisions[c].code.rstrip("0"))))
+    # A report's own title naming its place (2025年辽宁省政府工作报告, 盐湖区2023年乡村振兴工作总结) settles it, however
+    # often the text names its cities; a masthead (运城日报) or a headline does not.
+    titled = [d for _, d in gazetteer.mentions(normalize(title))] if REPORT_TITLE.search(normalize(title)) else []
+    if titled and not given:
+        top = max(titled, key=lambda d: len(d.code.rstrip("0")))
+        ranked.remove(top.code)
+        ranked.insert(0, top.code)
     best = divisions[ranked[0]]
     # A page of a city's newspaper (运城日报) about one of its counties is the county's: a division within the
     # chosen one that weighs nearly as much, far more than any other within it, and is named at least as often, is
     # what the text is about (a province's report naming its capital in passing is still the province's).
     inner = sorted((c for c in weight if c != best.code and gazetteer.contains(best, divisions[c])),
                    key=lambda c: -weight[c])
-    if inner and weight[inner[0]] >= DESCEND * weight[best.code] and counts[inner[0]] >= counts[best.code] and (
+    if inner and not (titled and not given) and weight[inner[0]] >= DESCEND * weight[best.code] and counts[inner[0]] >= counts[best.code] and (
             len(inner) == 1 or weight[inner[0]] >= 1.5 * weight[inner[1]]):
         best = divisions[inner[0]]
         ranked.remove(best.code)
