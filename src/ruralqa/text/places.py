@@ -90,7 +90,8 @@ def places_in_question(normalized: str, regions: list[str], known: list[str]) ->
 
 
 def _province(name: str) -> bool:
-    return any(d.level == "province" for d in gazetteer.named(name))
+    """A province-level name, told by its form (loading the gazetteer costs a question 0.1 s)."""
+    return name.endswith(("省", "自治区", "特别行政区")) or name in ("北京市", "天津市", "上海市", "重庆市")
 
 
 def _stands_alone(text: str, i: int, after: list[str] = ()) -> bool:
