@@ -432,5 +432,20 @@ def serve(ctx, host, port, open_browser, allow_hosts):
     run_server(settings, host=host, port=port, open_browser=open_browser, allow_hosts=allow_hosts)
 
 
+@cli.command("mcp")
+@click.pass_context
+@_fail_cleanly
+def mcp_cmd(ctx):
+    """Serve ask, compare, show, reports and facts to an AI assistant over MCP (stdio)."""
+    try:
+        from ruralqa.assistant import run_stdio
+        import mcp  # noqa: F401
+    except ImportError:
+        raise click.ClickException("`ruralqa mcp` needs the MCP SDK: pip install \"ruralqa[mcp]\"") from None
+    settings = _settings(ctx)
+    _say(ctx)(f"ruralqa MCP server over {settings.index_dir} on stdio (the client ends it)")
+    run_stdio(settings)
+
+
 def main() -> None:
     cli(prog_name="ruralqa")

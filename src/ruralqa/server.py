@@ -39,6 +39,8 @@ API_DOC = {
     "GET /api/reports/{file}?start=&end=&row=&around=": "a report's text, or the passage at start:end with the "
                                                         "paragraphs around it, with its title and place",
     "GET /healthz": "the live generation and its passage count (503 while there is no index)",
+    "POST /mcp": "the MCP tools of `ruralqa mcp` (ask, compare, show, reports, facts) over streamable HTTP, "
+                 "when the mcp extra is installed",
 }
 
 
@@ -235,7 +237,26 @@ def create_app(settings: Settings, allowed_hosts: set[str] | None = None):
         Route("/healthz", guarded(healthz)),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
-    return _guarded(Starlette(routes=routes), allowed_hosts)
+    lifespan = None
+    mcp_app = _mcp_app(settings, live)
+    if mcp_app is not None:  # the same tools as `ruralqa mcp`, for assistants that speak HTTP
+        routes += mcp_app.routes
+        lifespan = mcp_app.router.lifespan_context
+    return _guarded(Starlette(routes=routes, lifespan=lifespan), allowed_hosts)
+
+
+def _mcp_app(settings: Settings, live: Live):
+    """The MCP tools at /mcp (streamable HTTP), when the `mcp` extra is installed. Host names are checked by
+    `_guarded` for every route alike, so the SDK's own check (which knows no --allow-host) is off."""
+    try:
+        from mcp.server.transport_security import TransportSecuritySettings
+    except ImportError:
+        return None
+    from ruralqa.assistant import build_server
+
+    return build_server(settings, live).streamable_http_app(
+        streamable_http_path="/mcp", stateless_http=True, json_response=True,
+        transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False))
 
 
 # Sent with every response: the page loads only its own script and style, is never framed, and leaks no URL.
