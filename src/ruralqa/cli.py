@@ -249,17 +249,7 @@ def compare(ctx, question, places, years, as_json, as_csv, chart, model):
     if as_json:
         _print_json(render.comparison_json(result))
     elif as_csv:
-        import csv
-
-        rows = render.comparison_rows(result)
-        writer = csv.writer(sys.stdout)
-        writer.writerow(["place", "year", "kind", "value", "value_number", "unit", "sentence", "file", "row",
-                         "char_start", "char_end"])
-        for r in rows:
-            c = r["citation"] or {}
-            writer.writerow([r["place"], r["year"] or "", r["kind"], r["value"], r["value_number"] or "",
-                             r["unit"] or "", r["sentence"], c.get("file", ""), c.get("row") or "",
-                             c.get("char_start", ""), c.get("char_end", "")])
+        render.comparison_csv(result, sys.stdout)
     else:
         click.echo(render.comparison_text(result))
 

@@ -177,6 +177,25 @@ def comparison_rows(c) -> list[dict]:
     return rows
 
 
+COMPARISON_CSV = ["place", "year", "kind", "value", "qualifier", "value_number", "unit", "sentence", "file", "row",
+                  "char_start", "char_end"]
+
+
+def comparison_csv(c, stream) -> None:
+    """The rows as CSV (`ruralqa compare --csv`, the page's download): the year is the figure's own, else the one
+    asked."""
+    import csv
+
+    writer = csv.writer(stream)
+    writer.writerow(COMPARISON_CSV)
+    for r in comparison_rows(c):
+        cit = r["citation"] or {}
+        writer.writerow([r["place"], r["period_year"] or r["year"] or "", r["kind"], r["value"], r["qualifier"],
+                         "" if r["value_number"] is None else r["value_number"], r["unit"] or "", r["sentence"],
+                         cit.get("file", ""), cit.get("row") or "", cit.get("char_start", ""),
+                         cit.get("char_end", "")])
+
+
 def comparison_text(c) -> str:
     rows = comparison_rows(c)
     shown = [{**r, "n": f"[{i}]" if r["citation"] else ""} for i, r in enumerate(rows, start=1)]

@@ -34,7 +34,8 @@ STATIC = Path(str(resources.files("ruralqa") / "static"))
 
 API_DOC = {
     "GET /api/ask?q=&k=&place=&year=&mode=": "what `ruralqa ask --json` prints",
-    "GET /api/compare?q=&place=&year=": "what `ruralqa compare --json` prints",
+    "GET /api/compare?q=&place=&year=&format=": "what `ruralqa compare --json` prints (format=csv: its --csv)",
+    "GET /api/facts?place=&year=&metric=&kind=&limit=": "figure records, as `ruralqa facts --json` prints",
     "GET /api/reports": "the reports with title, place, year, format, passages and status",
     "GET /api/reports/{file}?start=&end=&row=&around=": "a report's text, or the passage at start:end with the "
                                                         "paragraphs around it, with its title and place",
@@ -180,8 +181,28 @@ def create_app(settings: Settings, allowed_hosts: set[str] | None = None):
         q = _question(request)
         places, years = _filters(request)
         index = live.index()
-        result = run_compare(index, q, live.embedder(index.model_id), places=places, years=years)
+        key = ("compare", index.generation, q, places, years)
+        result = live.cached(key)
+        if result is None:
+            result = live.remember(key, run_compare(index, q, live.embedder(index.model_id), places=places,
+                                                    years=years))
+        if request.query_params.get("format") == "csv":
+            import io
+
+            out = io.StringIO()
+            render.comparison_csv(result, out)
+            return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",  # BOM: Excel reads UTF-8
+                            headers={"content-disposition": "attachment; filename=compare.csv"})
         return JSONResponse(render.comparison_json(result))
+
+    def facts(request: Request) -> Response:
+        from ruralqa import facts as records
+
+        places, years = _filters(request)
+        limit = _int(request, "limit", 200, 1, 5000)
+        found = records.select(live.index().figures(), places, years, request.query_params.get("metric", ""),
+                               request.query_params.get("kind") or None)
+        return JSONResponse({"total": len(found), "figures": records.rows(found[:limit])})
 
     def reports(request: Request) -> Response:
         import dataclasses
@@ -190,7 +211,9 @@ def create_app(settings: Settings, allowed_hosts: set[str] | None = None):
 
         rows = [dataclasses.asdict(r) for r in report_statuses(settings)]
         index = live.index()
-        return JSONResponse({"reports": rows, "places": sorted(set(index.regions)), "years": index.period_years()})
+        years = set(index.period_years()) | {r.year for r in index.manifest.reports.values() if r.year}
+        return JSONResponse({"reports": rows, "places": sorted(set(index.regions)), "years": sorted(years),
+                             "generation": index.generation, "passages": index.size})
 
     def report(request: Request) -> Response:
         from ruralqa.maintenance import show_passage
@@ -233,6 +256,7 @@ def create_app(settings: Settings, allowed_hosts: set[str] | None = None):
         Route("/api/ask", guarded(ask)),
         Route("/api/compare", guarded(compare)),
         Route("/api/reports", guarded(reports)),
+        Route("/api/facts", guarded(facts)),
         Route("/api/reports/{file:path}", guarded(report)),
         Route("/healthz", guarded(healthz)),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
