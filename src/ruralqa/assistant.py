@@ -25,13 +25,13 @@ MAX_FACTS = 500
 
 
 def build_server(settings: Settings, live=None):
-    """The MCP server over the index `settings` names; `live` (ruralqa.server.Live) shares a warm index and model."""
+    """The MCP server over the index `settings` names; `live` (ruralqa.live.Live) shares a warm index and model."""
     import anyio
     from mcp.server.mcpserver import MCPServer
     from mcp.server.mcpserver.exceptions import ToolError
 
     if live is None:
-        from ruralqa.server import Live
+        from ruralqa.live import Live
 
         live = Live(settings)
     server = MCPServer(name="ruralqa", instructions=INSTRUCTIONS)
