@@ -1,4 +1,6 @@
 import io
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -99,3 +101,43 @@ def test_pdf_without_text_layer(tmp_path):
     (tmp_path / "scan.pdf").write_bytes(pdf_bytes([[]]))
     with pytest.raises(ReportError, match="scan.pdf.*no.*text layer|scan.pdf.*without a text layer"):
         read_report(tmp_path / "scan.pdf", tmp_path)
+
+
+def test_xls_workbook_of_reports(tmp_path):
+    xlwt = pytest.importorskip("xlwt")
+    from ruralqa.corpus.ingest import read_reports
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("县级报告")
+    for c, h in enumerate(["标题", "年份", "正文"]):
+        sheet.write(0, c, h)
+    body = "万荣县2024年乡村振兴工作总结\n万荣县香菇年产值达3亿元，带动153个村增收。" * 3
+    sheet.write(1, 0, "万荣县2024年乡村振兴工作总结")
+    sheet.write(1, 1, 2024)
+    sheet.write(1, 2, body)
+    path = tmp_path / "reports.xls"
+    book.save(str(path))
+    [report] = read_reports(path, tmp_path)
+    assert report.format == "xls" and report.title == "万荣县2024年乡村振兴工作总结" and report.text.strip() == body.strip()
+
+
+OLD_WORD = Path(__file__).parent / "data" / "wanrong.doc"
+
+
+@pytest.mark.skipif(not (shutil.which("antiword") or shutil.which("catdoc") or shutil.which("soffice")),
+                    reason="no .doc converter installed (apt install antiword catdoc); .ci/run installs them")
+def test_old_word_document_is_read_through_a_converter(tmp_path):
+    (tmp_path / "wanrong.doc").write_bytes(OLD_WORD.read_bytes())
+    report = read_report(tmp_path / "wanrong.doc", tmp_path)
+    assert report.format == "doc" and report.encoding.startswith("doc/")
+    assert "万荣县香菇年产值达3亿元" in report.text.replace(" ", "")
+    wps = tmp_path / "wanrong.wps"  # a WPS file saved in the Word 97 format, as WPS writes them
+    wps.write_bytes(OLD_WORD.read_bytes())
+    assert "3亿元" in read_report(wps, tmp_path).text
+
+
+def test_old_word_document_without_a_converter_says_what_to_install(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no antiword, catdoc or soffice on it
+    (tmp_path / "wanrong.doc").write_bytes(OLD_WORD.read_bytes())
+    with pytest.raises(ReportError, match="apt install antiword catdoc, or LibreOffice"):
+        read_report(tmp_path / "wanrong.doc", tmp_path)

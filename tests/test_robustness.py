@@ -185,14 +185,19 @@ def test_corpus_naming_a_file(built, tmp_path):
 
 def test_unsupported_files_and_bad_links_are_listed_as_skipped(workspace):
     corpus = workspace / "corpus"
-    (corpus / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0")
-    (corpus / "sheet.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    (corpus / "sheet.et").write_bytes(b"\xd0\xcf\x11\xe0")
+    (corpus / "slides.dps").write_bytes(b"\xd0\xcf\x11\xe0")
+    (corpus / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0")  # read through a converter, but damaged
+    (corpus / "book.xls").write_bytes(b"\xd0\xcf\x11\xe0")
     os.symlink(corpus / "nowhere.txt", corpus / "dangling.txt")
     (corpus / "sub").mkdir()
     os.symlink(corpus / "sub", corpus / "sub" / "loop")
     s = update_index(resolve(cwd=workspace), embedder=CountingEmbedder())
-    assert set(s.skipped) == {"old.doc", "sheet.xls", "dangling.txt"}
-    assert "save it as .docx" in s.skipped["old.doc"] and "does not exist" in s.skipped["dangling.txt"]
+    assert set(s.skipped) == {"sheet.et", "slides.dps", "dangling.txt"}
+    assert "save it as .xlsx" in s.skipped["sheet.et"] and ".pdf" in s.skipped["slides.dps"]
+    assert "does not exist" in s.skipped["dangling.txt"]
+    assert set(s.failed) == {"old.doc", "book.xls"}
+    assert ".docx" in s.failed["old.doc"] and "re-save it" in s.failed["book.xls"]
     assert s.reports_added == [WANRONG, YUNGANG]
 
 

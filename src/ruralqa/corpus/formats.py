@@ -1,4 +1,5 @@
-"""Text extraction for report formats that are not plain text: HTML, Word (.docx) and PDF.
+"""Text extraction for report formats that are not plain text: HTML, Word (.docx; .doc and .wps through a
+converter), and PDF.
 
 Each returns text with one paragraph per line, which the chunker then cites into.
 """
@@ -71,6 +72,53 @@ def docx_text(data: bytes, name: str) -> str:
                 if any(cells):
                     lines.append(" | ".join(cells))
     return "\n".join(lines) + "\n" if lines else ""
+
+
+# Converters for Word 97–2003 (.doc) and WPS (.wps) files, tried in order: Debian's antiword and catdoc, then
+# LibreOffice where installed. Each prints (or writes) plain text, one paragraph per line.
+OLD_WORD_TOOLS = (
+    ("antiword", ["antiword", "-m", "UTF-8.txt", "-w", "0", "{file}"]),
+    ("catdoc", ["catdoc", "-d", "utf-8", "-w", "{file}"]),
+    ("soffice", ["soffice", "--headless", "--convert-to", "txt:Text (encoded):UTF8", "--outdir", "{out}", "{file}"]),
+)
+CONVERT_TIMEOUT = 120  # seconds one converter may take on one file
+_BINARY = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+
+
+def old_word_text(data: bytes, name: str, suffix: str) -> tuple[str, str]:
+    """Text of a Word 97–2003 or WPS file through the first converter installed that reads it; (text, encoding
+    note naming the converter)."""
+    import shutil
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    found = [(tool, argv) for tool, argv in OLD_WORD_TOOLS if shutil.which(argv[0])]
+    if not found:
+        raise ReportError(name, f"is an old Word/WPS file ({suffix}); install a converter (apt install antiword "
+                                "catdoc, or LibreOffice) or save it as .docx")
+    problems = []
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / f"report{suffix}"
+        src.write_bytes(data)
+        for tool, argv in found:
+            cmd = [a.format(file=src, out=tmp) for a in argv]
+            try:
+                done = subprocess.run(cmd, capture_output=True, timeout=CONVERT_TIMEOUT, cwd=tmp)
+            except subprocess.TimeoutExpired:
+                problems.append(f"{tool} took over {CONVERT_TIMEOUT} s")
+                continue
+            raw = (Path(tmp) / "report.txt").read_bytes() if tool == "soffice" and (Path(tmp) / "report.txt").exists() \
+                else done.stdout
+            text = raw.decode("utf-8", "replace")
+            lines = [_clean(x) for x in text.splitlines()]
+            lines = [x for x in lines if x and not x.startswith("[pic]")]
+            # catdoc prints a file it cannot parse as it is: control characters mean it was no document
+            if done.returncode == 0 and not _BINARY.search(text) and any(re.search(r"[\u4e00-\u9fff\w]", x)
+                                                                         for x in lines):
+                return "\n".join(lines) + "\n", f"doc/{tool}"
+            problems.append(f"{tool}: {(done.stderr.decode('utf-8', 'replace').strip().splitlines() or ['no text'])[-1]}")
+    raise ReportError(name, f"could not be read as {suffix} ({'; '.join(problems)}); open it and save it as .docx")
 
 
 def _unwrap(page_text: str) -> list[str]:

@@ -1,7 +1,7 @@
 """Read reports of every supported format and encoding into text that citations can point into.
 
 For .txt/.md the text is the file's decoded content (a UTF-8 or UTF-16 byte-order mark is not part of it), so
-slicing it at a citation's offsets gives the passage. For .html/.docx/.pdf it is the extracted text, which the
+slicing it at a citation's offsets gives the passage. For .html/.docx/.doc/.pdf it is the extracted text, which the
 index keeps beside its manifest so a citation can always be shown.
 """
 
@@ -18,8 +18,9 @@ from ruralqa.types import Report
 
 TEXT_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md"}
 HTML_SUFFIXES = {".html": "html", ".htm": "html"}
-TABLE_SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".xlsx": "xlsx", ".jsonl": "jsonl"}
-SUFFIXES = {**TEXT_SUFFIXES, **HTML_SUFFIXES, ".docx": "docx", ".pdf": "pdf", **TABLE_SUFFIXES}
+TABLE_SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".xlsx": "xlsx", ".xls": "xls", ".jsonl": "jsonl"}
+SUFFIXES = {**TEXT_SUFFIXES, **HTML_SUFFIXES, ".docx": "docx", ".doc": "doc", ".wps": "doc", ".pdf": "pdf",
+            **TABLE_SUFFIXES}
 
 # Characters a real Chinese report is made of; a decoding that yields much else is mojibake.
 _PLAUSIBLE = re.compile(
@@ -159,6 +160,10 @@ def read_reports(path: Path, corpus_dir: Path, text_column: str | None = None,
 
         text, encoding = docx_text(data, rel), "docx"
         meta = docx_properties(data)
+    elif fmt == "doc":
+        from ruralqa.corpus.formats import old_word_text
+
+        text, encoding = old_word_text(data, rel, path.suffix.lower())
     else:
         from ruralqa.corpus.formats import pdf_text
 
@@ -173,8 +178,8 @@ def _table_reports(data: bytes, rel: str, fmt: str, digest: str, text_column: st
                    encoding_errors: str = "strict", columns: dict | None = None) -> list[Report]:
     from ruralqa.corpus import sheets
 
-    if fmt == "xlsx":
-        read = sheets.reports(data, rel, fmt, digest, "xlsx/xlsx", text_column, columns)
+    if fmt in ("xlsx", "xls"):
+        read = sheets.reports(data, rel, fmt, digest, f"{fmt}/{fmt}", text_column, columns)
     else:
         text, encoding = decode(data, rel, encoding_errors)
         read = sheets.reports(text, rel, fmt, digest, f"{fmt}/{encoding}", text_column, columns)
@@ -184,8 +189,8 @@ def _table_reports(data: bytes, rel: str, fmt: str, digest: str, text_column: st
 
 
 # Formats people keep reports in that ruralqa cannot read, with what to convert them to.
-CONVERT = {".doc": ".docx", ".wps": ".docx", ".rtf": ".docx", ".xls": ".xlsx", ".et": ".xlsx", ".ofd": ".pdf",
-           ".caj": ".pdf"}
+CONVERT = {".rtf": ".docx", ".et": ".xlsx (in WPS: 另存为 Excel 工作簿)", ".dps": ".pdf (in WPS: 输出为 PDF)",
+           ".ofd": ".pdf", ".caj": ".pdf"}
 
 
 OUTSIDE = "is a link to {target}, outside the corpus folder; links must stay inside it (copy the report in instead)"

@@ -1,4 +1,4 @@
-"""Spreadsheets of reports (.csv, .tsv, .xlsx, .jsonl): every row a report of its own.
+"""Spreadsheets of reports (.csv, .tsv, .xlsx, .xls, .jsonl): every row a report of its own.
 
 The columns are found the way a person reading the sheet would find them, by what their cells hold, not by their
 names: the text is the column of long cells, the year a column of years, the place columns of division names
@@ -80,6 +80,8 @@ def read_sheets(data: bytes | str, fmt: str, name: str) -> tuple[list[Sheet], li
             header.update(dict.fromkeys(row))
             rows.append(row)
         return [Sheet("", list(header), rows)], bad
+    if fmt == "xls":
+        return _xls_sheets(data, name), []
     try:
         import openpyxl
 
@@ -95,6 +97,36 @@ def read_sheets(data: bytes | str, fmt: str, name: str) -> tuple[list[Sheet], li
         rows = [{h: _cell(v) for h, v in zip(header, row) if h} for row in values[1:]]
         sheets.append(Sheet(ws.title, [h for h in header if h], rows))
     return sheets, []
+
+
+def _xls_sheets(data: bytes, name: str) -> list[Sheet]:
+    """An Excel 97–2003 workbook (.xls), read with xlrd; dates are given as dates, as for .xlsx."""
+    try:
+        import xlrd
+    except ImportError:
+        raise ReportError(name, "is an .xls workbook, which needs xlrd: pip install xlrd (or save it as .xlsx)") \
+            from None
+    try:
+        book = xlrd.open_workbook(file_contents=data)
+    except Exception as exc:  # xlrd raises its own XLRDError and struct/compound-document errors for damaged files
+        raise ReportError(name, f"is not a readable .xls ({type(exc).__name__}); re-save it") from None
+    sheets = []
+    for ws in book.sheets():
+        values = [[_xls_cell(ws.cell(r, c), book.datemode) for c in range(ws.ncols)] for r in range(ws.nrows)]
+        if not values:
+            continue
+        header = [h.strip() for h in values[0]]
+        rows = [{h: v for h, v in zip(header, row) if h} for row in values[1:]]
+        sheets.append(Sheet(ws.name, [h for h in header if h], rows))
+    return sheets
+
+
+def _xls_cell(cell, datemode: int) -> str:
+    import xlrd
+
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        return _cell(xlrd.xldate.xldate_as_datetime(cell.value, datemode).date())
+    return _cell(cell.value) if cell.ctype != xlrd.XL_CELL_EMPTY else ""
 
 
 def _cell(value) -> str:
