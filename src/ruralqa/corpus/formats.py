@@ -139,8 +139,14 @@ def _unwrap(page_text: str) -> list[str]:
     return paragraphs
 
 
-def pdf_text(data: bytes, name: str) -> tuple[str, tuple[int, ...]]:
-    """Text layer of a PDF, one paragraph per line, and the offset where each page begins."""
+_GARBAGE = re.compile(r"\(cid:\d+\)")  # glyphs without a Unicode mapping: a text layer that cannot be read
+
+
+def pdf_text(data: bytes, name: str) -> tuple[str, tuple[int, ...], str]:
+    """Text of a PDF, one paragraph per line, the offset where each page begins, and a warning ("" if none).
+    Pages with no text layer, or one of unmapped glyphs, are recognized by OCR when the `ocr` extra is installed
+    (decided page by page: a text PDF never pays for it); without it they are named in the warning, and a PDF with
+    no readable page at all is refused in one line saying what to install."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -150,15 +156,63 @@ def pdf_text(data: bytes, name: str) -> tuple[str, tuple[int, ...]]:
             page_texts = [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, OSError) as exc:
         raise ReportError(name, f"is not a readable PDF (damaged: {exc}); re-export it") from None
-    if not any(t.strip() for t in page_texts):
-        raise ReportError(name, "is a PDF without a text layer (scanned images); run OCR on it first, "
-                                "e.g. `ocrmypdf -l chi_sim in.pdf out.pdf`")
+    blank = [i for i, t in enumerate(page_texts) if not t.strip() or len(_GARBAGE.findall(t)) * 8 > len(t)]
+    recognized: list[int] = []
+    if blank:
+        ocr = _ocr_engine()
+        if ocr is None and len(blank) == len(page_texts):
+            raise ReportError(name, f"is a scanned PDF: {_pages(blank)} have no text layer; install OCR "
+                                    "(pip install \"ruralqa[ocr]\") or run OCR on it first (ocrmypdf -l chi_sim)")
+        if ocr is not None:
+            for i, text in zip(blank, ocr_pages(data, blank, ocr)):
+                page_texts[i] = text
+                recognized.append(i)
     text, starts = "", []
     for page_text in page_texts:
         starts.append(len(text))
         for paragraph in _unwrap(page_text):
             text += paragraph + "\n"
-    return text, tuple(starts)
+    if recognized:
+        warning = (f"{_pages(recognized)} had no text layer; their text was recognized by OCR (RapidOCR), so check "
+                   "a figure against the page")
+    elif blank:
+        warning = (f"{_pages(blank)} have no text layer and were left out; pip install \"ruralqa[ocr]\" to "
+                   "recognize them")
+    else:
+        warning = ""
+    return text, tuple(starts), warning
+
+
+def _pages(indexes: list[int]) -> str:
+    nums = [i + 1 for i in indexes]
+    return ("page " if len(nums) == 1 else "pages ") + ", ".join(str(n) for n in nums[:20]) + \
+        (f" and {len(nums) - 20} more" if len(nums) > 20 else "")
+
+
+OCR_DPI = 200  # rendering resolution for recognition: small CJK print needs about this
+
+
+def _ocr_engine():
+    """RapidOCR (PP-OCR models inside its wheel, onnxruntime: offline), or None when the extra is not installed."""
+    try:
+        from rapidocr_onnxruntime import RapidOCR
+    except ImportError:
+        return None
+    return RapidOCR()
+
+
+def ocr_pages(data: bytes, indexes: list[int], engine) -> list[str]:
+    """The recognized text of the given pages, lines in reading order (top to bottom, then left to right)."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)
+    out = []
+    for i in indexes:
+        image = pdf[i].render(scale=OCR_DPI / 72).to_numpy()
+        found, _ = engine(image)
+        boxes = sorted(found or [], key=lambda r: (round(min(p[1] for p in r[0]) / 12), min(p[0] for p in r[0])))
+        out.append("\n".join(text for _, text, _score in boxes))
+    return out
 
 
 @contextmanager

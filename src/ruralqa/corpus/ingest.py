@@ -167,8 +167,10 @@ def read_reports(path: Path, corpus_dir: Path, text_column: str | None = None,
     else:
         from ruralqa.corpus.formats import pdf_text
 
-        text, pages = pdf_text(data, rel)
-        encoding = "pdf"
+        text, pages, pdf_warning = pdf_text(data, rel)
+        encoding = "pdf+ocr" if "recognized by OCR" in pdf_warning else "pdf"
+        if pdf_warning:
+            meta["warning"] = pdf_warning
     if not text.strip():
         raise ReportError(rel, "contains no text; check that it is a report and not an image or an empty page")
     return [Report(path=rel, text=text, sha256=digest, format=fmt, encoding=encoding, pages=pages, **meta)]
