@@ -56,3 +56,20 @@ def character_accuracy(recognized: str, original: str) -> float:
             cur[i] = min(prev[i] + 1, cur[i - 1] + 1, prev[i - 1] + (ca != cb))
         prev = cur
     return 1 - prev[len(a)] / max(1, len(b))
+
+
+def table_pdf(header: list[str], rows: list[list[str]], repeat_header: bool = True, title: str = "") -> bytes:
+    """A ruled table long enough to run over pages, its header repeated on each page or not."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, TableStyle
+
+    pdfmetrics.registerFont(TTFont("cjk", cjk_font(), subfontIndex=0))
+    buf = io.BytesIO()
+    table = LongTable([header] + rows, repeatRows=1 if repeat_header else 0)
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), "cjk"), ("GRID", (0, 0), (-1, -1), 0.5, "black")]))
+    story = [Paragraph(title, ParagraphStyle("t", fontName="cjk", fontSize=12, leading=16))] if title else []
+    SimpleDocTemplate(buf, pagesize=A4).build(story + [table])
+    return buf.getvalue()

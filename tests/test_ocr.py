@@ -57,3 +57,31 @@ def test_scanned_pdf_without_the_extra_is_one_line(tmp_path, monkeypatch):
     (tmp_path / "scan.pdf").write_bytes(scanned_pdf("万荣县香菇年产值达3亿元。"))
     with pytest.raises(ReportError, match=r'page 1 have no text layer; install OCR \(pip install "ruralqa\[ocr\]"\)'):
         read_report(tmp_path / "scan.pdf", tmp_path)
+
+
+COUNTIES = [a + b + "县" for a in "安平和顺长乐永宁" for b in "山河川源泉林"][:70]
+
+
+@pytest.mark.parametrize("repeat_header", [True, False])
+def test_a_table_running_over_two_pages_keeps_its_header(tmp_path, repeat_header):
+    from scanned import table_pdf
+
+    rows = [[name, f"{10 + i * 0.5:.1f}万吨", f"{20 + i}万亩"] for i, name in enumerate(COUNTIES)]
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "counties.pdf").write_bytes(
+        table_pdf(["县", "粮食产量", "播种面积"], rows, repeat_header, title="2024年各县主要农业指标"))
+    report = read_report(tmp_path / "corpus" / "counties.pdf", tmp_path / "corpus")
+    assert len(report.pages) == 2
+    last = COUNTIES[-1]  # a row on page 2
+    at = report.text.index(f"| {last} |")
+    assert at > report.pages[1]
+    update_index(resolve(cwd=tmp_path), embedder=CountingEmbedder())
+    from ruralqa.qa import answer_question
+    from ruralqa.stores import open_index
+
+    with open_index(resolve(cwd=tmp_path)) as index:
+        result = answer_question(index, f"{last}2024年粮食产量是多少", mode="bm25", embedder=CountingEmbedder())
+        row = next(h.chunk for h in result.hits if last in h.chunk.text)
+    assert "粮食产量" in row.heading  # the row is read with its columns' names, on page 2 as on page 1
+    a = result.answer
+    assert a is not None and a.text == rows[-1][1] and a.citation.page == 2

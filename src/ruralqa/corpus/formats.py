@@ -167,10 +167,12 @@ def pdf_text(data: bytes, name: str) -> tuple[str, tuple[int, ...], str]:
             for i, text in zip(blank, ocr_pages(data, blank, ocr)):
                 page_texts[i] = text
                 recognized.append(i)
+    tables = pdf_tables(data, [i for i in range(len(page_texts)) if i not in recognized])
     text, starts = "", []
-    for page_text in page_texts:
+    for i, page_text in enumerate(page_texts):
         starts.append(len(text))
-        for paragraph in _unwrap(page_text):
+        outside, rows = tables.get(i, (page_text, []))
+        for paragraph in [*_unwrap(outside), *rows]:
             text += paragraph + "\n"
     if recognized:
         warning = (f"{_pages(recognized)} had no text layer; their text was recognized by OCR (RapidOCR), so check "
@@ -181,6 +183,48 @@ def pdf_text(data: bytes, name: str) -> tuple[str, tuple[int, ...], str]:
     else:
         warning = ""
     return text, tuple(starts), warning
+
+
+def pdf_tables(data: bytes, indexes: list[int]) -> dict[int, tuple[str, list[str]]]:
+    """For each given page holding a ruled table (pdfplumber): (its text outside the tables, the tables' lines, a
+    Markdown header and rule, then one line per row). A table that goes on from the page before, with its header
+    repeated or not, keeps that header, so every row is read with its columns' names."""
+    try:
+        import pdfplumber
+    except ImportError:
+        return {}
+    out: dict[int, tuple[str, list[str]]] = {}
+    header: list[str] | None = None  # of the table the previous page ended with
+    try:
+        with _quiet("pdfminer"), pdfplumber.open(io.BytesIO(data)) as pdf:
+            for i in indexes:
+                page = pdf.pages[i]
+                found = page.find_tables()
+                if not found:
+                    header = None
+                    continue
+                outside, lines = page, []
+                for n, table in enumerate(found):
+                    outside = outside.outside_bbox(table.bbox)
+                    rows = [[_clean((c or "").replace("\n", "")) for c in row] for row in table.extract()]
+                    rows = [r for r in rows if any(r)]
+                    if not rows:
+                        continue
+                    goes_on = n == 0 and header is not None and len(rows[0]) == len(header)
+                    if not goes_on or rows[0] == header:
+                        header, rows = rows[0], rows[1:]
+                    lines += [_row(header), "|" + "---|" * len(header), *(_row(r) for r in rows)]
+                # the next page's first table goes on from this one only if this page ends with it
+                ends_with_table = found[-1].bbox[3] >= 0.8 * page.height
+                header = header if ends_with_table else None
+                out[i] = (outside.extract_text() or "", lines)
+    except Exception:  # a table the parser cannot read leaves the page to its text layer
+        return out
+    return out
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
 
 
 def _pages(indexes: list[int]) -> str:
