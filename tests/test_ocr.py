@@ -39,8 +39,11 @@ def test_scanned_pdf_is_recognized_and_answers_with_a_citation(tmp_path):
     assert report.encoding == "pdf+ocr" and "recognized by OCR" in report.warning
     accuracy = character_accuracy(report.text, text)
     assert accuracy >= 0.95, accuracy
-    summary = update_index(resolve(cwd=tmp_path), embedder=CountingEmbedder())
+    seen = []
+    summary = update_index(resolve(cwd=tmp_path), embedder=CountingEmbedder(),
+                           progress=lambda phase, done, total: seen.append((phase, done, total)))
     assert "recognized by OCR" in summary.warnings["wanrong_scan.pdf"]
+    assert ("recognizing wanrong_scan.pdf (OCR)", 1, 1) in seen  # progress page by page
     from ruralqa.qa import answer_question
     from ruralqa.stores import open_index
 

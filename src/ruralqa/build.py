@@ -15,7 +15,7 @@ import numpy as np
 
 from ruralqa import faults
 from ruralqa.config import DEFAULT_MODEL, Settings
-from ruralqa.corpus import catalog, ingest
+from ruralqa.corpus import catalog, formats, ingest
 from ruralqa.corpus.chunk import CHUNKER_VERSION, chunk_report
 from ruralqa.corpus.context import report_articles
 from ruralqa.embed import Embedder, get_embedder, normalize_model_id
@@ -211,6 +211,8 @@ def plan_update(settings: Settings, files: list[Path], old: Index | MilvusIndex 
             summary.reports_unchanged.append(rel)
             _keep(plan, rel, prev, by_file, old)
             continue
+        if progress:  # a scanned PDF is recognized page by page: say how far
+            formats.ocr_progress.set(lambda done, total, rel=rel: progress(f"recognizing {rel} (OCR)", done, total))
         try:
             reports = ingest.read_reports(path, settings.corpus_dir, settings.chunking.text_column,
                                           settings.chunking.encoding_errors, entry.columns if entry else None)

@@ -6,6 +6,7 @@ Each returns text with one paragraph per line, which the chunker then cites into
 
 from __future__ import annotations
 
+import contextvars
 import io
 import logging
 import re
@@ -234,6 +235,8 @@ def _pages(indexes: list[int]) -> str:
 
 
 OCR_DPI = 200  # rendering resolution for recognition: small CJK print needs about this
+# Called with (pages recognized, pages to recognize) after each page: `ruralqa index` shows it as progress.
+ocr_progress: contextvars.ContextVar = contextvars.ContextVar("ocr_progress", default=None)
 
 
 def _ocr_engine():
@@ -256,6 +259,9 @@ def ocr_pages(data: bytes, indexes: list[int], engine) -> list[str]:
         found, _ = engine(image)
         boxes = sorted(found or [], key=lambda r: (round(min(p[1] for p in r[0]) / 12), min(p[0] for p in r[0])))
         out.append("\n".join(text for _, text, _score in boxes))
+        report = ocr_progress.get()
+        if report:
+            report(len(out), len(indexes))
     return out
 
 
