@@ -99,7 +99,7 @@ def test_pdf_text_layer_with_pages(tmp_path):
 
 def test_pdf_without_text_layer(tmp_path):
     (tmp_path / "scan.pdf").write_bytes(pdf_bytes([[]]))
-    with pytest.raises(ReportError, match="scan.pdf.*no.*text layer|scan.pdf.*without a text layer"):
+    with pytest.raises(ReportError, match="scan.pdf.*no text layer"):  # with OCR installed: and it recognized none
         read_report(tmp_path / "scan.pdf", tmp_path)
 
 

@@ -175,6 +175,9 @@ def pdf_text(data: bytes, name: str) -> tuple[str, tuple[int, ...], str]:
         outside, rows = tables.get(i, (page_text, []))
         for paragraph in [*_unwrap(outside), *rows]:
             text += paragraph + "\n"
+    if recognized and not text.strip():
+        raise ReportError(name, f"is a scanned PDF: {_pages(recognized)} have no text layer and OCR recognized no "
+                                "text on them; check that the scan holds the report")
     if recognized:
         warning = (f"{_pages(recognized)} had no text layer; their text was recognized by OCR (RapidOCR), so check "
                    "a figure against the page")
