@@ -21,7 +21,7 @@ from ruralqa.records import CHANGE_ASKED
 from ruralqa.text.normalize import (NUMERAL_RUN, QUANTITY, UNITS, normalize, parse_chinese_number, parse_quantity,
                                     to_family)
 from ruralqa.text.places import is_about
-from ruralqa.text.words import VARIANTS
+from ruralqa.text.words import VARIANTS, grammar_tag
 from ruralqa.types import Answer, Hit
 
 CLAUSE = re.compile(r"[，,；;：:]")
@@ -383,37 +383,54 @@ def extract(query: Query, hits: list[Hit], params: AnswerParams = AnswerParams()
     return max(fitting, key=lambda t: t[:2])[2] if fitting else None
 
 
-_KIND_ASKED = re.compile(r"(?:哪|什么)(?:[\d一二两三四五六七八九十几]*(?:个|家|种|类|项|位|名|些|批|条))?")
+_KIND_ASKED = re.compile(r"(?:哪(?![里儿])|什么)(?:[\d一二两三四五六七八九十几]*(?:个|家|种|类|项|位|名|些|批|条))?")
 _NEAR = 10  # characters around a name within which the word for its kind must stand
 
 
 def kind_word(query: Query) -> str:
     """The word for the kind of thing a name question asks (哪两个品牌 → 品牌; 区域公用品牌是什么 → 品牌; 谁 → "")."""
+    words = kind_words(query)
+    return words[0] if words else ""
+
+
+def kind_words(query: Query) -> tuple[str, ...]:
+    """The words of the noun phrase naming the kind asked: after the question word up to its verb (哪个莲子品牌成功
+    → 莲子, 品牌), else the last word before 是/叫 什么."""
     m = _KIND_ASKED.search(query.normalized)
     if not m:
-        return ""
+        return ()
     after = query.normalized[m.end():]
     before = query.normalized[:m.start()]
-    for t in query.terms:  # the word right after the question word, else the last one before it (…品牌是什么)
-        if after.startswith(t):
-            return t
+    found = []
+    while len(found) < 3:
+        t = next((t for t in query.terms if after.startswith(t)), None)
+        if t is None or (found and grammar_tag(t)[:1] == "v"):
+            break
+        found.append(t)
+        after = after[len(t):]
+    if found:
+        return tuple(found)
     ends = [(before.rfind(t), t) for t in query.terms if t in before[-6:]]
-    return max(ends)[1] if ends and re.search(r"(是|为|叫)$", before) else ""
+    if ends and re.search(r"(是|为|叫)$", before):
+        return (max(ends)[1],)
+    if re.search(r"(在|位于|于)$", before):  # 两个现代农业产业园在哪里: where the thing named before stands
+        return tuple(t for _, t in sorted(ends, reverse=True) if grammar_tag(t)[:1] != "v")[:2]
+    return ()
 
 
 def of_kind(query: Query, s: Scored) -> bool:
     """Whether a list or quotation is a name of the kind asked: the word for that kind stands beside it
     (“赣莲”品牌, 洪山菜薹、仙桃黄鳝2个品牌, 前楼镇下西坑村), or the question names no kind. A slogan or list that
     stands apart from the kind asked (“电商+产业” for 哪家公司, 分盘、上土 for 谁) is not the answer."""
-    kind = kind_word(query)
-    if not kind:
+    kinds = kind_words(query)
+    if not kinds:
         return not re.search(r"谁|哪里|在哪", query.normalized)
     text, c = s.hit.chunk.text, s.cand
-    if normalize(text[c.start:c.end]).rstrip("”\"*").endswith(kind[-1]):
+    if normalize(text[c.start:c.end]).rstrip("”\"*").endswith(kinds[-1][-1]):
         return True  # 前楼镇下西坑村 for 哪个村
     after = _BESIDE.sub("", normalize(text[c.end:c.end + _NEAR]))
     before = re.sub(r"[“\"*：:是为]+$", "", normalize(text[max(0, c.start - _NEAR):c.start]))
-    return kind in after[:len(kind) + 4] or before.endswith(kind)
+    return any(k in after[:len(k) + 4] or before.endswith(k) for k in kinds)
 
 
 _BESIDE = re.compile(r"^[”」』\"*]*(?:等)?(?:[\d一二两三四五六七八九十]+(?:个|家|种|类|项|位|名|批|条))?")
