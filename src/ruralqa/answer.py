@@ -411,6 +411,9 @@ def kind_words(query: Query) -> tuple[str, ...]:
     if found:
         return tuple(found)
     ends = [(before.rfind(t), t) for t in query.terms if t in before[-6:]]
+    named = re.search(r"([\u4e00-\u9fff]{2})的?(?:名字|名称)?(?:是|为|叫)$", before)
+    if named and not grammar_tag(named.group(1)):  # …实施的计划叫什么: 计划 (a goal word, so no term)
+        return (named.group(1),)
     if ends and re.search(r"(是|为|叫)$", before):
         return (max(ends)[1],)
     if re.search(r"(在|位于|于)$", before):  # 两个现代农业产业园在哪里: where the thing named before stands
