@@ -17,6 +17,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]+")
 _EXPLICIT_UNIT = re.compile(r"(?:多少|几)(?:十|百|千|万|亿)*(" + "|".join(re.escape(u) for u in UNITS) + ")")
 _NOT_A_TERM = re.compile(r"\d+|[\W_]+")
 _YEAR = re.compile(r"(19[5-9]\d|20\d\d)年")
+# 截至2025年10月底: when a figure stands, which the passage's period and the record's year say, not its words
+_DATE = re.compile(r"(?:截至|截止|截止到|到)?(?:(?:19|20)\d\d年)?\d{1,2}月(?:底|末|初|份|中旬|上旬|下旬)?|截至|截止")
 
 
 class Vocabulary(Protocol):
@@ -95,7 +97,7 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 def content_terms(normalized: str, places: tuple[str, ...], tokenize) -> tuple[str, ...]:
     """The question's content words: no question words, no place names (those are checked separately)."""
     # Years and goal words, like places, are checked against the passage's period, not matched as its words.
-    q = words.TARGET_WORDS.sub(" ", _YEAR.sub(" ", normalized))
+    q = words.TARGET_WORDS.sub(" ", _YEAR.sub(" ", _DATE.sub(" ", normalized)))
     for p in places:
         q = q.replace(p, " ").replace(short_name(p), " ")
     q = words.FILLER.sub(" ", q)
