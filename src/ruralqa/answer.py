@@ -21,7 +21,7 @@ from ruralqa.records import CHANGE_ASKED
 from ruralqa.text.normalize import (NUMERAL_RUN, QUANTITY, UNITS, normalize, parse_chinese_number, parse_quantity,
                                     to_family)
 from ruralqa.text.places import is_about
-from ruralqa.text.words import VARIANTS, grammar_tag
+from ruralqa.text.words import TARGET_WORDS, VARIANTS, grammar_tag
 from ruralqa.types import Answer, Hit
 
 CLAUSE = re.compile(r"[，,；;：:]")
@@ -460,7 +460,9 @@ def period_fits(query: Query, chunk) -> bool:
     if query.years and chunk.period_year and chunk.period_year not in query.years:
         return False
     if query.wants_target:
-        return chunk.period_kind != "achieved"
+        # a goal asked: not a passage of results, unless it names a goal itself (| 早稻计划种植面积 | 逾14万亩 | in
+        # a table of results); its figure's own kind then decides (ruralqa.records)
+        return chunk.period_kind != "achieved" or bool(TARGET_WORDS.search(chunk.text))
     return chunk.period_kind != "target"
 
 
