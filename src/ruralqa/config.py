@@ -124,13 +124,7 @@ def resolve(
         values[key] = value
     chunking = ChunkSettings()
     if values["chunk_size"] is not None:
-        try:
-            size = int(values["chunk_size"])
-        except ValueError:
-            raise UsageError(f"chunk size must be a whole number, got {values['chunk_size']!r}") from None
-        if size < 20:
-            raise UsageError(f"chunk size {size} is too small; use at least 20 characters")
-        chunking = replace(chunking, max_chars=size)
+        chunking = replace(chunking, max_chars=_whole(values["chunk_size"], "chunk size", 20, " characters"))
     device = values["device"] or None
     if device and not re.fullmatch(r"cpu|cuda(:\d+)?|mps|xpu(:\d+)?|npu(:\d+)?", str(device)):
         raise UsageError(f"unknown device {device!r}; use cpu, cuda, cuda:N or mps")
@@ -150,12 +144,7 @@ def resolve(
                          "http://HOST:19530 (a Milvus server)")
     limit = MAX_REPORT_CHARS
     if values["max_report_chars"] is not None:
-        try:
-            limit = int(values["max_report_chars"])
-        except ValueError:
-            raise UsageError(f"max report chars must be a whole number, got {values['max_report_chars']!r}") from None
-        if limit < 1000:
-            raise UsageError(f"max report chars {limit} is too small; use at least 1000")
+        limit = _whole(values["max_report_chars"], "max report chars", 1000)
     return Settings(
         max_report_chars=limit,
         corpus_dir=cwd / (values["corpus"] or "corpus"),
@@ -165,3 +154,14 @@ def resolve(
         chunking=chunking,
         store=store,
     )
+
+
+def _whole(value, name: str, least: int, unit: str = "") -> int:
+    """A setting that must be a whole number of at least `least` (from an option, the environment or the file)."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise UsageError(f"{name} must be a whole number, got {value!r}") from None
+    if number < least:
+        raise UsageError(f"{name} {number} is too small; use at least {least}{unit}")
+    return number

@@ -120,6 +120,7 @@ def figures(chunk: Chunk) -> list[Figure]:
         for i, (a, b, value_text, value, unit) in enumerate(found):
             metric, qualifier, sign = _metric(sentence, prev_end, a, b, unit)
             base_metric = metric
+            clause_a = max([m.end() for m in re.finditer(r"[，,；;]", sentence[:a])] + [0])  # after the last comma
             borrowed = prev_end and not re.search(r"[\u4e00-\u9fff]{2}", _clause(sentence, prev_end, a))
             if metrics and metrics[i]:
                 own = _unmarked(sentence[prev_end:a]).strip("、和及与 ")
@@ -141,14 +142,12 @@ def figures(chunk: Chunk) -> list[Figure]:
                 else:
                     metric = (metric + after if len(metric) > 2 else after) or metric or prev_metric
             if not metric:  # 人均地区生产总值突破5万关口、达到5.28万元: the words of its clause, links and all
-                metric = _unmarked(sentence[max([m.end() for m in re.finditer(r"[，,；;]", sentence[:a])] + [0]):a])
-                metric = metric.strip(" 、，,：:")
+                metric = _unmarked(sentence[clause_a:a]).strip(" 、，,：:")
             year, year_from = _period(sentence[:a], chunk)
             if spans and i in spans:
                 year, year_from = spans[i], None
             # A goal where its own clause or the sentence's opening says so (力争…, 目标是…), not where a word of an
             # earlier clause does (打造…品牌整体形象目标，全区共有无公害农产品34个).
-            clause_a = max([m.end() for m in re.finditer(r"[，,；;]", sentence[:a])] + [0])
             kind = "target" if TARGET.search(sentence[clause_a:b]) or TARGET.search(sentence.lstrip()[:6]) \
                 else chunk.period_kind
             if (year and not year_from and year >= (chunk.citation.year or 9999)
@@ -193,8 +192,7 @@ def _values(sentence: str) -> list[tuple[int, int, str, float | None, str]]:
 
 def _metric(sentence: str, prev_end: int, a: int, b: int, unit: str) -> tuple[str, str, str]:
     """(metric, qualifier, sign) of the value at sentence[a:b]: the words of its clause before it."""
-    clause_start = max([m.end() for m in CLAUSE_BREAK.finditer(sentence, prev_end, a)] + [prev_end])
-    words = _unmarked(sentence[clause_start:a])
+    words = _clause(sentence, prev_end, a)
     if not words and re.search(r"[：:|]\s*$", _unmarked(sentence[prev_end:a], keep="：:|")):
         # A label and its value (省级示范村：15个, | 高素质农民 | 1,423名 |): the label is the metric.
         label = re.split(r"[，,；;：:|]", _unmarked(sentence[prev_end:a], keep="：:|").rstrip("：:| "))[-1]
