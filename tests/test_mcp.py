@@ -3,10 +3,7 @@ list the tools, call each, and check that an answer's citation slices the report
 
 import json
 import shutil
-import socket
 import sys
-import threading
-import time
 from pathlib import Path
 
 import anyio
@@ -18,6 +15,7 @@ from mcp import Client  # noqa: E402
 from mcp.client.stdio import StdioServerParameters  # noqa: E402
 
 from ruralqa.config import resolve  # noqa: E402
+from conftest import running  # noqa: E402
 
 TOOLS = {"ask", "compare", "show", "reports", "facts"}
 
@@ -87,34 +85,14 @@ def test_over_stdio(built):
     _check(anyio.run(run), built / "corpus")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_over_http_on_serve(built):
-    import uvicorn
-
     from ruralqa.server import create_app
 
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(resolve(cwd=built), {"127.0.0.1", "localhost"}),
-                                        host="127.0.0.1", port=port, log_level="warning", access_log=False))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    try:
+    with running(create_app(resolve(cwd=built), {"127.0.0.1", "localhost"})) as port:
         async def run():
             async with Client(f"http://127.0.0.1:{port}/mcp", read_timeout_seconds=120) as client:
                 return await _session(client)
         _check(anyio.run(run), built / "corpus")
-    finally:
-        srv.should_exit = True
-        thread.join(10)
 
 
 def test_without_the_sdk_one_line(workspace, monkeypatch):

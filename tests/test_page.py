@@ -13,7 +13,8 @@ import pytest
 pytest.importorskip("starlette", reason="ruralqa serve needs starlette")
 
 from ruralqa.config import resolve  # noqa: E402
-from test_server import CHROMIUM, server  # noqa: E402,F401  (the fixture: a live server over `site`)
+from conftest import chromium  # noqa: E402
+from test_server import server  # noqa: E402,F401  (the fixture: a live server over `site`)
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 MD_REPORT = """# 溧水区乡村振兴工作报告（2024年）
@@ -47,16 +48,8 @@ def site(built, tmp_path_factory):
 
 @pytest.fixture()
 def page(server):
-    if not CHROMIUM:
-        pytest.skip("no chromium installed (apt-get install chromium); .ci/run installs it")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (test extra) is not installed")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        context = browser.new_context(viewport={"width": 390, "height": 800})
-        yield context.new_page()
-        browser.close()
+    with chromium() as browser:  # a fresh context for each test: no state carried between them
+        yield browser.new_context(viewport={"width": 390, "height": 800}).new_page()
 
 
 def _shot(page, name):

@@ -3,15 +3,13 @@ in URLs, response headers and Host checks. Each case once leaked or crashed; now
 
 import json
 import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
 from ruralqa.build import update_index
 from ruralqa.config import resolve
-from conftest import CountingEmbedder
+from conftest import CountingEmbedder, running
 from test_cli import run
 
 SECRET = "外部文件的口令是橙子七号。\n"
@@ -95,26 +93,11 @@ def test_an_index_built_before_the_fix_still_cannot_serve_the_link(linked):
 
 @pytest.fixture(scope="module")
 def live(built):
-    import uvicorn
-
     from ruralqa.server import LOOPBACK_NAMES, _accept_raw_utf8_targets, create_app
 
     _accept_raw_utf8_targets()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    app = create_app(resolve(cwd=built), {*LOOPBACK_NAMES})
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", http="h11",
-                                        access_log=False))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    yield port
-    srv.should_exit = True
-    thread.join(5)
+    with running(create_app(resolve(cwd=built), {*LOOPBACK_NAMES})) as port:
+        yield port
 
 
 def _raw(port: int, target: bytes, host: bytes = b"127.0.0.1") -> tuple[bytes, bytes]:

@@ -4,8 +4,6 @@ by Playwright; skipped with the reason when no browser is installed)."""
 import json
 import shutil
 import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -15,10 +13,8 @@ from starlette.testclient import TestClient  # noqa: E402
 
 from ruralqa.config import resolve  # noqa: E402
 from ruralqa.server import create_app  # noqa: E402
-from conftest import WANRONG  # noqa: E402
+from conftest import WANRONG, chromium, running  # noqa: E402
 from test_cli import run  # noqa: E402
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture(scope="module")
@@ -118,31 +114,13 @@ def test_switches_to_a_new_generation_without_restart(site):
 # ---------------------------------------------------------------- a real server: curl and the page in a browser
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(site):
-    import uvicorn
-
     from ruralqa.server import _accept_raw_utf8_targets
 
     _accept_raw_utf8_targets()  # as `ruralqa serve` does
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(resolve(cwd=site)), host="127.0.0.1", port=port,
-                                        log_level="warning", http="h11", access_log=False))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(5)
+    with running(create_app(resolve(cwd=site))) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 def test_curl_with_raw_chinese_in_the_url(server):
@@ -159,16 +137,8 @@ def test_curl_with_raw_chinese_in_the_url(server):
 
 @pytest.fixture(scope="module")
 def page(server):
-    if not CHROMIUM:
-        pytest.skip("no chromium installed (apt-get install chromium); .ci/run installs it")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (test extra) is not installed")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        pg = browser.new_page(viewport={"width": 390, "height": 800})  # a phone-width screen
-        yield pg
-        browser.close()
+    with chromium() as browser:
+        yield browser.new_page(viewport={"width": 390, "height": 800})  # a phone-width screen
 
 
 def test_page_answers_and_the_citation_opens_the_report(page, server, site):
