@@ -48,7 +48,7 @@ class Live:
                 self._answers[key] = body  # most recently used last
             return body
 
-    def remember(self, key: tuple, body: dict) -> dict:
+    def remember(self, key: tuple, body):
         with self._lock:
             self._answers[key] = body
             while len(self._answers) > ANSWER_CACHE:

@@ -149,9 +149,14 @@ def create_app(settings: Settings, allowed_hosts: set[str] | None = None):
 
         places, years = _filters(request)
         limit = _int(request, "limit", 200, 1, 5000)
-        found = records.select(live.index().figures(), places, years, request.query_params.get("metric", ""),
-                               request.query_params.get("kind") or None)
-        return JSONResponse({"total": len(found), "figures": records.rows(found[:limit])})
+        metric, kind = request.query_params.get("metric", ""), request.query_params.get("kind") or None
+        index = live.index()
+        key = ("facts", index.generation, places, years, metric, kind, limit)
+        body = live.cached(key)  # every first screen asks this: read the records once per generation
+        if body is None:
+            found = records.select(index.figures(), places, years, metric, kind)
+            body = live.remember(key, {"total": len(found), "figures": records.rows(found[:limit])})
+        return JSONResponse(body)
 
     def reports(request: Request) -> Response:
         import dataclasses
