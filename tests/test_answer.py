@@ -74,3 +74,41 @@ def test_a_question_naming_several_places_answers_each(index):
     (_, salt_lake), (_, wanrong) = result.per_place
     assert salt_lake is None  # 盐湖区's report states no mushroom output: never 万荣县's figure
     assert wanrong.text == "3亿元" and wanrong.citation.region == "万荣县"
+
+
+NAMES = """台安县乡村振兴典型案例
+紧紧围绕**白羽肉鸡**优势产业打造绿色低碳产业链。
+构建"绿色生产—循环利用—低碳加工"全产业链闭环，围绕优势产业打造绿色低碳产业链。
+取名"文华斋"的书画艺术研学中心已经对外开放。
+前楼镇下西坑村作为省级示范村，从软弱涣散村变成现在的省级乡村治理示范村、水乡渔村、绿盈乡村、金牌旅游村。
+"""
+
+
+@pytest.fixture
+def names_ws(tmp_path):
+    from ruralqa.build import update_index
+    from ruralqa.config import resolve
+    from conftest import CountingEmbedder
+
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "taian.txt").write_text(NAMES, encoding="utf-8")
+    update_index(resolve(cwd=tmp_path), embedder=CountingEmbedder())
+    return tmp_path
+
+
+@pytest.mark.parametrize("question, expected", [
+    # a bold name beside the kind asked; the quotation before 全产业链 is not of the kind 产业 (产业链 is another word)
+    ("台安县围绕哪种优势产业打造绿色低碳产业链", "白羽肉鸡"),
+    # the kind asked ends the noun phrase after the name
+    ("台安县的书画艺术研学中心叫什么名字", "文华斋"),
+    # the list repeats the question's own words; the village named before them is the answer, with its 村
+    ("台安县哪个村从软弱涣散村变成了省级乡村治理示范村", "前楼镇下西坑村"),
+])
+def test_names_are_whole_names_of_the_kind_asked(names_ws, question, expected):
+    from ruralqa.config import resolve
+    from ruralqa.stores import open_index
+    from conftest import CountingEmbedder
+
+    with open_index(resolve(cwd=names_ws)) as index:
+        a = answer_question(index, question, mode="bm25", embedder=CountingEmbedder()).answer
+    assert a is not None and a.text == expected and a.form == "name"

@@ -35,6 +35,7 @@ SUBGROUP = re.compile(r"脱贫地区|脱贫县|脱贫人口|脱贫户|低收入|
 # A yearly average over several years (年均增长8.8%): not one year's figure, unless an average is asked.
 AVERAGE_BEFORE = re.compile(r"年均|平均每年|每年平均")
 QUOTED = re.compile(r"[“「『\"]([^”」』\"]{1,30})[”」』\"]")
+BOLD = re.compile(r"\*\*([^*\d\n]{2,30})\*\*")  # Markdown's emphasis marks a name as quotes do (**白羽肉鸡**)
 ASKED_WORD = re.compile(r"什么|哪种|哪个|哪家|哪类|哪些")
 ENUM = re.compile(r"[\u4e00-\u9fff]{1,8}(?:、[\u4e00-\u9fff]{1,8})+")
 
@@ -135,6 +136,8 @@ def _is_word_char(ch: str) -> bool:
 
 def _names(text: str, terms: list[str], head: str) -> list[Candidate]:
     out = [Candidate(m.start(1), m.end(1), "quoted") for m in QUOTED.finditer(text)]
+    out += [Candidate(m.start(1), m.end(1), "quoted") for m in BOLD.finditer(text)
+            if not any(c.start <= m.start(1) < c.end for c in out)]
     out += [_enum(text, m) for m in ENUM.finditer(text)]
     covered = [False] * len(text)
     norm = normalize(text)
@@ -351,7 +354,10 @@ def extract(query: Query, hits: list[Hit], params: AnswerParams = AnswerParams()
     order = sorted(range(len(scored)), key=lambda i: (-heuristic(scored[i].features, params)[0], i))
     top = heuristic(scored[order[0]].features, params)[0]
     fitting = []  # (score × how well the record answers, answer) of figures whose records fit
-    for i in order[:params.record_tries]:
+    not_named = None  # the answer when no whole name of the kind asked is found: the first list's sentence, or none
+    # a name of a kind asked (哪个村): spans that are none are passed over; otherwise (做什么) the best span decides
+    tries = params.record_tries if query.kind == "quantity" else params.name_tries if kind_words(query) else 1
+    for i in order[:tries]:
         best = scored[i]
         total, passes = heuristic(best.features, params)
         confidence = min(1.0, total)
@@ -366,25 +372,33 @@ def extract(query: Query, hits: list[Hit], params: AnswerParams = AnswerParams()
             if fitting:
                 break
             checks = _checks(query, best.hit.chunk)
+            if _own_words(query, best.cand, best.hit.chunk.text):
+                continue
             if best.cand.kind == "clause" and not whole_name(query, best):
-                return None  # a clause's leftover words (着力, 市、区) are no name: say the reports do not say it
+                continue  # a clause's leftover words (着力, 市、区) are no name; a whole name below may be
             if best.cand.kind != "clause" and not of_kind(query, best):
-                if not kind_word(query):
-                    return None  # a person or place asked, and only a list or slogan found: the reports do not say
                 # A list or quotation that is not a whole name of the kind asked (理示范村、水乡渔村 for 哪个村; a slogan
-                # for 哪家公司): give the sentence that says it, as a sentence, never the fragment.
-                return _sentence_answer(best.cand, best.hit, round(confidence, 3), checks)
-            return _answer(best.cand, best.hit, confidence=round(confidence, 3), checks=checks, form="name")
+                # for 哪家公司): unless a whole name follows, the sentence that says it, as a sentence, never the
+                # fragment; with no word for the kind asked (a person, a place), nothing.
+                if not_named is None and i == order[0]:
+                    not_named = _sentence_answer(best.cand, best.hit, round(confidence, 3), checks) \
+                        if kind_word(query) else False
+                continue
+            return _answer(_with_head(query, best), best.hit, confidence=round(confidence, 3), checks=checks,
+                           form="name")
         if not records.fits(query, figure, best.hit.chunk, params):
             continue
         checks = _checks(query, best.hit.chunk) + ("record",)
         fitting.append((total * records.match(query, figure, best.hit.chunk), -i,
                         _answer(best.cand, best.hit, confidence=round(confidence, 3), checks=checks, figure=figure)))
-    return max(fitting, key=lambda t: t[:2])[2] if fitting else None
+    if fitting:
+        return max(fitting, key=lambda t: t[:2])[2]
+    return not_named or None
 
 
 _KIND_ASKED = re.compile(r"(?:哪(?![里儿])|什么)(?:[\d一二两三四五六七八九十几]*(?:个|家|种|类|项|位|名|些|批|条))?")
 _NEAR = 10  # characters around a name within which the word for its kind must stand
+_PHRASE = 16  # …or the noun phrase after it, ending in that word, must end
 
 
 def kind_word(query: Query) -> str:
@@ -433,10 +447,47 @@ def of_kind(query: Query, s: Scored) -> bool:
         return True  # 前楼镇下西坑村 for 哪个村
     after = _BESIDE.sub("", normalize(text[c.end:c.end + _NEAR]))
     before = re.sub(r"[“\"*：:是为]+$", "", normalize(text[max(0, c.start - _NEAR):c.start]))
-    return any(k in after[:len(k) + 4] or before.endswith(k) for k in kinds)
+    if any(before.endswith(k) or _kind_at(query, k, after[:len(k) + 4]) for k in kinds):
+        return True
+    # the noun phrase right after it names the kind asked: “文华斋”的书画艺术研学中心, “无想院子”10种…盘活模式
+    phrase = re.split(r"[，,。；;：:！？、\s(（]", _BESIDE.sub("", normalize(text[c.end:c.end + _PHRASE])))[0]
+    return _kind_at(query, kinds[-1], phrase)
 
 
+def _kind_at(query: Query, kind: str, after: str) -> bool:
+    """Whether `after` holds the word for the kind asked as that word, not as the start of a longer word of the
+    question (“绿色生产—循环利用—低碳加工”全产业链 for 哪种优势产业打造…产业链: 产业链 is not 产业)."""
+    at = after.find(kind)
+    return at >= 0 and not any(len(t) > len(kind) and t.startswith(kind) and after.startswith(t, at)
+                               for t in query.tokens)
+
+
+def _own_words(query: Query, cand: Candidate, text: str) -> bool:
+    """Whether a span is (in) a list that repeats the question's words (省级乡村治理示范村、水乡渔村、金牌旅游村 for
+    哪个村从…变成了省级乡村治理示范村): what the question says of the answer, not the answer."""
+    left = max([m.end() for m in _LIST_END.finditer(text, 0, cand.start)], default=0)
+    right = next((m.start() for m in _LIST_END.finditer(text, cand.end)), len(text))
+    items = [x.strip("*”“\"") for x in normalize(text[left:right]).split("、")]
+    return len(items) > 1 and any(len(x) >= 3 and x in query.normalized for x in _distinct_parts(items))
+
+
+_LIST_END = re.compile(r"[，,。；;：:！？\n]")
 _BESIDE = re.compile(r"^[”」』\"*]*(?:等)?(?:[\d一二两三四五六七八九十]+(?:个|家|种|类|项|位|名|批|条))?")
+
+
+def _with_head(query: Query, s: Scored) -> Candidate:
+    """A clause's name with the noun asked that follows it (前楼镇下西坑 + 村 for 哪个村)."""
+    head = _name_head(query)
+    text, c = s.hit.chunk.text, s.cand
+    if c.kind == "clause" and head and not text[c.start:c.end].endswith(head) and text.startswith(head, c.end):
+        return replace(c, end=c.end + len(head))
+    return c
+
+
+def _name_head(query: Query) -> str:
+    """The noun a name of the kind asked ends in (哪个村从… → 村; 什么管理 → 管理)."""
+    kinds = kind_words(query)
+    return kinds[-1] if kinds else query.head or next((h for h in ("村", "镇", "县", "公司", "企业", "品牌", "合作社") if h in query.normalized), "")
 
 
 def whole_name(query: Query, s: Scored) -> bool:
@@ -444,14 +495,15 @@ def whole_name(query: Query, s: Scored) -> bool:
     asked for, ending in the noun asked for (哪个村 → 下西坑村), or, when none is asked, a run of at least four
     characters that fills its clause (what is left of a clause elsewhere is a fragment, not a name: 着力, 市、区)."""
     text, c = s.hit.chunk.text, s.cand
-    head = query.head or next((h for h in ("村", "镇", "县", "公司", "企业", "品牌", "合作社") if h in query.normalized), "")
+    head = _name_head(query)
     asked = ASKED_WORD.search(query.normalized)
     kind = [t for t in query.terms if asked and query.normalized.find(t, asked.end()) in range(asked.end(),
                                                                                           asked.end() + 5)]
     if any(normalize(text[max(0, c.start - 8):c.start]).endswith(t) for t in kind if len(t) >= 2):
         return True  # the name right after the kind of thing asked for (哪家社会力量 → 社会力量中航环卫)
     if head:
-        return text[c.start:c.end + len(head)].endswith(head) or text[c.start:c.end].endswith(head[-1])
+        return _kind_at(query, head, text[c.end:c.end + len(head) + 4]) and text.startswith(head, c.end) \
+            or text[c.start:c.end].endswith(head[-1])
     left, right = _clause_bounds(text, c.start, c.end)
     return c.end - c.start >= 4 and c.start - left <= 2 and right - c.end <= 1
 

@@ -73,6 +73,7 @@ class AnswerParams:
     #                             0.7 was better on the provincial fit half but answered two seed questions wrongly
     change_factor: float = 0.5  # a change (单产提高24.2斤) ranks below a level when no change is asked
     record_tries: int = 5  # candidates, best first, whose figure records are checked and ranked before declining
+    name_tries: int = 8  # …of a name question: spans that are no whole name of the kind asked are passed over
     record_margin: float = 0.5  # …among those scoring at least this share of the best
     min_metric_cover: float = 0.5  # share of the question's words (idf-weighted) a figure's metric must hold
     min_sentence_coverage: float = 0.0  # share of the question's words a figure's own sentence must hold (compare: 0.7)
