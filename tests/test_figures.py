@@ -63,6 +63,7 @@ REPORT = """2025年河南省政府工作报告
 全省粮食总产量1344亿斤，其中小麦产量750亿斤。
 地区生产总值5.2万亿元，农村居民人均可支配收入20793元，城镇居民人均可支配收入41000元。
 全省高标准农田累计达到8585万亩。
+全年处理畜禽粪便量4000万吨，化肥使用量下降5%。
 二、2025年重点工作
 粮食产量稳定在1300亿斤以上。
 """
@@ -94,6 +95,11 @@ def _ask(ws, question):
     ("河南玉米产量是多少", None),  # 玉米 is stated nowhere: grain or wheat must not answer it
     ("河南油菜籽产量是多少", None),
     ("河南2023年粮食总产量是多少", None),  # another year
+    # everyday words no report uses (牲口, 掉, 少用): the record holding every word the reports do use answers
+    ("河南一年能处理掉多少牲口和家禽的粪便", "4000万吨"),
+    ("河南化肥比以前少用了多少", "-5%"),
+    # …but a word no report uses that names the thing (榴莲) leaves only the unit's word (产量): nothing answers
+    ("河南榴莲产量是多少", None),
 ])
 def test_a_figure_answers_only_what_it_measures(henan, question, expected):
     assert _ask(henan, question) == expected

@@ -38,6 +38,7 @@ QUOTED = re.compile(r"[“「『\"]([^”」』\"]{1,30})[”」』\"]")
 BOLD = re.compile(r"\*\*([^*\d\n]{2,30})\*\*")  # Markdown's emphasis marks a name as quotes do (**白羽肉鸡**)
 ASKED_WORD = re.compile(r"什么|哪种|哪个|哪家|哪类|哪些")
 ENUM = re.compile(r"[\u4e00-\u9fff]{1,8}(?:、[\u4e00-\u9fff]{1,8})+")
+QUOTED_LIST = re.compile(r"[“\"][^”\"]{1,12}[”\"](?:、[“\"][^”\"]{1,12}[”\"])+")  # “宁夏大米”、“宁夏小麦”
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,7 @@ def _names(text: str, terms: list[str], head: str) -> list[Candidate]:
     out += [Candidate(m.start(1), m.end(1), "quoted") for m in BOLD.finditer(text)
             if not any(c.start <= m.start(1) < c.end for c in out)]
     out += [_enum(text, m) for m in ENUM.finditer(text)]
+    out += [Candidate(m.start(), m.end(), "enum") for m in QUOTED_LIST.finditer(text)]
     covered = [False] * len(text)
     norm = normalize(text)
     if len(norm) == len(text):
@@ -372,7 +374,7 @@ def extract(query: Query, hits: list[Hit], params: AnswerParams = AnswerParams()
             if fitting:
                 break
             checks = _checks(query, best.hit.chunk)
-            if _own_words(query, best.cand, best.hit.chunk.text):
+            if _own_words(query, best.cand, best.hit.chunk.text) or _list_item(best.cand, best.hit.chunk.text):
                 continue
             if best.cand.kind == "clause" and not whole_name(query, best):
                 continue  # a clause's leftover words (着力, 市、区) are no name; a whole name below may be
@@ -393,12 +395,34 @@ def extract(query: Query, hits: list[Hit], params: AnswerParams = AnswerParams()
                         _answer(best.cand, best.hit, confidence=round(confidence, 3), checks=checks, figure=figure)))
     if fitting:
         return max(fitting, key=lambda t: t[:2])[2]
+    if query.kind == "quantity" and query.unknown:
+        return _in_everyday_words(query, scored)
     return not_named or None
 
 
+def _in_everyday_words(query: Query, scored: list[Scored]) -> Answer | None:
+    """The one figure of the top passages that answers a question asked in words the reports never use
+    (ruralqa.records.in_everyday_words), when all such records agree on it; else none."""
+    from ruralqa import records
+
+    found = {}
+    for s in scored:
+        if s.cand.kind != "quantity" or not s.features["unit_fit"]:
+            continue
+        figure = records.figure_at(s.hit.chunk, s.cand.start, s.cand.end)
+        if figure is not None and records.why_not(query, figure, s.hit.chunk) == "metric" \
+                and records.in_everyday_words(query, figure, s.hit.chunk):
+            found.setdefault((figure.value, figure.unit, figure.qualifier), (s, figure))
+    if len(found) != 1:
+        return None  # none, or records that disagree: the reports do not say which
+    s, figure = next(iter(found.values()))
+    checks = _checks(query, s.hit.chunk) + ("record", "everyday")
+    return _answer(s.cand, s.hit, confidence=round(min(1.0, s.features["score"]), 3), checks=checks, figure=figure)
+
+
 _KIND_ASKED = re.compile(r"(?:哪(?![里儿])|什么)(?:[\d一二两三四五六七八九十几]*(?:个|家|种|类|项|位|名|些|批|条))?")
-_NEAR = 10  # characters around a name within which the word for its kind must stand
-_PHRASE = 16  # …or the noun phrase after it, ending in that word, must end
+_NEAR = 10  # characters before a name within which the word for its kind may end
+_PHRASE = 16  # …or after it, within which the noun phrase ending in that word must end
 
 
 def kind_word(query: Query) -> str:
@@ -423,7 +447,11 @@ def kind_words(query: Query) -> tuple[str, ...]:
         found.append(t)
         after = after[len(t):]
     if found:
-        return tuple(found)
+        # the last word through a word overlapping its end (新风 + 风尚 → 新风尚: search-mode words overlap)
+        q, end = query.normalized, len(query.normalized) - len(after)
+        start = end - len(found[-1])
+        ends = [p + len(t) for t in query.terms for p in [q.find(t, start + 1)] if start < p < end < p + len(t)]
+        return (*found[:-1], q[start:max(ends)]) if ends else tuple(found)
     ends = [(before.rfind(t), t) for t in query.terms if t in before[-6:]]
     named = re.search(r"([\u4e00-\u9fff]{2})的?(?:名字|名称)?(?:是|为|叫)$", before)
     if named and not grammar_tag(named.group(1)):  # …实施的计划叫什么: 计划 (a goal word, so no term)
@@ -447,11 +475,20 @@ def of_kind(query: Query, s: Scored) -> bool:
         return True  # 前楼镇下西坑村 for 哪个村
     after = _BESIDE.sub("", normalize(text[c.end:c.end + _NEAR]))
     before = re.sub(r"[“\"*：:是为]+$", "", normalize(text[max(0, c.start - _NEAR):c.start]))
-    if any(before.endswith(k) or _kind_at(query, k, after[:len(k) + 4]) for k in kinds):
+    if any(before.endswith(k) or _kind_at(query, k, after[:_said_before(query, after, k) + len(k)]) for k in kinds):
         return True
-    # the noun phrase right after it names the kind asked: “文华斋”的书画艺术研学中心, “无想院子”10种…盘活模式
+    # the noun phrase right after it ends in the kind asked (“文华斋”的书画艺术研学中心, “无想院子”10种…盘活模式), not
+    # only holds it (“一带一路”地理标志品牌推广清单 names a list, not a 品牌)
     phrase = re.split(r"[，,。；;：:！？、\s(（]", _BESIDE.sub("", normalize(text[c.end:c.end + _PHRASE])))[0]
-    return _kind_at(query, kinds[-1], phrase)
+    return phrase.endswith(kinds[-1]) and len(phrase) > len(kinds[-1])
+
+
+def _said_before(query: Query, after: str, kind: str) -> int:
+    """How many characters before `kind` in `after` the question itself says (区域公用 of “大同好粮”区域公用品牌 for
+    区域公用品牌是什么), which may stand between a name and its kind; other words there (“一带一路”地理标志品牌推广
+    清单) make the name something else's."""
+    at = after.find(kind)
+    return at if at > 0 and all(ch in query.normalized for ch in after[:at]) else 0
 
 
 def _kind_at(query: Query, kind: str, after: str) -> bool:
@@ -469,6 +506,11 @@ def _own_words(query: Query, cand: Candidate, text: str) -> bool:
     right = next((m.start() for m in _LIST_END.finditer(text, cand.end)), len(text))
     items = [x.strip("*”“\"") for x in normalize(text[left:right]).split("、")]
     return len(items) > 1 and any(len(x) >= 3 and x in query.normalized for x in _distinct_parts(items))
+
+
+def _list_item(cand: Candidate, text: str) -> bool:
+    """Whether a quotation is one item of a list of quotations (“宁夏大米”、“宁夏小麦”两个品种): the list answers."""
+    return cand.kind == "quoted" and (text[cand.end + 1:cand.end + 2] == "、" or text[cand.start - 2:cand.start - 1] == "、")
 
 
 _LIST_END = re.compile(r"[，,。；;：:！？\n]")

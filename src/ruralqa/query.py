@@ -46,6 +46,7 @@ class Query:
     units: frozenset[str]  # unit families a quantity answer may have; empty: any (or not a quantity question)
     years: tuple[int, ...] = ()  # years the question names (2024年, 二〇二四年)
     wants_target: bool = False  # asks for a goal (目标/预期/计划), not a result
+    unknown: frozenset[str] = frozenset()  # terms the reports never use: the asker's own words (牲口, 挣)
     notices: tuple[str, ...] = ()  # what was done to the question before it was asked (cut to length)
 
     @classmethod
@@ -70,11 +71,13 @@ class Query:
             kind = "quantity"  # 安徽2024年粮食总产量, 新建高标准农田: a measure named without a question word
         terms = content_terms(norm, places, vocab.tokens)
         weights = vocab.idf(list(terms)) if terms else {}
+        never = vocab.idf([_NEVER])[_NEVER]  # the weight of a word no passage has
         return cls(text=question, normalized=norm, places=places, kind=kind, tokens=tuple(vocab.tokens(norm)),
                    terms=terms, weights=tuple(weights.items()), attribute=attribute(norm, terms),
                    head=asked_head(norm), units=expected_units(norm) if kind == "quantity" else frozenset(),
                    years=tuple(dict.fromkeys(tuple(years) + years_in(norm))),
-                   wants_target=bool(words.TARGET_WORDS.search(norm)), notices=notices)
+                   wants_target=bool(words.TARGET_WORDS.search(norm)), notices=notices,
+                   unknown=frozenset(t for t, w in weights.items() if w >= never))
 
 
 def decoded(question: str) -> tuple[str, tuple[str, ...]]:
@@ -92,6 +95,7 @@ def decoded(question: str) -> tuple[str, tuple[str, ...]]:
 
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+_NEVER = "\x00"  # a token no report holds (control characters are removed from text)
 
 
 def content_terms(normalized: str, places: tuple[str, ...], tokenize) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ the figure (万荣县…香菇…年产值达3亿元), and not at all where they
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 
 from ruralqa.config import AnswerParams
@@ -90,8 +91,9 @@ def metric_cover(query: Query, figure: Figure, chunk: Chunk | None = None) -> fl
     others = [normalize(f.metric) for f in (_figures(chunk) if chunk and not counts_asked else ())
               if f.sentence_start == figure.sentence_start and f.char_start != figure.char_start
               and f.unit == figure.unit and (not attr or attr in normalize(f.metric))]
-    implied = {t for t in weights for pattern, units in EXPECTED_UNITS
-               if pattern.search(t) and figure.unit in units}
+    # words that ask for the figure's unit are answered by it: 面积 by 亩, 钱 of 多少钱 by 元
+    implied = {t for pattern, units in EXPECTED_UNITS if figure.unit in units
+               for m in pattern.finditer(query.normalized) for t in weights if t in m.group(0) or pattern.search(t)}
     got = 0.0
     for term, w in weights.items():
         forms = (term, *VARIANTS.get(term, ()))
@@ -102,6 +104,25 @@ def metric_cover(query: Query, figure: Figure, chunk: Chunk | None = None) -> fl
         else:
             got += w * max(AROUND * _chars(forms, around), HEADING * _chars(forms, heading), _chars(forms, metric))
     return got / sum(weights.values())
+
+
+def in_everyday_words(query: Query, figure: Figure, chunk: Chunk | None = None) -> bool:
+    """Whether a record answers a question asked in everyday words (台安县一年能处理掉多少牲口和家禽的粪便 → 年处理畜禽
+    粪便量): the only words it lacks are words no report uses (牲口, 掉), which no record could hold; it holds every
+    word the reports do use, and one of those names the thing measured, not only the unit asked for (产值 of
+    香菇产值 says 元, not what; 香菇 unknown there leaves nothing named)."""
+    known = tuple((t, w) for t, w in query.weights if t not in query.unknown)
+    if not query.unknown or not known:
+        return False
+    metric = normalize(figure.metric + figure.subgroup)
+    asking = {t for pattern, _ in EXPECTED_UNITS for m in pattern.finditer(query.normalized)
+              for t, _ in known if t in m.group(0) or pattern.search(t)} | set(UNIT_WORDS)
+    if not any(len(t) >= 2 and t not in asking and t in metric for t, _ in known):
+        return False
+    return metric_cover(replace(query, weights=known), figure, chunk) >= EVERYDAY_COVER
+
+
+EVERYDAY_COVER = 0.999  # every word the reports use, in the record's metric (or said by its unit)
 
 
 def _level(figure: Figure) -> bool:
