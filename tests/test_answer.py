@@ -81,6 +81,7 @@ NAMES = """台安县乡村振兴典型案例
 构建"绿色生产—循环利用—低碳加工"全产业链闭环，围绕优势产业打造绿色低碳产业链。
 取名"文华斋"的书画艺术研学中心，已经对外开放。
 前楼镇下西坑村作为省级示范村，从软弱涣散村变成现在的省级乡村治理示范村、水乡渔村、绿盈乡村、金牌旅游村。
+获批创建国家级甘味生猪、高原夏菜2个产业集群，镇原、崆峒2个现代农业产业园。
 """
 
 
@@ -103,6 +104,8 @@ def names_ws(tmp_path):
     ("台安县的书画艺术研学中心叫什么名字", "文华斋"),
     # the list repeats the question's own words; the village named before them is the answer, with its 村
     ("台安县哪个村从软弱涣散村变成了省级乡村治理示范村", "前楼镇下西坑村"),
+    # where a thing is: the places named before it (产业园), not the list before another thing (产业集群)
+    ("台安县获批创建的两个现代农业产业园在哪里", "镇原、崆峒"),
 ])
 def test_names_are_whole_names_of_the_kind_asked(names_ws, question, expected):
     from ruralqa.config import resolve
@@ -112,3 +115,39 @@ def test_names_are_whole_names_of_the_kind_asked(names_ws, question, expected):
     with open_index(resolve(cwd=names_ws)) as index:
         a = answer_question(index, question, mode="bm25", embedder=CountingEmbedder()).answer
     assert a is not None and a.text == expected and a.form == "name"
+
+
+TABLES = """# 伊吾县乡村振兴示范村
+
+#### 幻彩园村：骆驼+沙棘双产业
+
+| 指标 | 数值 |
+|------|------|
+| 养殖骆驼 | 6300峰 |
+| 年销售额 | 2.5亿元 |
+
+#### 克尔赛村：乡村旅游
+
+| 指标 | 数值 |
+|------|------|
+| 年接待游客 | 2万人次 |
+| 年销售额 | 0.3亿元 |
+"""
+
+
+def test_a_table_under_a_heading_is_about_the_place_the_heading_names(tmp_path):
+    from ruralqa.build import update_index
+    from ruralqa.config import resolve
+    from ruralqa.stores import open_index
+    from conftest import CountingEmbedder
+
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "yiwu.md").write_text(TABLES, encoding="utf-8")
+    update_index(resolve(cwd=tmp_path), embedder=CountingEmbedder())
+    with open_index(resolve(cwd=tmp_path)) as index:
+        def ask(q):
+            a = answer_question(index, q, mode="bm25", embedder=CountingEmbedder()).answer
+            return a.text if a else None
+
+        assert ask("幻彩园村骆驼和沙棘产业年销售额是多少") == "2.5亿元"
+        assert ask("克尔赛村年销售额是多少") == "0.3亿元"

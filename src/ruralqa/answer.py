@@ -20,7 +20,7 @@ from ruralqa.query import Query
 from ruralqa.records import CHANGE_ASKED
 from ruralqa.text.normalize import (NUMERAL_RUN, QUANTITY, UNITS, normalize, parse_chinese_number, parse_quantity,
                                     to_family)
-from ruralqa.text.places import is_about
+from ruralqa.text.places import passage_is_about
 from ruralqa.text.words import TARGET_WORDS, VARIANTS, grammar_tag
 from ruralqa.types import Answer, Hit
 
@@ -276,7 +276,7 @@ def candidates(query: Query, hits: list[Hit], params: AnswerParams = AnswerParam
     out = []
     for hit in hits[:params.top]:
         chunk = hit.chunk
-        if query.places and not is_about(query.places, chunk.citation.region, chunk.citation.title, chunk.text):
+        if query.places and not passage_is_about(query.places, chunk):
             continue
         if not period_fits(query, chunk):
             continue
@@ -396,13 +396,14 @@ def extract(query: Query, hits: list[Hit], params: AnswerParams = AnswerParams()
     if fitting:
         return max(fitting, key=lambda t: t[:2])[2]
     if query.kind == "quantity" and query.unknown:
-        return _in_everyday_words(query, scored)
+        return _in_everyday_words(query, scored, params)
     return not_named or None
 
 
-def _in_everyday_words(query: Query, scored: list[Scored]) -> Answer | None:
+def _in_everyday_words(query: Query, scored: list[Scored], params: AnswerParams) -> Answer | None:
     """The one figure of the top passages that answers a question asked in words the reports never use
-    (ruralqa.records.in_everyday_words), when all such records agree on it; else none."""
+    (ruralqa.records.in_everyday_words), when all such records agree on it; else none. Its passage need not hold
+    the question's words: they are not the reports'."""
     from ruralqa import records
 
     found = {}
@@ -410,8 +411,8 @@ def _in_everyday_words(query: Query, scored: list[Scored]) -> Answer | None:
         if s.cand.kind != "quantity" or not s.features["unit_fit"]:
             continue
         figure = records.figure_at(s.hit.chunk, s.cand.start, s.cand.end)
-        if figure is not None and records.why_not(query, figure, s.hit.chunk) == "metric" \
-                and records.in_everyday_words(query, figure, s.hit.chunk):
+        if figure is not None and records.why_not(query, figure, s.hit.chunk, params) in ("", "metric") \
+                and records.in_everyday_words(query, figure, s.hit.chunk, params):
             found.setdefault((figure.value, figure.unit, figure.qualifier), (s, figure))
     if len(found) != 1:
         return None  # none, or records that disagree: the reports do not say which
@@ -436,7 +437,7 @@ def kind_words(query: Query) -> tuple[str, ...]:
     → 莲子, 品牌), else the last word before 是/叫 什么."""
     m = _KIND_ASKED.search(query.normalized)
     if not m:
-        return ()
+        return _located(query)
     after = query.normalized[m.end():]
     before = query.normalized[:m.start()]
     found = []
@@ -461,6 +462,20 @@ def kind_words(query: Query) -> tuple[str, ...]:
     if re.search(r"(在|位于|于)$", before):  # 两个现代农业产业园在哪里: where the thing named before stands
         return tuple(t for _, t in sorted(ends, reverse=True) if grammar_tag(t)[:1] != "v")[:2]
     return ()
+
+
+def _located(query: Query) -> tuple[str, ...]:
+    """For where a thing is (两个现代农业产业园在哪里): the thing's last word (产业园), which stands after the names of
+    places it is in (镇原、崆峒2个现代农业产业园); () for other questions."""
+    where = _WHERE.search(query.normalized)
+    if not where:
+        return ()
+    before = query.normalized[:where.start()]
+    words = [t for t in query.tokens if len(t) >= 2 and before.endswith(t) and grammar_tag(t)[:1] != "v"]
+    return (min(words, key=len),) if words else ()
+
+
+_WHERE = re.compile(r"(?:在|位于|落户|建在)(?:哪里|哪儿|何处|何地)")
 
 
 def of_kind(query: Query, s: Scored) -> bool:

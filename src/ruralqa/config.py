@@ -76,6 +76,7 @@ class AnswerParams:
     name_tries: int = 8  # …of a name question: spans that are no whole name of the kind asked are passed over
     record_margin: float = 0.5  # …among those scoring at least this share of the best
     min_metric_cover: float = 0.5  # share of the question's words (idf-weighted) a figure's metric must hold
+    everyday_cover: float = 0.7  # …of the words the reports use, for a question in everyday words (fitted)
     min_sentence_coverage: float = 0.0  # share of the question's words a figure's own sentence must hold (compare: 0.7)
 
 

@@ -106,7 +106,8 @@ def metric_cover(query: Query, figure: Figure, chunk: Chunk | None = None) -> fl
     return got / sum(weights.values())
 
 
-def in_everyday_words(query: Query, figure: Figure, chunk: Chunk | None = None) -> bool:
+def in_everyday_words(query: Query, figure: Figure, chunk: Chunk | None = None,
+                      params: AnswerParams = AnswerParams()) -> bool:
     """Whether a record answers a question asked in everyday words (台安县一年能处理掉多少牲口和家禽的粪便 → 年处理畜禽
     粪便量): the only words it lacks are words no report uses (牲口, 掉), which no record could hold; it holds every
     word the reports do use, and one of those names the thing measured, not only the unit asked for (产值 of
@@ -119,10 +120,7 @@ def in_everyday_words(query: Query, figure: Figure, chunk: Chunk | None = None) 
               for t, _ in known if t in m.group(0) or pattern.search(t)} | set(UNIT_WORDS)
     if not any(len(t) >= 2 and t not in asking and t in metric for t, _ in known):
         return False
-    return metric_cover(replace(query, weights=known), figure, chunk) >= EVERYDAY_COVER
-
-
-EVERYDAY_COVER = 0.999  # every word the reports use, in the record's metric (or said by its unit)
+    return metric_cover(replace(query, weights=known), figure, chunk) >= params.everyday_cover
 
 
 def _level(figure: Figure) -> bool:

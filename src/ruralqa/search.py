@@ -9,7 +9,7 @@ from ruralqa.embed import Embedder
 from ruralqa.errors import UsageError
 from ruralqa.index import Index
 from ruralqa.query import Query
-from ruralqa.text.places import is_about
+from ruralqa.text.places import passage_is_about
 from ruralqa.types import Chunk, Hit
 
 MODES = ("hybrid", "dense", "bm25")
@@ -52,10 +52,9 @@ def place_factor(query: Query, chunk: Chunk, regions: set[str], mismatch: float)
     under another indexed region (passages of unknown region keep their score)."""
     if not query.places:
         return 1.0
-    c = chunk.citation
-    if is_about(query.places, c.region, c.title, chunk.text):
+    if passage_is_about(query.places, chunk):
         return 1.0
-    return mismatch if c.region in regions else 1.0
+    return mismatch if chunk.citation.region in regions else 1.0
 
 
 def period_factor(query: Query, chunk: Chunk, params: RetrievalParams) -> float:

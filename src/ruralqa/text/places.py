@@ -105,6 +105,13 @@ def _stands_alone(text: str, i: int, after: list[str] = ()) -> bool:
             or any(text[:i].endswith(p) or text[:i].endswith(short_name(p)) for p in after))
 
 
+def passage_is_about(places: tuple[str, ...], chunk) -> bool:
+    """is_about for a passage (ruralqa.types.Chunk): its heading counts as its text (a table under 幻彩园村：骆驼+沙棘双产业
+    is about 幻彩园村 though no row names it)."""
+    c = chunk.citation
+    return is_about(places, c.region, c.title, f"{chunk.heading}\n{chunk.text}")
+
+
 def is_about(places: tuple[str, ...], region: str, title: str, text: str) -> bool:
     """A passage is about one of `places` when it is its region, or its title or text names it (the whole country
     only by region or title: 居全国第4位 is no national figure)."""
