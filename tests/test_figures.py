@@ -133,6 +133,9 @@ def test_facts_export_as_csv_json_and_sqlite(henan):
     ("城乡居民人均可支配收入分别达6.9万元、3.4万元，增长4.2%、5.3%。",
      [("城镇居民人均可支配收入", "6.9万元"), ("农村居民人均可支配收入", "3.4万元"),
       ("城镇居民人均可支配收入", "+4.2%"), ("农村居民人均可支配收入", "+5.3%")]),
+    # 和/与/及 join items only between words: 普及率 is one word, and a long item is a measure of its own
+    ("农村自来水普及率、规模化供水工程覆盖率分别达98%和92%。",
+     [("农村自来水普及率", "98%"), ("规模化供水工程覆盖率", "92%")]),
     # what a measure word counts: the noun after it, up to its verb; not a verb
     ("邀请专家学者对全县61个行政村进行逐个把脉。", [("邀请专家学者对全县行政村", "61个")]),
     ("国家级农业产业化龙头企业122家培育农民合作社20.3万家。",

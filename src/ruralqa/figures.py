@@ -294,7 +294,7 @@ def _respectively(sentence: str, found: list) -> list[str] | None:
         head = SCOPE.sub("", re.sub(r"^\s*\d{4}年", "", head.strip()))
         if re.search(r"\d", head):
             continue  # …增长4.5%，分别高于全国: the words before are a figure's, not a list of measures
-        items = [it for it in re.split(r"、|和|与|及", head) if it]
+        items = [part for it in head.split("、") if it for part in _conjoined(it)]
         if not items:
             continue
         if len(items) == 1 and items[0].startswith("城乡"):
@@ -306,11 +306,19 @@ def _respectively(sentence: str, found: list) -> list[str] | None:
         if not idx or len(idx) % len(items):
             continue
         last = items[-1]
-        full = [it + last[len(it):] if len(it) < len(last) else it for it in items[:-1]] + [last]
+        # an item at most half the last one's length modifies what the last one measures (城镇、农村居民人均可支配收入);
+        # a longer one is a measure of its own (农村自来水普及率、规模化供水工程覆盖率)
+        full = [it + last[len(it):] if 2 * len(it) <= len(last) else it for it in items[:-1]] + [last]
         # 城乡居民人均可支配收入分别达6.9万元、3.4万元，增长4.2%、5.3%: each run of values goes through the items again
         for i, metric in zip(idx, full * (len(idx) // len(items))):
             out[i] = metric
     return out if any(out) else None
+
+
+def _conjoined(item: str) -> list[str]:
+    """An item split at 和/与/及 where each part is a word of its own (城镇和农村居民), not inside a word (普及率)."""
+    parts = re.split(r"和|与|及", item)
+    return parts if all(len(p) >= 2 for p in parts) else [item]
 
 
 def _from_to(sentence: str, found: list) -> dict[int, int]:
