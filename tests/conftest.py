@@ -97,6 +97,18 @@ def workspace(tmp_path) -> Path:
     return tmp_path
 
 
+def indexed(folder: Path, reports: dict[str, str]) -> Path:
+    """`folder` as a workspace whose corpus holds `reports` (file name → text), indexed with CountingEmbedder."""
+    from ruralqa.build import update_index
+    from ruralqa.config import resolve
+
+    (folder / "corpus").mkdir()
+    for name, text in reports.items():
+        (folder / "corpus" / name).write_text(text, encoding="utf-8")
+    update_index(resolve(cwd=folder), embedder=CountingEmbedder())
+    return folder
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
     """The shipped corpus indexed once with the real bundled model; tests must not modify it."""

@@ -87,14 +87,9 @@ NAMES = """台安县乡村振兴典型案例
 
 @pytest.fixture
 def names_ws(tmp_path):
-    from ruralqa.build import update_index
-    from ruralqa.config import resolve
-    from conftest import CountingEmbedder
+    from conftest import indexed
 
-    (tmp_path / "corpus").mkdir()
-    (tmp_path / "corpus" / "taian.txt").write_text(NAMES, encoding="utf-8")
-    update_index(resolve(cwd=tmp_path), embedder=CountingEmbedder())
-    return tmp_path
+    return indexed(tmp_path, {"taian.txt": NAMES})
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -136,14 +131,11 @@ TABLES = """# 伊吾县乡村振兴示范村
 
 
 def test_a_table_under_a_heading_is_about_the_place_the_heading_names(tmp_path):
-    from ruralqa.build import update_index
     from ruralqa.config import resolve
     from ruralqa.stores import open_index
-    from conftest import CountingEmbedder
+    from conftest import CountingEmbedder, indexed
 
-    (tmp_path / "corpus").mkdir()
-    (tmp_path / "corpus" / "yiwu.md").write_text(TABLES, encoding="utf-8")
-    update_index(resolve(cwd=tmp_path), embedder=CountingEmbedder())
+    indexed(tmp_path, {"yiwu.md": TABLES})
     with open_index(resolve(cwd=tmp_path)) as index:
         def ask(q):
             a = answer_question(index, q, mode="bm25", embedder=CountingEmbedder()).answer

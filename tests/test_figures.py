@@ -7,11 +7,10 @@ import sqlite3
 
 import pytest
 
-from ruralqa.build import update_index
 from ruralqa.config import resolve
 from ruralqa.figures import figures
 from ruralqa.types import Chunk, Citation
-from conftest import CountingEmbedder
+from conftest import CountingEmbedder, indexed
 from test_cli import run
 
 
@@ -71,10 +70,7 @@ REPORT = """2025年河南省政府工作报告
 
 @pytest.fixture
 def henan(tmp_path):
-    (tmp_path / "corpus").mkdir()
-    (tmp_path / "corpus" / "henan.txt").write_text(REPORT, encoding="utf-8")
-    update_index(resolve(cwd=tmp_path), embedder=CountingEmbedder())
-    return tmp_path
+    return indexed(tmp_path, {"henan.txt": REPORT})
 
 
 def _ask(ws, question):
