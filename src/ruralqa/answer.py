@@ -433,11 +433,14 @@ def kind_word(query: Query) -> str:
 
 
 def kind_words(query: Query) -> tuple[str, ...]:
-    """The words of the noun phrase naming the kind asked: after the question word up to its verb (哪个莲子品牌成功
-    → 莲子, 品牌), else the last word before 是/叫 什么."""
+    """The words of the noun phrase naming the kind asked: for where a thing is, its last word (_located); else
+    after the question word up to its verb (哪个莲子品牌成功 → 莲子, 品牌), else the last word before 是/叫 什么."""
+    located = _located(query)
+    if located:
+        return located
     m = _KIND_ASKED.search(query.normalized)
     if not m:
-        return _located(query)
+        return ()
     after = query.normalized[m.end():]
     before = query.normalized[:m.start()]
     found = []
@@ -459,8 +462,6 @@ def kind_words(query: Query) -> tuple[str, ...]:
         return (named.group(1),)
     if ends and re.search(r"(是|为|叫)$", before):
         return (max(ends)[1],)
-    if re.search(r"(在|位于|于)$", before):  # 两个现代农业产业园在哪里: where the thing named before stands
-        return tuple(t for _, t in sorted(ends, reverse=True) if grammar_tag(t)[:1] != "v")[:2]
     return ()
 
 
@@ -475,7 +476,7 @@ def _located(query: Query) -> tuple[str, ...]:
     return (min(words, key=len),) if words else ()
 
 
-_WHERE = re.compile(r"(?:在|位于|落户|建在)(?:哪里|哪儿|何处|何地)")
+_WHERE = re.compile(r"(?:在|位于|于|落户|建在)(?:哪里|哪儿|何处|何地|哪(?![\u4e00-\u9fff\d]))")
 
 
 def of_kind(query: Query, s: Scored) -> bool:
@@ -525,7 +526,7 @@ def _own_words(query: Query, cand: Candidate, text: str) -> bool:
 
 def _list_item(cand: Candidate, text: str) -> bool:
     """Whether a quotation is one item of a list of quotations (“宁夏大米”、“宁夏小麦”两个品种): the list answers."""
-    return cand.kind == "quoted" and (text[cand.end + 1:cand.end + 2] == "、" or text[cand.start - 2:cand.start - 1] == "、")
+    return cand.kind == "quoted" and "、" in (text[cand.end + 1:cand.end + 2], text[cand.start - 2:cand.start - 1])
 
 
 _LIST_END = re.compile(r"[，,。；;：:！？\n]")
@@ -544,7 +545,8 @@ def _with_head(query: Query, s: Scored) -> Candidate:
 def _name_head(query: Query) -> str:
     """The noun a name of the kind asked ends in (哪个村从… → 村; 什么管理 → 管理)."""
     kinds = kind_words(query)
-    return kinds[-1] if kinds else query.head or next((h for h in ("村", "镇", "县", "公司", "企业", "品牌", "合作社") if h in query.normalized), "")
+    return kinds[-1] if kinds else query.head or next(
+        (h for h in ("村", "镇", "县", "公司", "企业", "品牌", "合作社") if h in query.normalized), "")
 
 
 def whole_name(query: Query, s: Scored) -> bool:

@@ -91,9 +91,7 @@ def metric_cover(query: Query, figure: Figure, chunk: Chunk | None = None) -> fl
     others = [normalize(f.metric) for f in (_figures(chunk) if chunk and not counts_asked else ())
               if f.sentence_start == figure.sentence_start and f.char_start != figure.char_start
               and f.unit == figure.unit and (not attr or attr in normalize(f.metric))]
-    # words that ask for the figure's unit are answered by it: 面积 by 亩, 钱 of 多少钱 by 元
-    implied = {t for pattern, units in EXPECTED_UNITS if figure.unit in units
-               for m in pattern.finditer(query.normalized) for t in weights if t in m.group(0) or pattern.search(t)}
+    implied = asking_unit(query, weights, figure.unit)  # 面积 is answered by 亩, 钱 of 多少钱 by 元
     got = 0.0
     for term, w in weights.items():
         forms = (term, *VARIANTS.get(term, ()))
@@ -106,6 +104,12 @@ def metric_cover(query: Query, figure: Figure, chunk: Chunk | None = None) -> fl
     return got / sum(weights.values())
 
 
+def asking_unit(query: Query, terms, unit: str | None = None) -> set[str]:
+    """Those of `terms` that ask for a unit (`unit`, or any): 面积 (亩), 产量 (吨), 钱 of 多少钱 (元)."""
+    return {t for pattern, units in EXPECTED_UNITS if unit is None or unit in units
+            for m in pattern.finditer(query.normalized) for t in terms if t in m.group(0) or pattern.search(t)}
+
+
 def in_everyday_words(query: Query, figure: Figure, chunk: Chunk | None = None,
                       params: AnswerParams = AnswerParams()) -> bool:
     """Whether a record answers a question asked in everyday words (台安县一年能处理掉多少牲口和家禽的粪便 → 年处理畜禽
@@ -116,8 +120,7 @@ def in_everyday_words(query: Query, figure: Figure, chunk: Chunk | None = None,
     if not query.unknown or not known:
         return False
     metric = normalize(figure.metric + figure.subgroup)
-    asking = {t for pattern, _ in EXPECTED_UNITS for m in pattern.finditer(query.normalized)
-              for t, _ in known if t in m.group(0) or pattern.search(t)} | set(UNIT_WORDS)
+    asking = asking_unit(query, dict(known)) | set(UNIT_WORDS)
     if not any(len(t) >= 2 and t not in asking and t in metric for t, _ in known):
         return False
     return metric_cover(replace(query, weights=known), figure, chunk) >= params.everyday_cover
