@@ -118,7 +118,8 @@ def old_word_text(data: bytes, name: str, suffix: str) -> tuple[str, str]:
             if done.returncode == 0 and not _BINARY.search(text) and any(re.search(r"[\u4e00-\u9fff\w]", x)
                                                                          for x in lines):
                 return "\n".join(lines) + "\n", f"doc/{tool}"
-            problems.append(f"{tool}: {(done.stderr.decode('utf-8', 'replace').strip().splitlines() or ['no text'])[-1]}")
+            said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            problems.append(f"{tool}: {said[-1] if said else 'no text'}")
     raise ReportError(name, f"could not be read as {suffix} ({'; '.join(problems)}); open it and save it as .docx")
 
 
@@ -143,8 +144,9 @@ def _unwrap(page_text: str) -> list[str]:
 _GARBAGE = re.compile(r"\(cid:\d+\)")  # glyphs without a Unicode mapping: a text layer that cannot be read
 
 
-def pdf_text(data: bytes, name: str) -> tuple[str, tuple[int, ...], str]:
-    """Text of a PDF, one paragraph per line, the offset where each page begins, and a warning ("" if none).
+def pdf_text(data: bytes, name: str) -> tuple[str, tuple[int, ...], str, bool]:
+    """Text of a PDF, one paragraph per line, the offset where each page begins, a warning ("" if none), and
+    whether any page's text was recognized by OCR.
     Pages with no text layer, or one of unmapped glyphs, are recognized by OCR when the `ocr` extra is installed
     (decided page by page: a text PDF never pays for it); without it they are named in the warning, and a PDF with
     no readable page at all is refused in one line saying what to install."""
@@ -186,7 +188,7 @@ def pdf_text(data: bytes, name: str) -> tuple[str, tuple[int, ...], str]:
                    "recognize them")
     else:
         warning = ""
-    return text, tuple(starts), warning
+    return text, tuple(starts), warning, bool(recognized)
 
 
 def pdf_tables(data: bytes, indexes: list[int]) -> dict[int, tuple[str, list[str]]]:

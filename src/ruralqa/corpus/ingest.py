@@ -167,8 +167,8 @@ def read_reports(path: Path, corpus_dir: Path, text_column: str | None = None,
     else:
         from ruralqa.corpus.formats import pdf_text
 
-        text, pages, pdf_warning = pdf_text(data, rel)
-        encoding = "pdf+ocr" if "recognized by OCR" in pdf_warning else "pdf"
+        text, pages, pdf_warning, recognized = pdf_text(data, rel)
+        encoding = "pdf+ocr" if recognized else "pdf"
         if pdf_warning:
             meta["warning"] = pdf_warning
     if not text.strip():
