@@ -60,8 +60,8 @@ def quantities(text: str) -> list[Candidate]:
         nxt = text[m.end():m.end() + 1]  # "" at the end of the passage
         if unit in ("年", "月", "天", "周年") and (len(m.group(1)) == 4 or (nxt and nxt in "至—-")):
             continue
-        if nxt and nxt in "月日":
-            continue
+        if nxt and nxt in "月日级":
+            continue  # a date; 3000吨级: a size class, not an amount
         parsed = to_family(*parse_quantity(m.group(0)))
         end = m.end() - len(m.group(5) or "")
         out.append(Candidate(m.start(), end, "quantity", parsed[1], parsed[0]))
@@ -333,7 +333,10 @@ def heuristic(f: dict[str, float], params: AnswerParams) -> tuple[float, bool]:
     prior *= params.change_factor if f.get("subgroup") else 1.0
     w = params.proximity_weight
     total = (w * f["proximity"] + (1 - w) * f["coverage"]) * fit * prior * f["rank"]
-    return total, f["coverage"] >= params.min_coverage and fit >= 1.0
+    # A figure answers only through a record that fits the question (ruralqa.records.fits), which checks what it
+    # measures; its passage need hold fewer of the question's words than a name's must.
+    least = params.record_coverage if f["kind_quantity"] else params.min_coverage
+    return total, f["coverage"] >= least and fit >= 1.0
 
 
 def best_candidate(scored: list[Scored], params: AnswerParams) -> Scored:
@@ -371,6 +374,8 @@ def extract(query: Query, hits: list[Hit], params: AnswerParams = AnswerParams()
         figure = records.figure_at(best.hit.chunk, best.cand.start, best.cand.end) if best.cand.kind == "quantity" \
             else None
         if figure is None:
+            if query.kind == "quantity":
+                continue  # a number no record reads (四个放开): what it measures is unknown, so it answers nothing
             if fitting:
                 break
             checks = _checks(query, best.hit.chunk)

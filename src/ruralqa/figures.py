@@ -30,7 +30,7 @@ UNIT_WORDS = sorted(set(UNITS) - {"月", "周年"} | set("""万人次 羽 万斤
     万元/人 元/亩 蒸吨 兆瓦""".split()), key=len, reverse=True)
 _UNIT = "|".join(re.escape(u) for u in UNIT_WORDS)
 FIGURE = re.compile(r"(?<![\d.A-Za-z])(?:\d+(?:\.\d+)?\s?(?:至|到|-|—|~|～)\s?)?"  # a range: 5至7天 (its upper value)
-                    r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(万亿|亿|万|千)?(余|多)?(" + _UNIT + r")"
+                    r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(万亿|亿|万|千)?(余|多)?(" + _UNIT + r")?"
                     r"(以上|以下|左右|以内)?")
 RATIO = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s?[:：∶]\s?1(?![\d.])")
 SENTENCE = re.compile(r"[^。！？；;\n]*[。！？；;\n]?")
@@ -131,11 +131,11 @@ def figures(chunk: Chunk) -> list[Figure]:
                 metric = f"{metric}（{prev_metric}）"  # 建设高标准农田1040万亩，累计建成近1.2亿亩: of the same thing
             elif spans and i in spans and prev_metric and re.search(r"(到|至)\s*$", _before_year(sentence, a)):
                 metric = prev_metric  # 从A提高到B: B is the same measure as A
-            elif len(metric) <= 2 or unit in COUNTERS:
+            elif len(metric) <= 2 or unit in COUNTERS or not unit:
                 # What a measure word counts is the noun right after it (形成5500座菇棚, 对全县61个行政村进行…), not a
                 # verb (龙头企业122家培育…); a value without words of its own is of what came before (增长5.2%).
                 after = _noun_after(sentence, b)
-                if borrowed and unit in COUNTERS:
+                if borrowed and (unit in COUNTERS or not unit):
                     metric = after  # ，15项做法入选…: its own clause says only what it counts, if anything
                 elif after and len(metric) <= 2:
                     metric = after
@@ -176,12 +176,14 @@ def _clause(sentence: str, prev_end: int, a: int) -> str:
 def _values(sentence: str) -> list[tuple[int, int, str, float | None, str]]:
     out = []
     for m in FIGURE.finditer(sentence):
-        unit = m.group(5)
+        unit = m.group(5) or ""
+        if not unit and m.group(3) not in ("万", "亿"):
+            continue  # a bare number; 78万农牧户 counts what it names, 2024 is a year
         nxt = sentence[m.end():m.end() + 1]
         if unit in ("年", "天") and (len(m.group(1)) == 4 or (nxt and nxt in "至—-")):
             continue  # a year or a date, not a figure
-        if nxt and nxt in "月日号":
-            continue
+        if nxt and nxt in "月日号级":
+            continue  # a date; 3000吨级: a size class, not an amount
         value, family = _family(_number(m), unit)
         out.append((m.start(), m.end(), sentence[m.start():m.end()], value, family))
     for m in RATIO.finditer(sentence):

@@ -23,7 +23,7 @@ from ruralqa.types import Chunk
 
 AROUND = 0.8  # credit of a question word said in the figure's sentence before it or its clause, not in its metric
 HEADING = 0.6  # …in the passage's heading
-CHANGE_ASKED = re.compile(r"增长|增加|提高|增速|增幅|增产|增收|新增|减少|下降|提升|变化|多了|少了|降低|缩小|扩大|"
+CHANGE_ASKED = re.compile(r"增长|增加|提高|涨了|上涨|增速|增幅|增产|增收|新增|减少|下降|提升|变化|多了|少了|降低|缩小|扩大|"
                           r"[多少][用产收花卖挣]了|比以前|比过去|比上年|比去年|较上年|同比")
 AVERAGE_ASKED = re.compile(r"年均|平均每年|每年平均")
 RATE_ASKED = re.compile(r"率|比重|占比|比例|百分之|百分比")
@@ -36,6 +36,8 @@ BOUND_ASKED = re.compile(r"超过|以上|突破|不低于|不少于|近|约|左�
 YEAR_UNKNOWN = 0.8  # a record of no known year, where the question names one and another record states it
 COUNT_NAMED, COUNT_OTHER = 0.75, 0.6  # a count whose metric names what is asked; one counting something else
 PER_PERSON_MAX = 1_000_000  # 元: no per-person income, spending or wage in these reports comes near it
+PER_AREA = re.compile(r"亩产|单产|每亩")
+PER_AREA_MAX = 5  # 吨 per 亩: ten times the best grain yields
 
 
 @lru_cache(maxsize=256)
@@ -92,6 +94,8 @@ def metric_cover(query: Query, figure: Figure, chunk: Chunk | None = None) -> fl
               if f.sentence_start == figure.sentence_start and f.char_start != figure.char_start
               and f.unit == figure.unit and (not attr or attr in normalize(f.metric))]
     implied = asking_unit(query, weights, figure.unit)  # 面积 is answered by 亩, 钱 of 多少钱 by 元
+    # A piece of a longer word of the question (生产 of 生产总值) counts only whole: 产 in 农产品加工总产值 is no part of it.
+    pieces = {t for t in weights if any(len(o) > len(t) and t in o for o in query.tokens)}
     got = 0.0
     for term, w in weights.items():
         forms = (term, *VARIANTS.get(term, ()))
@@ -99,6 +103,8 @@ def metric_cover(query: Query, figure: Figure, chunk: Chunk | None = None) -> fl
             got += w
         elif any(f in o for o in others for f in forms):
             continue  # the word names another figure of the sentence
+        elif term in pieces:
+            got += w * AROUND * (term in around)
         else:
             got += w * max(AROUND * _chars(forms, around), HEADING * _chars(forms, heading), _chars(forms, metric))
     return got / sum(weights.values())
@@ -146,7 +152,7 @@ def asked_subgroups(q: str) -> set[str]:
             | ({"农村"} if FARMERS.search(q) else set()))
 
 
-_BARE_GROUP = re.compile(r"(城镇|农村)(?=人均|收入|消费)")  # the question's shorthand for 农村居民人均…
+_BARE_GROUP = re.compile(r"(城镇|农村)(?=人|劳力|收入|消费)")  # the question's shorthand: 农村人均…, 农村劳力
 CUMULATIVE_ASKED = re.compile(r"累计|总共|一共|共计|合计")
 GENERIC_MEASURE = re.compile(r"(?:其中)?(?:总数|总量|总额|数量|规模|总规模|累计|合计|共计|比重|占比)")
 FLOW_ASKED = re.compile(r"新建|新增|新改建|改造|当年|全年")  # what one year added
@@ -227,14 +233,17 @@ def why_not(query: Query, figure: Figure, chunk: Chunk | None = None,
     if FLOW_ASKED.search(q) and not CUMULATIVE_ASKED.search(q) and (
             figure.qualifier == "cumulative" or _level(figure)):
         return "level"  # 新建高标准农田 in a year, not the running total (累计建成, 达到1100万亩)
-    if figure.qualifier == "sustained" and not query.wants_target and not re.search(r"稳定|保持|维持", q):
-        return "sustained"
+    if figure.qualifier == "sustained" and query.years and not query.wants_target and \
+            not re.search(r"稳定|保持|维持", q):
+        return "sustained"  # 粮食产量稳定在760亿斤以上 holds over years: no one year's figure
     if figure.qualifier == "change" and not CHANGE_ASKED.search(q):
         return "change"
     if figure.qualifier == "average" and not AVERAGE_ASKED.search(q):
         return "average"
     if figure.unit == "元" and PER_PERSON.search(q) and (figure.value or 0) > PER_PERSON_MAX:
         return "impossible"
+    if figure.unit == "吨" and PER_AREA.search(q) and (figure.value or 0) > PER_AREA_MAX:
+        return "impossible"  # 96.5万吨 is a harvest, not a yield per 亩
     if RATIO_ASKED.search(q) and figure.unit not in ("比", "倍"):
         return "unit"
     if RATE_ASKED.search(q) and not RATIO_ASKED.search(q) and figure.unit not in ("%", "百分点"):
