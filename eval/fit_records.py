@@ -1,6 +1,7 @@
-"""Fit the record check's two weights on the fit halves of the team's sets, one after the other, and report them on
-their test halves: the share of a question's words a figure's metric must hold (AnswerParams.min_metric_cover), and
-the share of the words the reports use that it must hold when the question's other words are none of the reports'
+"""Fit the record check's three weights on the fit halves of the team's sets, one after the other, and report them on
+their test halves: the share of a question's words a figure's metric must hold (AnswerParams.min_metric_cover); the
+share of them a figure's passage must hold, its record fitting besides (AnswerParams.record_coverage); and the share
+of the words the reports use that a metric must hold when the question's other words are none of the reports'
 (AnswerParams.everyday_cover, ruralqa.records.in_everyday_words).
 
     python eval/fit_records.py SEED_WS COUNTY_WS PROVINCIAL_WS
@@ -22,6 +23,7 @@ from score_sets import grade  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 SETS = [("eval/questions.jsonl", 0), ("eval/realworld/county.jsonl", 1), ("eval/realworld/provincial.jsonl", 2)]
 GRIDS = {"min_metric_cover": (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6),
+         "record_coverage": (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.55),
          "everyday_cover": (0.6, 0.7, 0.8, 0.9, 0.999)}
 
 
@@ -64,7 +66,8 @@ def main() -> None:
                 best = (objective, value)
         params = replace(params, **{name: best[1]})
     c = run(workspaces, "test", params)
-    print(f"test min_metric_cover {params.min_metric_cover} everyday_cover {params.everyday_cover}: "
+    print(f"test min_metric_cover {params.min_metric_cover} record_coverage {params.record_coverage} "
+          f"everyday_cover {params.everyday_cover}: "
           f"right {c['right']}/{c['n']} ({c['right'] / c['n']:.3f}) wrong {c['wrong']} ({c['wrong'] / c['n']:.3f}) "
           f"unanswerable declined {c['un_declined']}/{c['un']}")
 

@@ -133,7 +133,7 @@ def test_answer_params_are_passed_in(vocab):
     q = Query.parse("万荣县香菇产值是多少", vocab)
     hits = _hits(_chunk("香菇产业年产值达3亿元。"))
     assert extract(q, hits).text == "3亿元"
-    assert extract(q, hits, AnswerParams(min_coverage=1.01)) is None  # stricter threshold: declines
+    assert extract(q, hits, AnswerParams(record_coverage=1.01)) is None  # stricter threshold: declines
 
 
 def test_bm25_reader_scores_as_bm25s_does(tmp_path):

@@ -220,7 +220,9 @@ def why_not(query: Query, figure: Figure, chunk: Chunk | None = None,
             figure.year_from in query.years and figure.year in query.years):
         return "span"  # 2021—2025年累计, the “十五五” goal: not one year's figure
     asked = asked_subgroups(q)
-    if figure.subgroup and figure.subgroup not in asked and not (figure.subgroup == "城乡" and RATIO_ASKED.search(q)):
+    # 脱贫群众 asks of 脱贫人口: the question says the group's own word, if not the report's whole name for it
+    if figure.subgroup and figure.subgroup not in asked and figure.subgroup[:2] not in q \
+            and not (figure.subgroup == "城乡" and RATIO_ASKED.search(q)):
         return "subgroup"
     # 高素质农民, 村民, 克尔赛村年人均收入: a village's or farmers' figure is a rural one
     said = normalize(figure.metric) + ("农村" if FARMERS.search(figure.metric) or "村" in figure.metric else "")
