@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from ruralqa.config import AnswerParams
 from ruralqa.corpus.chunk import SENTENCE_END
 from ruralqa.query import Query
-from ruralqa.records import CHANGE_ASKED
+from ruralqa.records import CHANGE_ASKED, asking_unit
 from ruralqa.text.normalize import (NUMERAL_RUN, QUANTITY, UNITS, normalize, parse_chinese_number, parse_quantity,
                                     to_family)
 from ruralqa.text.places import passage_is_about
@@ -169,9 +169,10 @@ def _clause_bounds(text: str, a: int, b: int) -> tuple[int, int]:
 
 
 def _score(cand: Candidate, text: str, context: str, terms: dict[str, float], attr: str,
-           local_chars: int) -> tuple[float, float]:
+           local_chars: int, implied: frozenset[str] = frozenset()) -> tuple[float, float]:
     """(proximity score, coverage): how near the question's words are, and how many are in the passage.
-    The attribute asked about (产值, 人数...) counts double next to the candidate."""
+    The attribute asked about (产值, 人数...) counts double next to the candidate; words its unit answers (面积 of
+    多大面积 by 43万亩: `implied`) are in the passage as the figure is."""
     norm = normalize
     cl_a, cl_b = _clause_bounds(text, cand.start, cand.end)
     se_a, se_b = _sentence_bounds(text, cand.start)
@@ -187,7 +188,7 @@ def _score(cand: Candidate, text: str, context: str, terms: dict[str, float], at
         def has(text: str) -> bool:
             return any(f in text for f in forms)
 
-        if has(whole):
+        if has(whole) or term in implied:
             covered += w
         if term in span and cand.kind != "quantity":
             continue  # an answer that repeats the question's words does not answer it
@@ -273,6 +274,7 @@ def candidates(query: Query, hits: list[Hit], params: AnswerParams = AnswerParam
     weights = dict(query.weights)
     attr, head, expect = query.attribute, query.head, query.units
     quantity = query.kind == "quantity"
+    implied = {}  # unit → the question's words that unit answers (面积 → 亩)
     out = []
     for hit in hits[:params.top]:
         chunk = hit.chunk
@@ -291,7 +293,10 @@ def candidates(query: Query, hits: list[Hit], params: AnswerParams = AnswerParam
                 continue  # the question's own words do not answer it
             if params.min_sentence_coverage and _sentence_coverage(text, cand, weights) < params.min_sentence_coverage:
                 continue  # 乡村旅游经营收入增长8% is no 农村居民人均可支配收入 figure, however near its words
-            proximity, coverage = _score(cand, text, context, weights, attr, params.local_chars)
+            if quantity and cand.unit not in implied:
+                implied[cand.unit] = frozenset(asking_unit(query, weights, cand.unit))
+            proximity, coverage = _score(cand, text, context, weights, attr, params.local_chars,
+                                         implied.get(cand.unit, frozenset()) if quantity else frozenset())
             after = normalize(text[cand.end:cand.end + 8]).lstrip("”」』\"")
             before = normalize(text[max(0, cand.start - params.local_chars):cand.start])
             out.append(Scored(cand, hit, {

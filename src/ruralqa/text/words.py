@@ -92,7 +92,7 @@ def grammar_tag(word: str) -> str:
 
 # What kind of quantity a question asks for, by the words it uses; the first match wins.
 EXPECTED_UNITS = [
-    (re.compile(r"多少(?:个)?(?:村|行政村)|几个(?:村|行政村)"), frozenset({"个"})),
+    (re.compile(r"多少(?:个)?(?:村|行政村)(?![\u4e00-\u9fff])|几个(?:村|行政村)"), frozenset({"个"})),  # not 村干部
     (re.compile(r"多少人|几人|人数|多少名|多少户|几户|户数"), frozenset({"人", "名", "户", "人次"})),
     (re.compile(r"收入比|之比|比值|倍差"), frozenset({"比"})),  # a ratio (1.47:1): no quantity ruralqa reads is one
     (re.compile(r"率|比例|比重|占比|百分之|满意度"), frozenset({"%"})),
