@@ -1,8 +1,9 @@
-"""Fit the record check's three weights on the fit halves of the team's sets, one after the other, and report them on
+"""Fit the record check's three weights and the number of passages answers are read from on the fit halves of the team's sets, one after the other, and report them on
 their test halves: the share of a question's words a figure's metric must hold (AnswerParams.min_metric_cover); the
 share of them a figure's passage must hold, its record fitting besides (AnswerParams.record_coverage); and the share
 of the words the reports use that a metric must hold when the question's other words are none of the reports'
-(AnswerParams.everyday_cover, ruralqa.records.in_everyday_words).
+(AnswerParams.everyday_cover, ruralqa.records.in_everyday_words); then how many of the top passages give candidates
+(AnswerParams.top).
 
     python eval/fit_records.py SEED_WS COUNTY_WS PROVINCIAL_WS
 
@@ -25,7 +26,8 @@ SETS = [("eval/questions.jsonl", 0), ("eval/realworld/county.jsonl", 1), ("eval/
         ("eval/realworld/everyday.jsonl", 2)]
 GRIDS = {"min_metric_cover": (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6),
          "record_coverage": (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.55),
-         "everyday_cover": (0.6, 0.7, 0.8, 0.9, 0.999)}
+         "everyday_cover": (0.6, 0.7, 0.8, 0.9, 0.999),
+         "top": (10, 8, 6, 5)}  # each grid runs from lenient to strict
 
 
 def run(workspaces: list[Path], split: str, params) -> dict:
@@ -63,12 +65,12 @@ def main() -> None:
             objective = c["right"] - 3 * c["wrong"] - 3 * (c["un"] - c["un_declined"])
             print(f"fit  {name} {value}: right {c['right']}/{c['n']} wrong {c['wrong']} "
                   f"unanswerable declined {c['un_declined']}/{c['un']} objective {objective}", flush=True)
-            if best is None or objective >= best[0]:  # ties: the stricter value (every grid rises)
+            if best is None or objective >= best[0]:  # ties: the stricter value, the later in its grid
                 best = (objective, value)
         params = replace(params, **{name: best[1]})
     c = run(workspaces, "test", params)
     print(f"test min_metric_cover {params.min_metric_cover} record_coverage {params.record_coverage} "
-          f"everyday_cover {params.everyday_cover}: "
+          f"everyday_cover {params.everyday_cover} top {params.top}: "
           f"right {c['right']}/{c['n']} ({c['right'] / c['n']:.3f}) wrong {c['wrong']} ({c['wrong'] / c['n']:.3f}) "
           f"unanswerable declined {c['un_declined']}/{c['un']}")
 

@@ -259,6 +259,8 @@ def _noun_after(sentence: str, b: int) -> str:
     if not m:
         return ""
     run = m.group(1)
+    if re.match(r"大关|关口", run):
+        return ""  # 突破1600亿斤大关: a milestone passed, not what is measured
     cut = next((i for i in range(len(run)) if grammar_tag(run[i:i + 2])[:1] in ("v", "p", "d", "c")
                 or run[i] in "的等在和与及"), len(run))
     return run[:cut]

@@ -23,6 +23,7 @@ from ruralqa.types import Chunk
 
 AROUND = 0.8  # credit of a question word said in the figure's sentence before it or its clause, not in its metric
 HEADING = 0.6  # …in the passage's heading
+EARLIER = 0.5  # …in a sentence of the passage before its own
 CHANGE_ASKED = re.compile(r"增长|增加|提高|涨了|上涨|增速|增幅|增产|增收|新增|减少|下降|提升|变化|多了|少了|降低|缩小|扩大|"
                           r"[多少][用产收花卖挣]了|比以前|比过去|比上年|比去年|较上年|同比")
 AVERAGE_ASKED = re.compile(r"年均|平均每年|每年平均")
@@ -64,10 +65,20 @@ def metric_cover(query: Query, figure: Figure, chunk: Chunk | None = None) -> fl
     nothing where they name another figure of the sentence in the same unit (小麦 of 小麦产量750亿斤 beside
     粮食总产量1344亿斤), and 0 for a measure of another thing (蔬菜产量 for 粮食产量). A word counts by the share of its
     characters found, so a word cut across a measure word (座菇 of 多少座菇棚) still counts."""
+    return _cover(query, figure, chunk)[0]
+
+
+def names_measured(query: Query, figure: Figure, chunk: Chunk | None = None) -> bool:
+    """Whether the figure's metric or sentence says at least half of one of the question's words beyond those its
+    unit answers: 粮食 of 粮食产量, not only 产量 (which any 万吨 answers: 航空货邮420.6万吨)."""
+    return _cover(query, figure, chunk)[1]
+
+
+def _cover(query: Query, figure: Figure, chunk: Chunk | None) -> tuple[float, bool]:
     weights = dict(query.weights) or {t: 1.0 for t in query.terms}
     weights = {t: w for t, w in weights.items() if t not in UNIT_WORDS} or weights  # 万亩 of 多少万亩 names no measure
     if not weights:
-        return 1.0
+        return 1.0, True
     metric = normalize(figure.metric + figure.subgroup)
     text = chunk.text if chunk else figure.sentence
     base = chunk.citation.char_start if chunk else figure.sentence_start
@@ -83,9 +94,10 @@ def metric_cover(query: Query, figure: Figure, chunk: Chunk | None = None) -> fl
     modifier = re.sub(r"^(?:全年|年|全省|全市|全县|全区)", "", metric[:-len(attr)]) if own and metric.endswith(attr) \
         else ""
     if len(modifier) >= 2 and sum(ch in query.normalized for ch in modifier) * 2 < len(modifier):
-        return 0.0
+        return 0.0, False
     around = normalize(text[s_a:a] + text[a:clause_end])
-    heading = normalize(chunk.heading) if chunk else ""
+    heading = normalize(chunk.heading + " " + chunk.context) if chunk else ""  # its section's titles too
+    earlier = normalize(text[:s_a])  # the passage's sentences before it (…解决钱从哪里来的问题。…累计投入25.5亿元)
     # Rivals: figures of the same sentence, in the same unit, of the measure asked (产量 of 小麦产量 and 粮食总产量);
     # their words are theirs. A figure of another measure (销售收入 beside 产值) only shares the sentence's context.
     asked = counted(query.normalized)  # 在多少个县建设…: 115个县 counts what is asked; the sentence's words are its too
@@ -96,18 +108,21 @@ def metric_cover(query: Query, figure: Figure, chunk: Chunk | None = None) -> fl
     implied = asking_unit(query, weights, figure.unit)  # 面积 is answered by 亩, 钱 of 多少钱 by 元
     # A piece of a longer word of the question (生产 of 生产总值) counts only whole: 产 in 农产品加工总产值 is no part of it.
     pieces = {t for t in weights if any(len(o) > len(t) and t in o for o in query.tokens)}
-    got = 0.0
+    got, named = 0.0, all(t in implied for t in weights)
     for term, w in weights.items():
         forms = (term, *VARIANTS.get(term, ()))
         if term in implied or any(f in metric for f in forms):
-            got += w
+            credit = 1.0
         elif any(f in o for o in others for f in forms):
             continue  # the word names another figure of the sentence
         elif term in pieces:
-            got += w * AROUND * (term in around)
+            credit = AROUND * (term in around)
         else:
-            got += w * max(AROUND * _chars(forms, around), HEADING * _chars(forms, heading), _chars(forms, metric))
-    return got / sum(weights.values())
+            credit = max(AROUND * _chars(forms, around), HEADING * _chars(forms, heading), _chars(forms, metric),
+                         EARLIER * any(f in earlier for f in forms))
+        got += w * credit
+        named = named or (term not in implied and credit >= 0.5)
+    return got / sum(weights.values()), named
 
 
 def asking_unit(query: Query, terms, unit: str | None = None) -> set[str]:
@@ -251,6 +266,8 @@ def why_not(query: Query, figure: Figure, chunk: Chunk | None = None,
         return "unit"
     if RATE_ASKED.search(q) and not RATIO_ASKED.search(q) and figure.unit not in ("%", "百分点"):
         return "unit"
-    if figure.metric and metric_cover(query, figure, chunk) < params.min_metric_cover:
-        return "metric"
+    if figure.metric:
+        cover, named = _cover(query, figure, chunk)
+        if cover < params.min_metric_cover or not named:
+            return "metric"
     return ""
