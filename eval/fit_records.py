@@ -1,5 +1,5 @@
-"""Fit the record check's three weights and the number of passages answers are read from on the fit halves of the team's sets, one after the other, and report them on
-their test halves: the share of a question's words a figure's metric must hold (AnswerParams.min_metric_cover); the
+"""Fit the record check's three weights, and the number of passages answers are read from, on the fit halves of the
+team's sets, one after the other, and report them on their test halves: the share of a question's words a figure's metric must hold (AnswerParams.min_metric_cover); the
 share of them a figure's passage must hold, its record fitting besides (AnswerParams.record_coverage); and the share
 of the words the reports use that a metric must hold when the question's other words are none of the reports'
 (AnswerParams.everyday_cover, ruralqa.records.in_everyday_words); then how many of the top passages give candidates
