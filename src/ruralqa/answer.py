@@ -141,6 +141,7 @@ def _names(text: str, terms: list[str], head: str) -> list[Candidate]:
             if not any(c.start <= m.start(1) < c.end for c in out)]
     out += [_enum(text, m) for m in ENUM.finditer(text)]
     out += [Candidate(m.start(), m.end(), "enum") for m in QUOTED_LIST.finditer(text)]
+    out += _cells(text)
     covered = [False] * len(text)
     norm = normalize(text)
     if len(norm) == len(text):
@@ -148,6 +149,18 @@ def _names(text: str, terms: list[str], head: str) -> list[Candidate]:
             for m in re.finditer(re.escape(t), norm):
                 covered[m.start():m.end()] = [True] * (m.end() - m.start())
     out += _residues(text, covered, head)
+    return out
+
+
+def _cells(text: str) -> list[Candidate]:
+    """The value cells of a Markdown table's rows (| 国家级荣誉 | 第七届全国文明村镇（2025年） |): each stands whole, as a
+    quotation does, its label cell before it saying what it is."""
+    out = []
+    for row in re.finditer(r"^\|.*\|\s*$", text, re.M):
+        cells = list(re.finditer(r"(?<=\|)\s*(?:\*\*)?([^|]*?)(?:\*\*)?\s*(?=\|)", row.group(0)))
+        for m in cells[1:]:
+            if re.search(r"[\u4e00-\u9fff]", m.group(1)) and not re.fullmatch(r"[-:\s]*", m.group(1)):
+                out.append(Candidate(row.start() + m.start(1), row.start() + m.end(1), "quoted"))
     return out
 
 
@@ -455,7 +468,9 @@ def kind_words(query: Query) -> tuple[str, ...]:
     before = query.normalized[:m.start()]
     found = []
     while len(found) < 3:
-        t = next((t for t in query.terms if after.startswith(t)), None)
+        # the longest word there holding a content word (国家级 + 荣誉, not 国家 and a stray 级; not 名字)
+        words = query.terms + tuple(t for t in query.tokens if any(w in t for w in query.terms))
+        t = max((t for t in words if after.startswith(t)), key=len, default=None)
         if t is None or (found and grammar_tag(t)[:1] == "v"):
             break
         found.append(t)
@@ -500,7 +515,7 @@ def of_kind(query: Query, s: Scored) -> bool:
     if normalize(text[c.start:c.end]).rstrip("”\"*").endswith(kinds[-1][-1]):
         return True  # 前楼镇下西坑村 for 哪个村
     after = _BESIDE.sub("", normalize(text[c.end:c.end + _NEAR]))
-    before = re.sub(r"[“\"*：:是为]+$", "", normalize(text[max(0, c.start - _NEAR):c.start]))
+    before = re.sub(r"[“\"*：:是为|\s]+$", "", normalize(text[max(0, c.start - _NEAR):c.start]))
     if any(before.endswith(k) or _kind_at(query, k, after[:_said_before(query, after, k) + len(k)]) for k in kinds):
         return True
     # the noun phrase right after it ends in the kind asked (“文华斋”的书画艺术研学中心, “无想院子”10种…盘活模式), not

@@ -74,6 +74,11 @@ class Query:
         terms = content_terms(norm, places, vocab.tokens)
         weights = vocab.idf(list(terms)) if terms else {}
         never = vocab.idf([_NEVER])[_NEVER]  # the weight of a word no passage has
+        # A common verb no report uses is the asker's way of saying it (获得 where reports say 摘得), not what is asked.
+        verbs = {t for t, w in weights.items() if w >= never and words.grammar_tag(t)[:1] == "v"}
+        if verbs and len(verbs) < len(terms):
+            terms = tuple(t for t in terms if t not in verbs)
+            weights = {t: w for t, w in weights.items() if t not in verbs}
         return cls(text=question, normalized=norm, places=places, kind=kind, tokens=tuple(vocab.tokens(norm)),
                    terms=terms, weights=tuple(weights.items()), attribute=attribute(norm, terms),
                    head=asked_head(norm), units=expected_units(norm) if kind == "quantity" else frozenset(),
