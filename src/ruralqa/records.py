@@ -98,8 +98,9 @@ def _cover(query: Query, figure: Figure, chunk: Chunk | None) -> tuple[float, bo
     around = normalize(text[s_a:a] + text[a:clause_end])
     heading = normalize(chunk.heading + " " + chunk.context) if chunk else ""  # its section's titles too
     earlier = normalize(text[:s_a])  # the passage's sentences before it (…解决钱从哪里来的问题。…累计投入25.5亿元)
-    s_b = next((m.end() for m in re.finditer(r"[。！？；;\n]", text[b:])), len(text) - b) + b
-    earlier += " " + normalize(text[clause_end:s_b])  # …and its sentence's later clauses (94个行政村,全部实现通公交车)
+    if figure.unit in COUNTERS or not figure.unit:  # what a count counts may be said after it: 94个行政村,全部实现通公交车
+        s_b = next((m.end() for m in re.finditer(r"[。！？；;\n]", text[b:])), len(text) - b) + b
+        earlier += " " + normalize(text[clause_end:s_b])
     # Rivals: figures of the same sentence, in the same unit, of the measure asked (产量 of 小麦产量 and 粮食总产量);
     # their words are theirs. A figure of another measure (销售收入 beside 产值) only shares the sentence's context.
     asked = counted(query.normalized)  # 在多少个县建设…: 115个县 counts what is asked; the sentence's words are its too
