@@ -187,3 +187,47 @@ def test_records_that_measure_something_else_do_not_answer(question, text, why):
     q = Query.parse(question, Vocab())
     f = figures(chunk)[-1]
     assert records.why_not(q, f, chunk).startswith(why)
+
+
+NINGXIA = """2025年宁夏回族自治区政府工作报告
+一、2024年工作回顾
+户籍制度实行“四个放开”，新增1.8万农业转移人口在城镇安家落户。
+3000吨级超级反应器刷新世界纪录。
+粮食总产量再上新台阶，突破76亿斤大关。
+78万农牧户发展庭院经济。
+银川机场航空货邮达到4.2万吨。
+农产品加工总产值160亿元。
+农村劳动力省外务工稳定在60万人左右，高校毕业生去向落实率85%。
+脱贫人口人均纯收入增长12.5%以上。
+全区共有94个行政村，全部实现通公交车。
+小麦年产量96.5万吨。
+现代果业43万亩。
+"""
+
+
+@pytest.fixture
+def ningxia(tmp_path):
+    return indexed(tmp_path, {"ningxia.txt": NINGXIA})
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("宁夏2024年有多少农民进城落了户", None),  # 四个放开 is no record of anything counted; 1.8万 counts 农业转移人口
+    ("宁夏2024年大豆产量是多少", None),  # not 3000吨级 (a size class) nor 76亿斤 (a milestone of all grain)
+    ("宁夏2024年粮食总产量是多少", "≥76亿斤"),
+    ("宁夏2024年有多少农牧户发展庭院经济", "78万"),  # a bare 万 counts what it names
+    ("宁夏2024年油菜产量是多少", None),  # 航空货邮4.2万吨 is in 吨 but names no 油菜
+    ("宁夏2024年地区生产总值是多少", None),  # 产 of 生产总值 is no part of 农产品加工总产值
+    ("宁夏有多少农村劳力去外省打工", "≈60万人"),  # an amount of people, never the 85% beside it
+    ("宁夏2024年脱贫群众的收入涨了多少", "+12.5%"),  # 脱贫群众 asks of 脱贫人口; 涨 asks a change
+    ("宁夏通公交的村子有多少个", "94个"),  # what is counted is said after it
+    ("宁夏小麦亩产是多少", None),  # 96.5万吨 is a harvest, not a yield per 亩
+    ("宁夏种果树的地有多大面积", "43万亩"),  # 面积 is answered by 亩
+])
+def test_figures_answer_in_the_askers_words_and_only_what_they_measure(ningxia, question, expected):
+    assert _ask(ningxia, question) == expected
+
+
+def test_a_table_cell_answers_a_name_its_label_asks(tmp_path):
+    ws = indexed(tmp_path, {"village.md": "# 后江石沽村\n\n| 类别 | 内容 |\n|---|---|\n"
+                                         "| 国家级荣誉 | 第七届全国文明村镇（2025年） |\n| 特色产业 | 稻蟹共生 |\n"})
+    assert _ask(ws, "后江石沽村获得了什么国家级荣誉") == "第七届全国文明村镇（2025年）"
