@@ -186,13 +186,12 @@ def counted(q: str) -> str:
 
 def match(query: Query, figure: Figure, chunk: Chunk | None = None) -> float:
     """How well a fitting record answers the question, in (0, 1], to rank records that all fit: its metric should
-    hold most of the question's words and say little beyond what was asked (消费帮扶 before 消费帮扶聚力行动采购金额 for 消费帮扶金额), a cumulative figure
+    say little beyond what was asked (消费帮扶 before 消费帮扶聚力行动采购金额 for 消费帮扶金额), a cumulative figure
     answers a question asking 累计 and a level one that does not, a record of the year asked before one of no
     known year, and a count counts what was asked (多少个县 →
     115个县, not 示范片1000个)."""
     q = query.normalized
-    # it holds more of the question's words (现代果业 for 种果树的地, not 道地药材 beside it) and little beyond them
-    score = metric_cover(query, figure, chunk) * (0.2 + 0.8 * metric_precision(query, figure))
+    score = 0.2 + 0.8 * metric_precision(query, figure)
     if CUMULATIVE_ASKED.search(q) and figure.qualifier != "cumulative":
         score *= NOT_CUMULATIVE
     elif figure.qualifier == "cumulative" and not CUMULATIVE_ASKED.search(q):
