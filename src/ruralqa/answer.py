@@ -21,7 +21,8 @@ from ruralqa.records import CHANGE_ASKED, asking_unit
 from ruralqa.text.normalize import (NUMERAL_RUN, QUANTITY, UNITS, normalize, parse_chinese_number, parse_quantity,
                                     to_family)
 from ruralqa.text.places import passage_is_about
-from ruralqa.text.words import TARGET_WORDS, VARIANTS, grammar_tag
+from ruralqa.text.words import TARGET_WORDS, grammar_tag
+from ruralqa.text.words import forms as word_forms
 from ruralqa.types import Answer, Hit
 
 CLAUSE = re.compile(r"[，,；;：:]")
@@ -196,7 +197,7 @@ def _score(cand: Candidate, text: str, context: str, terms: dict[str, float], at
     score = covered = 0.0
     local = clause_before[-local_chars:]
     for term, w in terms.items():
-        forms = (term, *VARIANTS.get(term, ()))
+        forms = word_forms(term)
 
         def has(text: str) -> bool:
             return any(f in text for f in forms)
@@ -225,7 +226,7 @@ def _sentence_coverage(text: str, cand: Candidate, terms: dict[str, float]) -> f
     start, end = _sentence_bounds(text, cand.start)
     sentence = normalize(text[start:end])
     total = sum(terms.values()) or 1.0
-    return sum(w for t, w in terms.items() if any(f in sentence for f in (t, *VARIANTS.get(t, ())))) / total
+    return sum(w for t, w in terms.items() if any(f in sentence for f in word_forms(t))) / total
 
 
 def _distinct_parts(items: list[str]) -> list[str]:

@@ -15,7 +15,7 @@ from ruralqa.text.places import places_in_question, short_name
 MAX_QUESTION_CHARS = 200  # longer questions are cut here (with a notice): a question, not a document
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]+")
 _EXPLICIT_UNIT = re.compile(r"(?:多少|几)(?:十|百|千|万|亿)*(" + "|".join(re.escape(u) for u in UNITS) + ")")
-_AMOUNT_ASKED = re.compile(r"(?:多少|几)(?:十|百|千|万|亿)*(?![是有的在呢吗个])[\u4e00-\u9fff]")  # 多少 + a noun
+_AMOUNT_ASKED = re.compile(r"(?:(?:多少|几)(?:十|百|千|万|亿)*|多大的?)(?![是有的在呢吗个])[\u4e00-\u9fff]")  # 多少 + a noun
 _NOT_A_SHARE = frozenset(unit_family(u) for u in UNITS) - {"%", "比"} | {""}
 _NOT_A_TERM = re.compile(r"\d+|[\W_]+")
 _YEAR = re.compile(r"(19[5-9]\d|20\d\d)年")

@@ -19,6 +19,7 @@ from ruralqa.figures import SUBGROUP, UNIT_WORDS, Figure, figures
 from ruralqa.query import Query
 from ruralqa.text.normalize import normalize
 from ruralqa.text.words import EXPECTED_UNITS, VARIANTS
+from ruralqa.text.words import forms as word_forms
 from ruralqa.types import Chunk
 
 AROUND = 0.8  # credit of a question word said in the figure's sentence before it or its clause, not in its metric
@@ -113,7 +114,7 @@ def _cover(query: Query, figure: Figure, chunk: Chunk | None) -> tuple[float, bo
     pieces = {t for t in weights if any(len(o) > len(t) and t in o for o in query.tokens)}
     got, named = 0.0, all(t in implied for t in weights)
     for term, w in weights.items():
-        forms = (term, *VARIANTS.get(term, ()))
+        forms = word_forms(term)
         if term in implied or any(f in metric for f in forms):
             credit = 1.0
         elif any(f in o for o in others for f in forms):
@@ -268,6 +269,8 @@ def why_not(query: Query, figure: Figure, chunk: Chunk | None = None,
         return "unit"
     if RATE_ASKED.search(q) and not RATIO_ASKED.search(q) and figure.unit not in ("%", "百分点"):
         return "unit"
+    if figure.qualifier == "share" and not RATE_ASKED.search(q):
+        return "unit"  # 占现状建设用地规模的17.23% is a part of a whole, which no question asking a size asks
     if figure.metric:
         cover, named = _cover(query, figure, chunk)
         if cover < params.min_metric_cover or not named:

@@ -114,5 +114,12 @@ VARIANTS = {"产量": ("总产",), "总产量": ("总产",), "增速": ("增长"
             "村居": ("乡居",)}
 
 
+def forms(term: str) -> tuple[str, ...]:
+    """A question word and the forms a report may use for it: its VARIANTS, and for a place word with the locative
+    里 (村里, 家里, 城里) the place itself (村 of 驻村书记, 进村快件)."""
+    place = (term[0],) if len(term) == 2 and term[1] == "里" and term[0] not in "这那哪公千万" else ()
+    return (term, *VARIANTS.get(term, ()), *place)
+
+
 if __name__ == "__main__":
     GRAMMAR_FILE.write_text("".join(f"{w}\t{t}\n" for w, t in grammar_words_from_jieba()), encoding="utf-8")
