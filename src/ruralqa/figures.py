@@ -106,11 +106,12 @@ def figures(chunk: Chunk) -> list[Figure]:
     """The figures a passage states, in order."""
     text, out = chunk.text, []
     base = chunk.citation.char_start
+    sentence = ""
     for sm in SENTENCE.finditer(text):
         s_a, s_b = sm.start(), sm.end()
         if s_b <= s_a:
             continue
-        sentence = text[s_a:s_b]
+        prev_sentence, sentence = sentence, text[s_a:s_b]
         found = _values(sentence)
         if not found:
             continue
@@ -134,7 +135,7 @@ def figures(chunk: Chunk) -> list[Figure]:
             elif len(metric) <= 2 or unit in COUNTERS or not unit:
                 # What a measure word counts is the noun right after it (形成5500座菇棚, 对全县61个行政村进行…), not a
                 # verb (龙头企业122家培育…); a value without words of its own is of what came before (增长5.2%).
-                after = _noun_after(sentence, b)
+                after = noun_after(sentence, b)
                 if borrowed and (unit in COUNTERS or not unit):
                     metric = after  # ，15项做法入选…: its own clause says only what it counts, if anything
                 elif after and len(metric) <= 2:
@@ -143,7 +144,9 @@ def figures(chunk: Chunk) -> list[Figure]:
                     metric = (metric + after if len(metric) > 2 else after) or metric or prev_metric
             if not metric:  # 人均地区生产总值突破5万关口、达到5.28万元: the words of its clause, links and all
                 metric = _unmarked(sentence[clause_a:a]).strip(" 、，,：:")
-            year, year_from = _period(sentence[:a], chunk)
+            # 其中, 82个村达到30万元以上: a part of what the sentence before counts, of its year
+            year, year_from = _period((prev_sentence if sentence.lstrip().startswith("其中") else "") + sentence[:a],
+                                      chunk)
             if spans and i in spans:
                 year, year_from = spans[i], None
             # A goal where its own clause or the sentence's opening says so (力争…, 目标是…), not where a word of an
@@ -253,7 +256,7 @@ ELLIPSIS = re.compile(r"(?:累计|共|总共|新|再|已|其中)?(?:建成|建�
 COUNTERS = frozenset("座 个 条 家 辆 头 只 羽 棒 项 次 件 所 批 类 种 套 张 台 栋 间 处 株 棵 箱 支 名".split())
 
 
-def _noun_after(sentence: str, b: int) -> str:
+def noun_after(sentence: str, b: int) -> str:
     """The thing a measure word counts, right after the value (5500座菇棚 → 菇棚, 3条“绿色走廊” → 绿色走廊)."""
     m = re.match(r"[“\"「]?([\u4e00-\u9fff]{1,8})", sentence[b:])
     if not m:

@@ -16,6 +16,7 @@ MAX_QUESTION_CHARS = 200  # longer questions are cut here (with a notice): a que
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]+")
 _EXPLICIT_UNIT = re.compile(r"(?:多少|几)(?:十|百|千|万|亿)*(" + "|".join(re.escape(u) for u in UNITS) + ")")
 _AMOUNT_ASKED = re.compile(r"(?:(?:多少|几)(?:十|百|千|万|亿)*|多大的?)(?![是有的在呢吗个])[\u4e00-\u9fff]")  # 多少 + a noun
+_LAND = re.compile(r"面积|土地|耕地|用地|田|的地|块地|亩")
 _NOT_A_SHARE = frozenset(unit_family(u) for u in UNITS) - {"%", "比"} | {""}
 _NOT_A_TERM = re.compile(r"\d+|[\W_]+")
 _YEAR = re.compile(r"(19[5-9]\d|20\d\d)年")
@@ -153,5 +154,7 @@ def expected_units(normalized: str) -> frozenset[str]:
         if pattern.search(normalized):
             return units
     if _AMOUNT_ASKED.search(normalized):
-        return _NOT_A_SHARE  # 多少农村劳力, 多少牲口和家禽的粪便: an amount of it, never a share of something
+        # 多少农村劳力, 多少牲口和家禽的粪便: an amount of it, never a share of something, nor an area unless land is
+        # spoken of (多少粮食 is no 种植粮食62万亩)
+        return _NOT_A_SHARE if _LAND.search(normalized) else _NOT_A_SHARE - {"亩"}
     return frozenset()

@@ -15,7 +15,8 @@ from dataclasses import replace
 from functools import lru_cache
 
 from ruralqa.config import AnswerParams
-from ruralqa.figures import SUBGROUP, UNIT_WORDS, Figure, figures
+from ruralqa.figures import COUNTERS as FIGURE_COUNTERS
+from ruralqa.figures import SUBGROUP, UNIT_WORDS, Figure, figures, noun_after
 from ruralqa.query import Query
 from ruralqa.text.normalize import normalize
 from ruralqa.text.words import EXPECTED_UNITS, VARIANTS
@@ -179,6 +180,9 @@ _COUNTED = re.compile(r"(?:多少|几)(?:个|家|座|所|处|条|项|名|位|批
 COUNTERS = frozenset("个 家 座 所 处 条 项 人 支 批 种 类".split())
 
 
+_COUNTS_NAMED_AFTER = FIGURE_COUNTERS - {"名", "次"}  # measure words whose thing follows them (153个村)
+
+
 def counted(q: str) -> str:
     """What a count question counts, as it follows the measure word (多少家国家级龙头企业 → 国家级龙头企业), or ""."""
     m = _COUNTED.search(q)
@@ -271,6 +275,10 @@ def why_not(query: Query, figure: Figure, chunk: Chunk | None = None,
         return "unit"
     if figure.qualifier == "share" and not RATE_ASKED.search(q):
         return "unit"  # 占现状建设用地规模的17.23% is a part of a whole, which no question asking a size asks
+    if figure.unit in _COUNTS_NAMED_AFTER and chunk is not None:
+        counts = noun_after(chunk.text, figure.char_end - chunk.citation.char_start)
+        if counts and not any(ch in q for ch in counts):
+            return "count"  # 带动153个村 counts 村, not the 棚子 asked
     if figure.metric:
         cover, named = _cover(query, figure, chunk)
         if cover < params.min_metric_cover or not named:
