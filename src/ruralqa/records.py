@@ -116,8 +116,11 @@ def _cover(query: Query, figure: Figure, chunk: Chunk | None) -> tuple[float, bo
     got, named = 0.0, all(t in implied for t in weights)
     for term, w in weights.items():
         forms = word_forms(term)
-        if term in implied or any(f in metric for f in forms):
+        if term in implied:
             credit = 1.0
+        elif any(f in metric for f in forms):
+            # a one-character word no report uses, inside a word of the metric (车 of 出租车 in 车辆), is half a match
+            credit = 0.5 if len(term) == 1 and term in query.unknown else 1.0
         elif any(f in o for o in others for f in forms):
             continue  # the word names another figure of the sentence
         elif term in pieces:
