@@ -76,8 +76,8 @@ class AnswerParams:
     name_tries: int = 8  # …of a name question: spans that are no whole name of the kind asked are passed over
     record_margin: float = 0.5  # …among those scoring at least this share of the best
     record_coverage: float = 0.3  # …for a figure, whose record must fit besides (fitted)
-    min_metric_cover: float = 0.5  # share of the question's words (idf-weighted) a figure's metric must hold
-    everyday_cover: float = 0.7  # …of the words the reports use, for a question in everyday words (fitted)
+    min_metric_cover: float = 0.45  # share of the question's words (idf-weighted) a figure's metric must hold (fitted)
+    everyday_cover: float = 0.999  # …of the words the reports use, for a question in everyday words (fitted)
     min_sentence_coverage: float = 0.0  # share of the question's words a figure's own sentence must hold (compare: 0.7)
 
 
