@@ -231,3 +231,23 @@ def test_a_table_cell_answers_a_name_its_label_asks(tmp_path):
     ws = indexed(tmp_path, {"village.md": "# 后江石沽村\n\n| 类别 | 内容 |\n|---|---|\n"
                                          "| 国家级荣誉 | 第七届全国文明村镇（2025年） |\n| 特色产业 | 稻蟹共生 |\n"})
     assert _ask(ws, "后江石沽村获得了什么国家级荣誉") == "第七届全国文明村镇（2025年）"
+
+
+PINGLUO = """平罗县乡村振兴工作报告
+平罗县年种植粮食62万亩以上、年产量20万吨以上。
+平罗县形成5500座菇棚，带动153个村7800余人增收。
+平罗县2023年农村集体经济总收入8298.12万元。其中，82个村达到30万元以上。
+平罗县公交公司投入运营车辆367辆。
+平罗县人口规模预测为1681人。
+"""
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("平罗县一年能打多少粮食", "≥20万吨"),  # an amount of grain, not the land it is grown on (62万亩)
+    ("平罗县种香菇的棚子有多少个", None),  # 153个 counts 村, not 棚子
+    ("平罗县2022年村集体一共收入了多少钱", None),  # 其中… is of 2023, as the sentence it continues
+    ("平罗县有多少辆出租车在跑", None),  # 车 of 出租车 inside 车辆 is half a word
+    ("平罗县现在的人口有多少", None),  # a forecast is a plan's figure, not a result
+])
+def test_amounts_counts_and_parts_are_of_what_was_asked(tmp_path, question, expected):
+    assert _ask(indexed(tmp_path, {"pingluo.txt": PINGLUO}), question) == expected
