@@ -23,7 +23,7 @@ from score_sets import grade  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SETS = [("eval/questions.jsonl", 0), ("eval/realworld/county.jsonl", 1), ("eval/realworld/provincial.jsonl", 2),
-        ("eval/realworld/everyday.jsonl", 2), ("eval/everyday_seed.jsonl", 0)]
+        ("eval/realworld/everyday.jsonl", 2), ("eval/everyday_seed.jsonl", 0), ("eval/realworld/everyday_county.jsonl", 1)]
 GRIDS = {"min_metric_cover": (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6),
          "record_coverage": (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.55),
          "everyday_cover": (0.6, 0.7, 0.8, 0.9, 0.999),
