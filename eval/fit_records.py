@@ -1,9 +1,9 @@
 """Fit the record check's three weights, and the number of passages answers are read from, on the fit halves of the
-team's sets, one after the other, and report them on their test halves: the share of a question's words a figure's metric must hold (AnswerParams.min_metric_cover); the
-share of them a figure's passage must hold, its record fitting besides (AnswerParams.record_coverage); and the share
-of the words the reports use that a metric must hold when the question's other words are none of the reports'
-(AnswerParams.everyday_cover, ruralqa.records.in_everyday_words); then how many of the top passages give candidates
-(AnswerParams.top).
+team's sets, one after the other, and report them on their test halves: the share of a question's words a figure's
+metric must hold (AnswerParams.min_metric_cover); the share of them a figure's passage must hold, its record fitting
+besides (AnswerParams.record_coverage); the share of the words the reports use that a metric must hold when the
+question's other words are none of the reports' (AnswerParams.everyday_cover, ruralqa.records.in_everyday_words);
+then how many of the top passages give candidates (AnswerParams.top).
 
     python eval/fit_records.py SEED_WS COUNTY_WS PROVINCIAL_WS
 
@@ -23,7 +23,8 @@ from score_sets import grade  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SETS = [("eval/questions.jsonl", 0), ("eval/realworld/county.jsonl", 1), ("eval/realworld/provincial.jsonl", 2),
-        ("eval/realworld/everyday.jsonl", 2), ("eval/everyday_seed.jsonl", 0), ("eval/realworld/everyday_county.jsonl", 1)]
+        ("eval/realworld/everyday.jsonl", 2), ("eval/everyday_seed.jsonl", 0),
+        ("eval/realworld/everyday_county.jsonl", 1)]
 GRIDS = {"min_metric_cover": (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6),
          "record_coverage": (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.55),
          "everyday_cover": (0.6, 0.7, 0.8, 0.9, 0.999),
