@@ -63,20 +63,18 @@ def figure_at(chunk: Chunk, start: int, end: int) -> Figure | None:
 
 def metric_cover(query: Query, figure: Figure, chunk: Chunk | None = None) -> float:
     """The idf-weighted share of the question's words that name what the figure measures: fully in its metric (or
-    implied by its unit: 面积 by 亩), AROUND where its clause or sentence says them, HEADING in the passage's heading,
+    implied by its unit: 面积 by 亩), AROUND where its clause or sentence says them, HEADING in the passage's heading
+    or section titles, EARLIER in the passage's sentences before (and, for a count, its sentence's clauses after),
     nothing where they name another figure of the sentence in the same unit (小麦 of 小麦产量750亿斤 beside
     粮食总产量1344亿斤), and 0 for a measure of another thing (蔬菜产量 for 粮食产量). A word counts by the share of its
-    characters found, so a word cut across a measure word (座菇 of 多少座菇棚) still counts."""
+    characters found, so a word cut across a measure word (座菇 of 多少座菇棚) still counts, unless it is a piece of a
+    longer word of the question (生产 of 生产总值)."""
     return _cover(query, figure, chunk)[0]
 
 
-def names_measured(query: Query, figure: Figure, chunk: Chunk | None = None) -> bool:
-    """Whether the figure's metric or sentence says at least half of one of the question's words beyond those its
-    unit answers: 粮食 of 粮食产量, not only 产量 (which any 万吨 answers: 航空货邮420.6万吨)."""
-    return _cover(query, figure, chunk)[1]
-
-
 def _cover(query: Query, figure: Figure, chunk: Chunk | None) -> tuple[float, bool]:
+    """(metric_cover, whether the metric or sentence says at least half of one question word beyond those its unit
+    answers: 粮食 of 粮食产量, not only 产量, which any 万吨 answers: 航空货邮420.6万吨)."""
     weights = dict(query.weights) or {t: 1.0 for t in query.terms}
     weights = {t: w for t, w in weights.items() if t not in UNIT_WORDS} or weights  # 万亩 of 多少万亩 names no measure
     if not weights:
