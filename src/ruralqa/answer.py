@@ -468,9 +468,9 @@ def kind_words(query: Query) -> tuple[str, ...]:
     after = query.normalized[m.end():]
     before = query.normalized[:m.start()]
     found = []
+    # the longest word there holding a content word (国家级 + 荣誉, not 国家 and a stray 级; not 名字)
+    words = query.terms + tuple(t for t in query.tokens if any(w in t for w in query.terms))
     while len(found) < 3:
-        # the longest word there holding a content word (国家级 + 荣誉, not 国家 and a stray 级; not 名字)
-        words = query.terms + tuple(t for t in query.tokens if any(w in t for w in query.terms))
         t = max((t for t in words if after.startswith(t)), key=len, default=None)
         if t is None or (found and grammar_tag(t)[:1] == "v"):
             break
