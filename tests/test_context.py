@@ -161,6 +161,25 @@ def test_text_column_is_found_by_content_or_named(tmp_path):
         read_reports(tmp_path / "r.csv", tmp_path, text_column="正文")
 
 
+def test_a_work_report_plans_its_own_year():
+    report = Article("2026年海南省政府工作报告", "海南省", 1, 10, year=2026)
+    assert period("三、2026年主要工作", "建设高标准农田25万亩。", report) == (2026, "target")
+    assert period("一、2025年主要工作", "粮食产量稳定。", report) == (2025, "achieved")
+    assert period("一、2026年工作回顾", "x", Article("2026年某县工作总结", "", 1, 2, year=2026)) == (2026, "achieved")
+
+
+def test_title_column_by_its_header_never_a_web_address(tmp_path):
+    (tmp_path / "r.csv").write_text(
+        "province,year,title,source_url,full_text\n"
+        "海南省,2026,2026年海南省政府工作报告,https://example.gov.cn/2026/t20260202_4021318.html,\"政府工作报告\n"
+        "各位代表：\n" + "过去一年，全省经济运行稳中有进，农业农村发展取得新成效。" * 8 +
+        "\n三、2026年主要工作\n建设高标准农田25万亩。\"\n", encoding="utf-8")
+    [report] = read_reports(tmp_path / "r.csv", tmp_path)
+    assert report.title == "2026年海南省政府工作报告"
+    target = [c for c in _chunks(report) if "25万亩" in c.text]
+    assert [(c.period_year, c.period_kind) for c in target] == [(2026, "target")]
+
+
 def test_relative_years_in_a_work_report():
     report = Article("2025年甘肃省政府工作报告", "甘肃省", 1, 10, year=2025)
     assert period("", "过去一年，全省粮食产量259.2亿斤。", report) == (2024, "achieved")

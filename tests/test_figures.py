@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import sqlite3
+from dataclasses import replace
 
 import pytest
 
@@ -160,6 +161,16 @@ def test_sustained_levels_plans_and_relative_years():
                  citation=Citation("f.txt", "T", "山西省", 1, 1, 1, 0, 13), period_year=2026, period_kind="target")
     [f] = figures(plan)
     assert (f.year_from, f.year) == (2026, 2030)  # a five-year plan's goal, not 2026's
+    this_year = replace(plan, text="今年主要预期目标是：粮食产量513万吨以上。")
+    [f] = figures(this_year)
+    assert (f.year_from, f.year) == (None, 2026)  # the passage speaks of this year, whatever its section opens
+
+
+def test_an_amount_of_what_follows_it_is_no_change():
+    [f] = figures(_chunk("新建和改造提升112万亩高标准农田，耕地总量净增加。"))
+    assert (f.metric, f.qualifier, f.shown) == ("新建和改造高标准农田", "exact", "112万亩")
+    [f] = figures(_chunk("粮食产量提高12亿斤，创历史新高。"))
+    assert (f.qualifier, f.shown) == ("change", "+12亿斤")
 
 
 @pytest.mark.parametrize("question, text, why", [
@@ -239,6 +250,8 @@ PINGLUO = """平罗县乡村振兴工作报告
 平罗县2023年农村集体经济总收入8298.12万元。其中，82个村达到30万元以上。
 平罗县公交公司投入运营车辆367辆。
 平罗县人口规模预测为1681人。
+平罗县农村劳动力转移就业3.2万人，落实永久基本农田面积为81.43公顷。
+平罗县组织干部出去学习，打工经济、人力资源、农村电商、劳务品牌、城乡融合同步发展。
 """
 
 
@@ -248,6 +261,18 @@ PINGLUO = """平罗县乡村振兴工作报告
     ("平罗县2022年村集体一共收入了多少钱", None),  # 其中… is of 2023, as the sentence it continues
     ("平罗县有多少辆出租车在跑", None),  # 车 of 出租车 inside 车辆 is half a word
     ("平罗县现在的人口有多少", None),  # a forecast is a plan's figure, not a result
+    ("平罗县有多少农村劳力出去打工", "3.2万人"),  # 劳力, a word no report uses, is 劳动力 shortened
+    ("平罗县农村劳力有多少人出去挣钱", "3.2万人"),
 ])
 def test_amounts_counts_and_parts_are_of_what_was_asked(tmp_path, question, expected):
     assert _ask(indexed(tmp_path, {"pingluo.txt": PINGLUO}), question) == expected
+
+
+def test_an_adverb_that_names_a_thing_is_a_word_asked(tmp_path):
+    from ruralqa.query import Query
+    from ruralqa.stores import open_index
+
+    with open_index(resolve(cwd=indexed(tmp_path, {"pingluo.txt": PINGLUO}))) as index:
+        assert "永久" in Query.parse("平罗县永久基本农田面积是多少", index).terms  # 永久基本农田, not 永久 as 'for ever'
+        assert "真正" not in Query.parse("平罗县真正住在村里的有多少人", index).terms  # an adverb of a verb
+        assert "通上" not in Query.parse("平罗县家里通上自来水的比例", index).terms  # no report says it

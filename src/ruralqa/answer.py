@@ -21,7 +21,7 @@ from ruralqa.records import CHANGE_ASKED, asking_unit
 from ruralqa.text.normalize import (NUMERAL_RUN, QUANTITY, UNITS, normalize, parse_chinese_number, parse_quantity,
                                     to_family)
 from ruralqa.text.places import passage_is_about
-from ruralqa.text.words import TARGET_WORDS, grammar_tag
+from ruralqa.text.words import TARGET_WORDS, grammar_tag, shortened
 from ruralqa.text.words import forms as word_forms
 from ruralqa.types import Answer, Hit
 
@@ -183,10 +183,12 @@ def _clause_bounds(text: str, a: int, b: int) -> tuple[int, int]:
 
 
 def _score(cand: Candidate, text: str, context: str, terms: dict[str, float], attr: str,
-           local_chars: int, implied: frozenset[str] = frozenset()) -> tuple[float, float]:
+           local_chars: int, implied: frozenset[str] = frozenset(),
+           unknown: frozenset[str] = frozenset()) -> tuple[float, float]:
     """(proximity score, coverage): how near the question's words are, and how many are in the passage.
     The attribute asked about (产值, 人数...) counts double next to the candidate; words its unit answers (面积 of
-    多大面积 by 43万亩: `implied`) are in the passage as the figure is."""
+    多大面积 by 43万亩: `implied`) are in the passage as the figure is; a word no report uses (`unknown`) is there in
+    its long form (劳力 in 劳动力)."""
     norm = normalize
     cl_a, cl_b = _clause_bounds(text, cand.start, cand.end)
     se_a, se_b = _sentence_bounds(text, cand.start)
@@ -202,7 +204,7 @@ def _score(cand: Candidate, text: str, context: str, terms: dict[str, float], at
         def has(text: str) -> bool:
             return any(f in text for f in forms)
 
-        if has(whole) or term in implied:
+        if has(whole) or term in implied or (term in unknown and shortened(term, whole)):
             covered += w
         if term in span and cand.kind != "quantity":
             continue  # an answer that repeats the question's words does not answer it
@@ -310,7 +312,8 @@ def candidates(query: Query, hits: list[Hit], params: AnswerParams = AnswerParam
             if quantity and cand.unit not in implied:
                 implied[cand.unit] = frozenset(asking_unit(query, weights, cand.unit))
             proximity, coverage = _score(cand, text, context, weights, attr, params.local_chars,
-                                         implied.get(cand.unit, frozenset()) if quantity else frozenset())
+                                         implied.get(cand.unit, frozenset()) if quantity else frozenset(),
+                                         query.unknown)
             after = normalize(text[cand.end:cand.end + 8]).lstrip("”」』\"")
             before = normalize(text[max(0, cand.start - params.local_chars):cand.start])
             out.append(Scored(cand, hit, {

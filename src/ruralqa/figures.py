@@ -142,11 +142,14 @@ def figures(chunk: Chunk) -> list[Figure]:
                     metric = after
                 else:
                     metric = (metric + after if len(metric) > 2 else after) or metric or prev_metric
+            elif qualifier == "change" and unit not in LEVELS and len(after := noun_after(sentence, b)) >= 2:
+                # 改造提升112万亩高标准农田: an amount of the thing named after it, which the verb acts on, not a change
+                metric, qualifier, sign = metric + after, "exact", ""
             if not metric:  # 人均地区生产总值突破5万关口、达到5.28万元: the words of its clause, links and all
                 metric = _unmarked(sentence[clause_a:a]).strip(" 、，,：:")
             # 其中, 82个村达到30万元以上: a part of what the sentence before counts, of its year
             year, year_from = _period((prev_sentence if sentence.lstrip().startswith("其中") else "") + sentence[:a],
-                                      chunk)
+                                      chunk, text[:s_a])
             if spans and i in spans:
                 year, year_from = spans[i], None
             # A goal where its own clause or the sentence's opening says so (力争…, 目标是…), not where a word of an
@@ -252,6 +255,9 @@ def _before_year(sentence: str, a: int) -> str:
 ELLIPSIS = re.compile(r"(?:累计|共|总共|新|再|已|其中)?(?:建成|建设|新建|改造|完成|实现|达到|创建|培育|认定|打造|覆盖|惠及|"
                       r"带动|实施|种植|推广|治理|整治|开通|发放|落实)?")
 
+# Units of a level or a rate, which no noun after them counts (提高到73%).
+LEVELS = frozenset({"%", "比", "倍", "百分点"})
+
 # Measure words: the thing counted is named after the value (5500座菇棚), not before it.
 COUNTERS = frozenset("座 个 条 家 辆 头 只 羽 棒 项 次 件 所 批 类 种 套 张 台 栋 间 处 株 棵 箱 支 名".split())
 
@@ -343,8 +349,9 @@ def _from_to(sentence: str, found: list) -> dict[int, int]:
     return years
 
 
-def _period(before: str, chunk: Chunk) -> tuple[int | None, int | None]:
-    """(year, first year of a span) the figure is of: named in its sentence before it, else the passage's."""
+def _period(before: str, chunk: Chunk, earlier: str = "") -> tuple[int | None, int | None]:
+    """(year, first year of a span) the figure is of: named in its sentence before it, else the passage's
+    (`earlier`: the passage's sentences before the figure's)."""
     spans = list(SPAN.finditer(before))
     named = list(YEAR.finditer(before))
     if named and spans and named[-1].start() >= spans[-1].end():
@@ -365,7 +372,8 @@ def _period(before: str, chunk: Chunk) -> tuple[int | None, int | None]:
     if relative and chunk.citation.year:  # 去年粮食产量…, 今年力争…: years counted from the report's own
         return chunk.citation.year + RELATIVE[relative[-1]], None
     heading = SPAN.search(chunk.heading or "")
-    if heading and not heading.group(1) and chunk.period_year:
+    # A passage that speaks of this year (今年…主要预期目标是：…) is of it, whatever plan period its section opens.
+    if heading and not heading.group(1) and chunk.period_year and not re.search(r"今年|本年", earlier + before):
         # A section setting goals for a plan period that begins now (“十五五”时期…目标任务 in a 2026 report): its figures
         # are the period's. A section reviewing one that has ended (“十四五”成就) reports the year just past.
         for name, (a, b) in FIVE_YEAR.items():

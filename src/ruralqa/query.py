@@ -75,8 +75,9 @@ class Query:
         terms = content_terms(norm, places, vocab.tokens)
         weights = vocab.idf(list(terms)) if terms else {}
         never = vocab.idf([_NEVER])[_NEVER]  # the weight of a word no passage has
-        # A common verb no report uses is the asker's way of saying it (获得 where reports say 摘得), not what is asked.
-        verbs = {t for t, w in weights.items() if w >= never and words.grammar_tag(t)[:1] == "v"}
+        # A common verb (or an adverb kept as a modifier) no report uses is the asker's way of saying it (获得 where
+        # reports say 摘得; 通上自来水), not what is asked.
+        verbs = {t for t, w in weights.items() if w >= never and words.grammar_tag(t)[:1] in ("v", "d")}
         if verbs and len(verbs) < len(terms):
             terms = tuple(t for t in terms if t not in verbs)
             weights = {t: w for t, w in weights.items() if t not in verbs}
@@ -113,12 +114,23 @@ def content_terms(normalized: str, places: tuple[str, ...], tokenize) -> tuple[s
     for p in places:
         q = q.replace(p, " ").replace(short_name(p), " ")
     q = words.FILLER.sub(" ", q)
+    tokens = tokenize(q)
+    content = [t for t in tokens if not _NOT_A_TERM.fullmatch(t) and not _grammar(t)]
     terms = []
-    for t in tokenize(q):
-        if t not in terms and not _NOT_A_TERM.fullmatch(t) and not _grammar(t):
+    for t in tokens:
+        if t not in terms and (t in content or _attributive(t, q, content)):
             terms.append(t)
     # search-mode tokens overlap (香菇产值, 香菇, 产值): keep the smallest pieces, so partial matches count
     return tuple(t for t in terms if not any(o != t and o in t for o in terms)) or tuple(terms)
+
+
+def _attributive(token: str, q: str, content: list[str]) -> bool:
+    """An adverb right before a word that is no verb modifies it as part of its name (永久基本农田); before a verb it
+    is how the asker says it (真正住在, 出去打工)."""
+    if len(token) < 2 or words.grammar_tag(token)[:1] != "d":
+        return False
+    at = q.find(token)
+    return any(len(c) >= 2 and q.startswith(c, at + len(token)) and not words.grammar_tag(c) for c in content)
 
 
 def _grammar(token: str) -> bool:

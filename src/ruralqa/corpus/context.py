@@ -21,6 +21,8 @@ from ruralqa.types import Article, Report
 YEAR = re.compile(r"(19[5-9]\d|20\d\d)")
 # A work report reviews the year before it was delivered (一、2024年工作回顾) and sets goals for its own year.
 REVIEW = re.compile(r"回顾|过去|成效|成绩|成就|进展|主要工作|工作总结|完成情况|基本情况|现状")
+# Section words that can only look back (主要工作 and 基本情况 head a year's plans as well as its review).
+LOOKS_BACK = re.compile(r"回顾|过去|成效|成绩|成就|进展|总结|完成情况")
 PLAN = re.compile(r"目标|重点工作|工作安排|总体要求|工作打算|工作部署|工作思路|重点任务|主要任务")
 TARGET_WORDS = re.compile(r"预期目标|主要目标|目标是|目标任务|力争|确保.{0,30}(以上|以内|左右)|左右|以上|以内")
 REVIEWS_LAST_YEAR = re.compile(r"工作报告")
@@ -122,19 +124,21 @@ def period(section: str, text: str, article: Article, after_review: bool = False
     """(year, kind) a passage speaks of: kind is achieved (results) or target (goals), "" when nothing says.
     `after_review`: the passage's top section follows the report's review (a work report reviews, then plans)."""
     named = year_of(section)
+    work_report = bool(article.year and REVIEWS_LAST_YEAR.search(article.title))
     if section and REVIEW.search(section) and not PLAN.search(section):
-        last = article.year - 1 if article.year and REVIEWS_LAST_YEAR.search(article.title) else None
-        return named or last, "achieved"
+        if work_report and named and named >= article.year and not LOOKS_BACK.search(section):
+            return named, "target"  # 三、2026年主要工作 in the report of 2026: that year's work is still to be done
+        return named or (article.year - 1 if work_report else None), "achieved"
     if section and PLAN.search(section):
         return named or article.year, "target"
-    if after_review and article.year and REVIEWS_LAST_YEAR.search(article.title):
+    if after_review and work_report:
         return article.year, "target"  # 二、牢记历史使命… after 一、2024年工作回顾: the year's plans
     if TARGET_WORDS.search(text) and re.search(r"目标|力争|预期", text):
         return year_of(text) or article.year, "target"
     # Years relative to the report: 今年 sets goals for its year, 过去一年/去年/上年 review the year before.
     if article.year and re.search(r"今年", text) and re.search(r"目标|力争|预期|计划", text):
         return article.year, "target"
-    if article.year and REVIEWS_LAST_YEAR.search(article.title) and re.search(r"过去一年|去年|上年|上一年", text):
+    if work_report and re.search(r"过去一年|去年|上年|上一年", text):
         return article.year - 1, "achieved"
     return None, ""
 

@@ -22,6 +22,9 @@ from ruralqa.types import Report
 
 _YEAR_CELL = re.compile(r"\s*(19[5-9]\d|20\d\d)(?:\s*年|[-/.]\d{1,2}(?:[-/.]\d{1,2})?(?:[ T][\d:.]+)?)?\s*")
 _NUMBER = re.compile(r"\s*[-+]?[\d,]+(?:\.\d+)?\s*%?\s*")
+_LINK = re.compile(r"\s*(?:https?://|www\.)\S*\s*")  # a web address: where a report came from, never its title
+# A header that says its column holds titles (title, 标题, 题名, 报告名称).
+_TITLE_HEADER = re.compile(r"(?i)\s*(?:title|name|(?:报告|文件|文章)?(?:标题|题目|题名|名称))\s*")
 LONG_TEXT = 200  # a text column has cells this long (a title or place never has), or holds sentences
 
 
@@ -207,18 +210,20 @@ def _place_columns(headers: list[str], filled: dict[str, list[str]]) -> tuple[st
 
 
 def _title_column(headers: list[str], cells: dict[str, list[str]], texts: list[str]) -> str | None:
-    """A column of short, mostly distinct names; the one the rows' texts begin with (or name) most often."""
+    """A column of short, mostly distinct names (not web addresses or dates); one whose header says so, else the one the
+    rows' texts begin with (or name) most often."""
     best = None
     for h in headers:
         values = [v for v in cells[h] if v]
-        if not values or sum(1 for v in values if _NUMBER.fullmatch(v)) > 0.2 * len(values):
+        if not values or sum(1 for v in values if _NUMBER.fullmatch(v) or _LINK.fullmatch(v)
+                             or _YEAR_CELL.fullmatch(v)) > 0.2 * len(values):
             continue
         median = statistics.median(len(v) for v in values)
         distinct = len(set(values)) / len(values)
         if not 2 <= median <= 100 or distinct < 0.5:
             continue
         named = sum(1 for v, t in zip(cells[h], texts) if v and t and v[:12] in t[:1000]) / len(values)
-        score = (named, distinct, median)
+        score = (bool(_TITLE_HEADER.fullmatch(h)), named, distinct, median)
         if best is None or score > best[0]:
             best = (score, h)
     return best[1] if best else None

@@ -121,5 +121,11 @@ def forms(term: str) -> tuple[str, ...]:
     return (term, *VARIANTS.get(term, ()), *place)
 
 
+def shortened(term: str, text: str) -> bool:
+    """Whether `text` holds the long form of a two-character word shortened by one character, as Chinese shortens
+    words (劳力 of 劳动力): for a word no report uses, the only way a passage can say it."""
+    return len(term) == 2 and re.search(re.escape(term[0]) + r"[\u4e00-\u9fff]" + re.escape(term[1]), text) is not None
+
+
 if __name__ == "__main__":
     GRAMMAR_FILE.write_text("".join(f"{w}\t{t}\n" for w, t in grammar_words_from_jieba()), encoding="utf-8")
