@@ -276,3 +276,21 @@ def test_an_adverb_that_names_a_thing_is_a_word_asked(tmp_path):
         assert "永久" in Query.parse("平罗县永久基本农田面积是多少", index).terms  # 永久基本农田, not 永久 as 'for ever'
         assert "真正" not in Query.parse("平罗县真正住在村里的有多少人", index).terms  # an adverb of a verb
         assert "通上" not in Query.parse("平罗县家里通上自来水的比例", index).terms  # no report says it
+
+
+LINYI = """临猗县乡村振兴工作报告
+临猗县村集体经济收入50万元以上村31个，100万元以上村14个。
+临猗县和美乡村建设有序推进，目前已建成245个。
+| 驻村书记 | 37名 |
+"""
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("临猗县集体收入超过五十万的村有多少个", "31个"),  # a value in the metric names which villages: 五十万 is 50万
+    ("临猗县集体收入过百万的村有几个", "14个"),
+    ("临猗县集体收入超过30万的村有多少个", None),  # a value the reports do not count by
+    ("临猗县已建成多少个和美乡村", "245个"),  # 目前已 says when, not another thing built
+    ("临猗县派到村里当书记的干部有多少人", "37名"),  # 名 counts people
+])
+def test_values_and_words_before_the_measure(tmp_path, question, expected):
+    assert _ask(indexed(tmp_path, {"linyi.txt": LINYI}), question) == expected

@@ -16,9 +16,9 @@ from functools import lru_cache
 
 from ruralqa.config import AnswerParams
 from ruralqa.figures import COUNTERS as FIGURE_COUNTERS
-from ruralqa.figures import SUBGROUP, UNIT_WORDS, Figure, figures, noun_after
+from ruralqa.figures import FIGURE, SUBGROUP, UNIT_WORDS, Figure, figures, noun_after
 from ruralqa.query import Query
-from ruralqa.text.normalize import normalize
+from ruralqa.text.normalize import NUMERAL_RUN, normalize
 from ruralqa.text.words import EXPECTED_UNITS, VARIANTS
 from ruralqa.text.words import forms as word_forms
 from ruralqa.types import Chunk
@@ -91,8 +91,11 @@ def _cover(query: Query, figure: Figure, chunk: Chunk | None) -> tuple[float, bo
     own = bool(attr) and attr in metric and not GENERIC_MEASURE.fullmatch(metric)  # names its own measure
     # A measure of another thing (蔬菜产量, 夏粮产量 for 粮食产量): the words before the measure asked name a thing the
     # question does not; no sentence around it makes it the measure asked.
-    modifier = re.sub(r"^(?:全年|年|全省|全市|全县|全区)", "", metric[:-len(attr)]) if own and metric.endswith(attr) \
-        else ""
+    before = metric[:-len(attr)] if own and metric.endswith(attr) else ""
+    unasked = _values_asked(query, before)
+    if any(m.group(3) or m.group(5) for m in FIGURE.finditer(unasked)):
+        return 0.0, False  # 100万元以上村 counts other villages than 超过五十万的村 (or than all villages)
+    modifier = _BARE_MODIFIER.sub("", unasked)
     if len(modifier) >= 2 and sum(ch in query.normalized for ch in modifier) * 2 < len(modifier):
         return 0.0, False
     around = normalize(text[s_a:a] + text[a:clause_end])
@@ -129,6 +132,15 @@ def _cover(query: Query, figure: Figure, chunk: Chunk | None) -> tuple[float, bo
         got += w * credit
         named = named or (term not in implied and credit >= 0.5)
     return got / sum(weights.values()), named
+
+
+def _values_asked(query: Query, words: str) -> str:
+    """`words` without the values the question states too (50万元以上 of 50万元以上村, asked as 超过五十万的村): those
+    name the same thing; a value it does not state (100万元以上村) names another."""
+    stated = {f for m in NUMERAL_RUN.finditer(query.normalized) for f in word_forms(m.group(2))} \
+        | set(re.findall(r"\d+(?:\.\d+)?[万亿]?", query.normalized))
+    return FIGURE.sub(lambda m: "" if m.group(0) and "".join(filter(None, m.group(1, 2, 3))) in stated else m.group(0),
+                      words)
 
 
 def asking_unit(query: Query, terms, unit: str | None = None) -> set[str]:
@@ -175,6 +187,10 @@ def asked_subgroups(q: str) -> set[str]:
 
 _BARE_GROUP = re.compile(r"(城镇|农村)(?=人|劳力|收入|消费)")  # the question's shorthand: 农村人均…, 农村劳力
 CUMULATIVE_ASKED = re.compile(r"累计|总共|一共|共计|合计")
+# What can stand before the measure asked without naming another thing: when and where (全年, 全省), that it was
+# done (目前已建成), and a value the question states (50万元以上村; _values_asked removes it first, and a value it does
+# not state names other things).
+_BARE_MODIFIER = re.compile(r"^(?:全年|年|全省|全市|全县|全区|目前|当前|现在|现已|已经|已|共|累计)+")
 GENERIC_MEASURE = re.compile(r"(?:其中)?(?:总数|总量|总额|数量|规模|总规模|累计|合计|共计|比重|占比)")
 FLOW_ASKED = re.compile(r"新建|新增|新改建|改造|当年|全年")  # what one year added
 _COUNTED = re.compile(r"(?:多少|几)(?:个|家|座|所|处|条|项|名|位|批|支|种|类)([\u4e00-\u9fff]{1,12})")

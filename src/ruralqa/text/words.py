@@ -11,6 +11,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from ruralqa.text.normalize import NUMERAL_RUN, parse_chinese_number
+
 # Not worth a BM25 token: particles, prepositions and the question words themselves.
 STOPWORDS = frozenset("""的 了 和 与 及 等 是 在 为 对 把 被 将 从 以 于 也 都 而 并 其 之 这 那 有 个 中 上 下 到 由 让 使 就 又
     多少 什么 哪些 哪个 哪里 哪 几 几个 如何 怎么 怎样 是否 吗 呢 啊 请问 请 一下 有没有 是不是 多大 多高 多长 情况 方面""".split())
@@ -115,10 +117,23 @@ VARIANTS = {"产量": ("总产",), "总产量": ("总产",), "增速": ("增长"
 
 
 def forms(term: str) -> tuple[str, ...]:
-    """A question word and the forms a report may use for it: its VARIANTS, and for a place word with the locative
-    里 (村里, 家里, 城里) the place itself (村 of 驻村书记, 进村快件)."""
+    """A question word and the forms a report may use for it: its VARIANTS, for a place word with the locative 里 (村里,
+    家里, 城里) the place itself (村 of 驻村书记, 进村快件), and for a numeral its digits (五十万 → 50万)."""
     place = (term[0],) if len(term) == 2 and term[1] == "里" and term[0] not in "这那哪公千万" else ()
-    return (term, *VARIANTS.get(term, ()), *place)
+    return (term, *VARIANTS.get(term, ()), *place, *_in_digits(term))
+
+
+def _in_digits(term: str) -> tuple[str, ...]:
+    """A numeral of the question (or in it: 过百万) as reports write it in digits (五十万 → 50万, 两千 → 2000)."""
+    run = NUMERAL_RUN.search(term)  # the word ends with it: 过百万, not 千万工程
+    value = parse_chinese_number(run.group(2)) if run and len(run.group(2)) >= 2 and run.end() == len(term) else None
+    if not value or value != int(value):
+        return ()
+    value = int(value)
+    for unit, size in (("亿", 10 ** 8), ("万", 10 ** 4)):
+        if value % size == 0:
+            return (f"{value // size}{unit}",)
+    return (str(value),)
 
 
 def shortened(term: str, text: str) -> bool:
