@@ -294,3 +294,12 @@ LINYI = """临猗县乡村振兴工作报告
 ])
 def test_values_and_words_before_the_measure(tmp_path, question, expected):
     assert _ask(indexed(tmp_path, {"linyi.txt": LINYI}), question) == expected
+
+
+def test_a_share_is_of_the_thing_the_question_names(tmp_path):
+    both = "临猗县土地总面积2000公顷，其中，农业用地1600公顷，占比达80%；林地面积在土地总面积中的占比达15%。\n"
+    only_other = "临猗县土地总面积2000公顷，其中，农业用地1600公顷，占比达80%；建设用地100公顷，占比达5%。\n"
+    question = "临猗县的林地占了全县土地的多大比例"
+    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+    assert _ask(indexed(tmp_path / "a", {"a.txt": "临猗县土地利用报告\n" + both}), question) == "15%"
+    assert _ask(indexed(tmp_path / "b", {"b.txt": "临猗县土地利用报告\n" + only_other}), question) is None

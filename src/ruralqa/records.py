@@ -134,6 +134,16 @@ def _cover(query: Query, figure: Figure, chunk: Chunk | None) -> tuple[float, bo
     return got / sum(weights.values()), named
 
 
+def _share_of_asked(query: Query, figure: Figure) -> bool:
+    """For a question asking what share a thing is of a whole (林地占全村土地的多大比例): whether the figure's sentence
+    names that thing, whole, before the share (林地面积在土地总面积中的占比达90%); true for any other question."""
+    parts = [t for t in query.terms if re.search(re.escape(t) + r"(?:所|共|一共)?占", query.normalized)]
+    if not parts:
+        return True
+    said = normalize(figure.sentence[:max(0, figure.char_start - figure.sentence_start)])
+    return any(f in said for t in parts for f in word_forms(t))
+
+
 def _values_asked(query: Query, words: str) -> str:
     """`words` without the values the question states too (50万元以上 of 50万元以上村, asked as 超过五十万的村): those
     name the same thing; a value it does not state (100万元以上村) names another."""
@@ -292,6 +302,8 @@ def why_not(query: Query, figure: Figure, chunk: Chunk | None = None,
         return "unit"
     if figure.qualifier == "share" and not RATE_ASKED.search(q):
         return "unit"  # 占现状建设用地规模的17.23% is a part of a whole, which no question asking a size asks
+    if figure.unit == "%" and not _share_of_asked(query, figure):
+        return "share"  # 农业用地…占比达83.33% is no share of the 林地 asked (林地占全村土地的多大比例)
     if figure.unit in _COUNTS_NAMED_AFTER and chunk is not None:
         counts = noun_after(chunk.text, figure.char_end - chunk.citation.char_start)
         if counts and not any(ch in q for ch in counts):
