@@ -12,6 +12,7 @@ from ruralqa.text.normalize import normalize, parse_quantity, to_halfwidth, to_s
     ("三点五万余人", "3.5万余人"),
     ("百分之九十五", "95%"),
     ("十九名", "19名"),
+    ("一亿五千万元", "1.5亿元"),  # not 100005000万元
 ])
 def test_chinese_quantities_meet_arabic_ones(chinese, arabic):
     assert normalize(chinese) == normalize(arabic) == arabic

@@ -21,14 +21,15 @@ from ruralqa.types import Article, Chunk, Citation, Report
 
 # Raise when a change here, in corpus/context.py or in text/ changes a report's passages or their tokens:
 # `ruralqa index` then re-reads every report (reusing the vectors of passages that did not change).
-# 16: a spreadsheet's title column by its header (never a web address), 2026年主要工作 in the report of 2026 is a plan,
-# 今年 in a passage outweighs its section's plan period, an amount of what follows it is no change (提升112万亩高标准农田);
+# 17: 一亿五千万 reads 1.5亿, not 100005000万; 16: a spreadsheet's title column by its header (never a web address),
+# 2026年主要工作 in the report of 2026 is a plan, 今年 in a passage outweighs its section's plan period, an amount of
+# what follows it is no change (提升112万亩高标准农田);
 # 15: 预测 marks a plan, 其中 keeps its sentence's year; 14: bare 万 counts are records, 3000吨级 and 突破…大关 are
 # not; 13: 分别 items split at 和/与/及 only between words (普及率 is one); 7: places by weight, spreadsheet rows, figure
 # records; 8: places named as places; 9: record metrics (ellipsis, counted nouns), plan-period sections, 头只; 10:
 # sections after a work report's review are its plans; 11: 分别 lists bounded, 增量; 12: 其中 stays with its sentence,
 # report titles settle places, relative years
-CHUNKER_VERSION = 16
+CHUNKER_VERSION = 17
 SENTENCE_END = re.compile(r"[。！？!?；;…]+[”’」』）)\"']*")
 CLAUSE_END = re.compile(r"[，,、：:]")
 _HEADING_STOPS = ("。", "！", "？", "!", "?", "；", ";", "…", "，", ",", "、", "：", ":")

@@ -106,15 +106,26 @@ def _arabic_run(m: re.Match, text: str) -> str:
         return m.group(0)  # 一村一品, 张三, 五治并举: not quantities
     if not unit and not approx:
         return m.group(0)
-    # Keep a trailing 万/亿 as written (3亿元 stays 3亿元), convert the numeral before it.
-    mult = ""
-    while run and run[-1] in "万亿" and (len(run) > 1):
-        mult = run[-1] + mult
-        run = run[:-1]
-    value = parse_chinese_number(run)
-    if value is None:
-        return m.group(0)
-    return _fmt(value) + mult + approx
+    digits = arabic_numeral(run)
+    return m.group(0) if digits is None else digits + approx
+
+
+def arabic_numeral(run: str) -> str | None:
+    """A run of Chinese numerals as reports write it in digits, a trailing 万/亿 kept as written: 三亿 → 3亿, 五十万 →
+    50万, 三点五万 → 3.5万, 两千 → 2000, 两万五千 → 25000; a run ending in 万 or 亿 that holds one before its end, in
+    its largest unit (一亿五千万 → 1.5亿, not 100005000万). None if it is not a numeral."""
+    core, mult = run, ""
+    while core and core[-1] in "万亿" and len(core) > 1:
+        mult = core[-1] + mult
+        core = core[:-1]
+    if mult and any(c in "万亿" for c in core):
+        value = parse_chinese_number(run)
+        if value is None:
+            return None
+        size, unit = next(((n, u) for n, u in ((1e8, "亿"), (1e4, "万")) if value >= n), (1, ""))
+        return _fmt(value / size) + unit
+    value = parse_chinese_number(core)
+    return None if value is None else _fmt(value) + mult
 
 
 def numerals_to_arabic(text: str) -> str:

@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from ruralqa.text.normalize import NUMERAL_RUN, parse_chinese_number
+from ruralqa.text.normalize import NUMERAL_RUN, arabic_numeral
 
 # Not worth a BM25 token: particles, prepositions and the question words themselves.
 STOPWORDS = frozenset("""的 了 和 与 及 等 是 在 为 对 把 被 将 从 以 于 也 都 而 并 其 之 这 那 有 个 中 上 下 到 由 让 使 就 又
@@ -126,14 +126,8 @@ def forms(term: str) -> tuple[str, ...]:
 def _in_digits(term: str) -> tuple[str, ...]:
     """A numeral of the question (or in it: 过百万) as reports write it in digits (五十万 → 50万, 两千 → 2000)."""
     run = NUMERAL_RUN.search(term)  # the word ends with it: 过百万, not 千万工程
-    value = parse_chinese_number(run.group(2)) if run and len(run.group(2)) >= 2 and run.end() == len(term) else None
-    if not value or value != int(value):
-        return ()
-    value = int(value)
-    for unit, size in (("亿", 10 ** 8), ("万", 10 ** 4)):
-        if value % size == 0:
-            return (f"{value // size}{unit}",)
-    return (str(value),)
+    digits = arabic_numeral(run.group(2)) if run and len(run.group(2)) >= 2 and run.end() == len(term) else None
+    return (digits,) if digits else ()
 
 
 def shortened(term: str, text: str) -> bool:
