@@ -137,20 +137,33 @@ def _cover(query: Query, figure: Figure, chunk: Chunk | None) -> tuple[float, bo
 def _share_of_asked(query: Query, figure: Figure) -> bool:
     """For a question asking what share a thing is of a whole (林地占全村土地的多大比例): whether the figure's sentence
     names that thing, whole, before the share (林地面积在土地总面积中的占比达90%); true for any other question."""
-    parts = [t for t in query.terms if re.search(re.escape(t) + r"(?:所|共|一共)?占", query.normalized)]
+    parts = _share_parts(query.normalized, query.terms)
     if not parts:
         return True
     said = normalize(figure.sentence[:max(0, figure.char_start - figure.sentence_start)])
     return any(f in said for t in parts for f in word_forms(t))
 
 
+@lru_cache(maxsize=64)
+def _share_parts(normalized: str, terms: tuple[str, ...]) -> tuple[str, ...]:
+    """The question's words for the thing whose share it asks (林地 of 林地占…): once per question, not per figure."""
+    return tuple(t for t in terms if re.search(re.escape(t) + r"(?:所|共|一共)?占", normalized))
+
+
 def _values_asked(query: Query, words: str) -> str:
     """`words` without the values the question states too (50万元以上 of 50万元以上村, asked as 超过五十万的村): those
     name the same thing; a value it does not state (100万元以上村) names another."""
-    stated = {f for m in NUMERAL_RUN.finditer(query.normalized) for f in word_forms(m.group(2))} \
-        | set(re.findall(r"\d+(?:\.\d+)?[万亿]?", query.normalized))
-    return FIGURE.sub(lambda m: "" if m.group(0) and "".join(filter(None, m.group(1, 2, 3))) in stated else m.group(0),
-                      words)
+    if not re.search(r"\d", words):
+        return words
+    stated = _stated_values(query.normalized)
+    return FIGURE.sub(lambda m: "" if "".join(filter(None, m.group(1, 2, 3))) in stated else m.group(0), words)
+
+
+@lru_cache(maxsize=64)
+def _stated_values(normalized: str) -> frozenset[str]:
+    """The values a question states, in digits as reports write them (超过五十万 → 50万): once per question."""
+    return frozenset({f for m in NUMERAL_RUN.finditer(normalized) for f in word_forms(m.group(2))}
+                     | set(re.findall(r"\d+(?:\.\d+)?[万亿]?", normalized)))
 
 
 def asking_unit(query: Query, terms, unit: str | None = None) -> set[str]:
