@@ -296,6 +296,15 @@ def test_values_and_words_before_the_measure(tmp_path, question, expected):
     assert _ask(indexed(tmp_path, {"linyi.txt": LINYI}), question) == expected
 
 
+@pytest.mark.parametrize("question, expected", [
+    ("临猗县选了多少个90后干部去村里当第一书记", "58名"),  # 个 asked, 名 written: the thing counted decides
+    ("临猗县种香菇的棚子有多少个", None),  # 3500万棒 is followed by the question's 香菇, but counts no 棚子
+])
+def test_a_count_in_another_measure_word_counts_the_thing_asked(tmp_path, question, expected):
+    text = "临猗县乡村振兴工作报告\n临猗县择优选派**58名**“90后”干部担任驻村第一书记。全县发展香菇3500万棒香菇。\n"
+    assert _ask(indexed(tmp_path, {"linyi.txt": text}), question) == expected
+
+
 def test_a_share_is_of_the_thing_the_question_names(tmp_path):
     both = "临猗县土地总面积2000公顷，其中，农业用地1600公顷，占比达80%；林地面积在土地总面积中的占比达15%。\n"
     only_other = "临猗县土地总面积2000公顷，其中，农业用地1600公顷，占比达80%；建设用地100公顷，占比达5%。\n"

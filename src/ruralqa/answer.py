@@ -16,7 +16,8 @@ from dataclasses import dataclass, replace
 
 from ruralqa.config import AnswerParams
 from ruralqa.corpus.chunk import SENTENCE_END
-from ruralqa.query import Query
+from ruralqa.figures import COUNTERS
+from ruralqa.query import PEOPLE, Query
 from ruralqa.records import CHANGE_ASKED, asking_unit
 from ruralqa.text.normalize import (NUMERAL_RUN, QUANTITY, UNITS, normalize, parse_chinese_number, parse_quantity,
                                     to_family)
@@ -318,7 +319,7 @@ def candidates(query: Query, hits: list[Hit], params: AnswerParams = AnswerParam
             before = normalize(text[max(0, cand.start - params.local_chars):cand.start])
             out.append(Scored(cand, hit, {
                 "proximity": proximity, "coverage": coverage,
-                "unit_fit": 1.0 if not expect or cand.unit in expect else 0.0,
+                "unit_fit": 1.0 if not expect or cand.unit in expect or _counts_said(query, cand, text) else 0.0,
                 "respectively": _respectively(cand, text, attr, weights, cands) if quantity else 1.0,
                 "kind_quantity": float(cand.kind == "quantity"), "kind_quoted": float(cand.kind == "quoted"),
                 "kind_enum": float(cand.kind == "enum"), "kind_clause": float(cand.kind == "clause"),
@@ -341,6 +342,22 @@ def candidates(query: Query, hits: list[Hit], params: AnswerParams = AnswerParam
         total, ok = heuristic(s.features, params)
         s.features.update(score=total, log_score=math.log(total + 1e-4), passes=float(ok))
     return out
+
+
+def _counts_said(query: Query, cand: Candidate, text: str) -> bool:
+    """Whether a count in another measure word than the one asked counts the very thing the question counts: the
+    words right after it are those the question counts (113名“90后”干部 for 多少个90后干部: 个 counts people as 名
+    does), not merely other words of the question (3500万棒香菇 for 香菇的棚子有多少个)."""
+    if cand.unit not in COUNTERS or not query.units <= COUNTERS | PEOPLE:
+        return False
+    m = _COUNTED_AFTER.search(query.normalized)
+    thing = m.group(1) if m else query.attribute
+    after = re.sub(r"[“”\"「」『』*\s]", "", normalize(text[cand.end:cand.end + 12]))
+    said = next((after[:n] for n in range(len(after), 1, -1) if after[:n] in thing), "")
+    return len(re.findall(r"[\u4e00-\u9fff]", said)) >= 2
+
+
+_COUNTED_AFTER = re.compile(r"(?:多少|几)[个名位家座所](?:“|\")?([\w“”\"]{2,16}?)(?=是|有|在|呢|吗|\?|$)")
 
 
 def heuristic(f: dict[str, float], params: AnswerParams) -> tuple[float, bool]:

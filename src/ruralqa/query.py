@@ -16,7 +16,7 @@ MAX_QUESTION_CHARS = 200  # longer questions are cut here (with a notice): a que
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]+")
 _EXPLICIT_UNIT = re.compile(r"(?:多少|几)(?:十|百|千|万|亿)*(" + "|".join(re.escape(u) for u in UNITS) + ")")
 _AMOUNT_ASKED = re.compile(r"(?:(?:多少|几)(?:十|百|千|万|亿)*|多大的?)(?![是有的在呢吗个])[\u4e00-\u9fff]")  # 多少 + a noun
-_PEOPLE = frozenset({"人", "名", "位"})  # measure words that count people: 多少人 is answered by 37名
+PEOPLE = frozenset({"人", "名", "位"})  # measure words that count people: 多少人 is answered by 37名
 _LAND = re.compile(r"面积|土地|耕地|用地|田|的地|块地|亩")
 _NOT_A_SHARE = frozenset(unit_family(u) for u in UNITS) - {"%", "比"} | {""}
 _NOT_A_TERM = re.compile(r"\d+|[\W_]+")
@@ -163,7 +163,7 @@ def expected_units(normalized: str) -> frozenset[str]:
     explicit = _EXPLICIT_UNIT.search(normalized)
     if explicit:
         family = unit_family(explicit.group(1))
-        return _PEOPLE if family in _PEOPLE else frozenset({family})
+        return PEOPLE if family in PEOPLE else frozenset({family})
     for pattern, units in words.EXPECTED_UNITS:
         if pattern.search(normalized):
             return units
