@@ -48,6 +48,12 @@ def test_bounds_ratios_kilometres_and_spans():
     assert (f.year_from, f.year, f.qualifier) == (2021, 2025, "cumulative")
 
 
+def test_terms_of_a_formula_are_no_figures_and_a_counted_noun_ends_whole():
+    got = _records("安排“1名县领导＋1个县直单位＋1名驻村干部”挂钩帮扶，共30名县处级领导\n")
+    assert got == [("县处级领导", "", "30名", "名", "exact", 2024)]
+    assert [r[3] for r in _records("农村居民人均可支配收入38110元（+5.3%）")] == ["元", "%"]  # a sign, not a sum
+
+
 def test_citations_slice_the_figure_and_its_sentence():
     text = "一、回顾\n粮食产量259.2亿斤，创历史新高。农民收入增长6%。"
     chunk = Chunk(id="x", text=text, heading="", kind="body",

@@ -173,6 +173,17 @@ def figures(chunk: Chunk) -> list[Figure]:
     return out
 
 
+_FORMULA_BOUNDS = re.compile(r"[，,。；;：:、“”\"（）()]")
+
+
+def _in_formula(sentence: str, a: int, b: int) -> bool:
+    """Whether the value at sentence[a:b] is a term of a sum written as a name (1名县领导＋1个县直单位＋1名驻村干部):
+    its stretch between punctuation joins terms by a plus sign, not merely signs a change."""
+    start = max([m.end() for m in _FORMULA_BOUNDS.finditer(sentence, 0, a)] + [0])
+    end = next((m.start() for m in _FORMULA_BOUNDS.finditer(sentence, b)), len(sentence))
+    return bool(re.search(r"\w[+＋]\w", sentence[start:end]))  # not a sign: （+5.3%）
+
+
 def _clause(sentence: str, prev_end: int, a: int) -> str:
     """The words between the previous figure's clause break and this value."""
     start = max([m.end() for m in CLAUSE_BREAK.finditer(sentence, prev_end, a)] + [prev_end])
@@ -185,6 +196,8 @@ def _values(sentence: str) -> list[tuple[int, int, str, float | None, str]]:
         unit = m.group(5) or ""
         if not unit and m.group(3) not in ("万", "亿"):
             continue  # a bare number; 78万农牧户 counts what it names, 2024 is a year
+        if _in_formula(sentence, m.start(), m.end()):
+            continue  # “1名县领导＋1个县直单位”: what each place is given, a formula, not an amount stated
         nxt = sentence[m.end():m.end() + 1]
         if unit in ("年", "天") and (len(m.group(1)) == 4 or (nxt and nxt in "至—-")):
             continue  # a year or a date, not a figure
@@ -270,7 +283,9 @@ def noun_after(sentence: str, b: int) -> str:
     run = m.group(1)
     if re.match(r"大关|关口", run):
         return ""  # 突破1600亿斤大关: a milestone passed, not what is measured
-    cut = next((i for i in range(len(run)) if grammar_tag(run[i:i + 2])[:1] in ("v", "p", "d", "c")
+    # a verb (or preposition…) of two characters ends the noun; one character at the end does not (县处级领导)
+    cut = next((i for i in range(len(run)) if (len(run[i:i + 2]) == 2 and grammar_tag(run[i:i + 2])[:1] in
+                                               ("v", "p", "d", "c"))
                 or run[i] in "的等在和与及"), len(run))
     return run[:cut]
 

@@ -29,7 +29,7 @@ from ruralqa.types import Article, Chunk, Citation, Report
 # records; 8: places named as places; 9: record metrics (ellipsis, counted nouns), plan-period sections, 头只; 10:
 # sections after a work report's review are its plans; 11: 分别 lists bounded, 增量; 12: 其中 stays with its sentence,
 # report titles settle places, relative years
-CHUNKER_VERSION = 17
+CHUNKER_VERSION = 18
 SENTENCE_END = re.compile(r"[。！？!?；;…]+[”’」』）)\"']*")
 CLAUSE_END = re.compile(r"[，,、：:]")
 _HEADING_STOPS = ("。", "！", "？", "!", "?", "；", ";", "…", "，", ",", "、", "：", ":")
