@@ -311,6 +311,12 @@ def test_a_count_in_another_measure_word_counts_the_thing_asked(tmp_path, questi
     assert _ask(indexed(tmp_path, {"linyi.txt": text}), question) == expected
 
 
+def test_how_long_asks_a_length(tmp_path):
+    text = "临猗县乡村振兴工作报告\n临猗县新铺柏油路投资260万元，新铺设柏油路3.9公里。\n"
+    ws = indexed(tmp_path, {"linyi.txt": text})
+    assert _ask(ws, "临猗县新铺了多长的柏油路") == "3.9公里"  # not the money spent on the same road
+
+
 def test_a_share_is_of_the_thing_the_question_names(tmp_path):
     both = "临猗县土地总面积2000公顷，其中，农业用地1600公顷，占比达80%；林地面积在土地总面积中的占比达15%。\n"
     only_other = "临猗县土地总面积2000公顷，其中，农业用地1600公顷，占比达80%；建设用地100公顷，占比达5%。\n"

@@ -293,12 +293,11 @@ def candidates(query: Query, hits: list[Hit], params: AnswerParams = AnswerParam
     quantity = query.kind == "quantity"
     implied = {}  # unit → the question's words that unit answers (面积 → 亩)
     out = []
-    for hit in hits[:params.top]:
+    # the first passages about the place asked and of the period asked: others' spans are never the answer, so
+    # they take no place among those looked at
+    for hit in [h for h in hits if (not query.places or passage_is_about(query.places, h.chunk))
+                and period_fits(query, h.chunk)][:params.top]:
         chunk = hit.chunk
-        if query.places and not passage_is_about(query.places, chunk):
-            continue
-        if not period_fits(query, chunk):
-            continue
         text = chunk.text
         # Passages of the same paragraph give each other context (a list after 其中 needs its lead sentence).
         siblings = [h.chunk.text for h in hits if h.chunk.citation.file == chunk.citation.file

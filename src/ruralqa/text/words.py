@@ -102,6 +102,7 @@ EXPECTED_UNITS = [
     (re.compile(r"产值|收入|投入|资金|金额|贷款|销售额|多少钱|营收|元"), frozenset({"元"})),
     (re.compile(r"面积|多少亩|几亩"), frozenset({"亩"})),
     (re.compile(r"产量|亩产|单产|多少吨"), frozenset({"吨"})),  # 亩产: 斤 per 亩, in the 吨 family
+    (re.compile(r"多长|多远|长度|里程"), frozenset({"公里", "千米", "米", "万公里"})),  # a length
 ]
 
 # A question about goals rather than results.
