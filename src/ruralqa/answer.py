@@ -18,7 +18,7 @@ from ruralqa.config import AnswerParams
 from ruralqa.corpus.chunk import SENTENCE_END
 from ruralqa.figures import COUNTERS
 from ruralqa.query import PEOPLE, Query
-from ruralqa.records import CHANGE_ASKED, asking_unit
+from ruralqa.records import CHANGE_ASKED, asking_unit, counted
 from ruralqa.text.normalize import (NUMERAL_RUN, QUANTITY, UNITS, normalize, parse_chinese_number, parse_quantity,
                                     to_family)
 from ruralqa.text.places import passage_is_about
@@ -349,14 +349,10 @@ def _counts_said(query: Query, cand: Candidate, text: str) -> bool:
     does), not merely other words of the question (3500万棒香菇 for 香菇的棚子有多少个)."""
     if cand.unit not in COUNTERS or not query.units <= COUNTERS | PEOPLE:
         return False
-    m = _COUNTED_AFTER.search(query.normalized)
-    thing = m.group(1) if m else query.attribute
+    thing = counted(query.normalized) or query.attribute
     after = re.sub(r"[“”\"「」『』*\s]", "", normalize(text[cand.end:cand.end + 12]))
     said = next((after[:n] for n in range(len(after), 1, -1) if after[:n] in thing), "")
     return len(re.findall(r"[\u4e00-\u9fff]", said)) >= 2
-
-
-_COUNTED_AFTER = re.compile(r"(?:多少|几)[个名位家座所](?:“|\")?([\w“”\"]{2,16}?)(?=是|有|在|呢|吗|\?|$)")
 
 
 def heuristic(f: dict[str, float], params: AnswerParams) -> tuple[float, bool]:

@@ -173,7 +173,7 @@ def figures(chunk: Chunk) -> list[Figure]:
     return out
 
 
-_FORMULA_BOUNDS = re.compile(r"[，,。；;：:、“”\"（）()]")
+_FORMULA_BOUNDS = re.compile(r"[“”\"]|" + CLAUSE_BREAK.pattern)  # a clause break or a quotation mark
 
 
 def _in_formula(sentence: str, a: int, b: int) -> bool:

@@ -216,7 +216,8 @@ CUMULATIVE_ASKED = re.compile(r"累计|总共|一共|共计|合计")
 _BARE_MODIFIER = re.compile(r"^(?:全年|年|全省|全市|全县|全区|目前|当前|现在|现已|已经|已|共|累计)+")
 GENERIC_MEASURE = re.compile(r"(?:其中)?(?:总数|总量|总额|数量|规模|总规模|累计|合计|共计|比重|占比)")
 FLOW_ASKED = re.compile(r"新建|新增|新改建|改造|当年|全年")  # what one year added
-_COUNTED = re.compile(r"(?:多少|几)(?:个|家|座|所|处|条|项|名|位|批|支|种|类)([\u4e00-\u9fff]{1,12})")
+# what follows the measure word: words, led by a number where it is part of their name (90后干部)
+_COUNTED = re.compile(r"(?:多少|几)(?:个|家|座|所|处|条|项|名|位|批|支|种|类)(\d*[\u4e00-\u9fff][\u4e00-\u9fff\d]{0,11})")
 COUNTERS = frozenset("个 家 座 所 处 条 项 人 支 批 种 类".split())
 
 
@@ -224,7 +225,8 @@ _COUNTS_NAMED_AFTER = FIGURE_COUNTERS - {"名", "次"}  # measure words whose th
 
 
 def counted(q: str) -> str:
-    """What a count question counts, as it follows the measure word (多少家国家级龙头企业 → 国家级龙头企业), or ""."""
+    """What a count question counts, as it follows the measure word (多少家国家级龙头企业 → 国家级龙头企业, 多少个90后干部
+    → 90后干部), or ""."""
     m = _COUNTED.search(q)
     return re.split(r"是|有|在|呢|吗", m.group(1))[0] if m else ""
 
