@@ -324,3 +324,26 @@ def test_a_share_is_of_the_thing_the_question_names(tmp_path):
     (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
     assert _ask(indexed(tmp_path / "a", {"a.txt": "临猗县土地利用报告\n" + both}), question) == "15%"
     assert _ask(indexed(tmp_path / "b", {"b.txt": "临猗县土地利用报告\n" + only_other}), question) is None
+
+
+GUYUAN = """固原市乡村振兴工作报告
+固原市粮食作物播种面积80万亩，蔬菜播种面积20万亩。
+固原市果品产量12万吨，蔬菜产量30万吨。
+"""
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("固原市庄稼种了多少亩", "80万亩"),  # 庄稼, a word no report uses, means 粮食作物 (同义词词林)
+    ("固原市烟叶产量是多少", None),  # no synonym of 烟叶 is in the reports: no other crop's output answers
+])
+def test_a_word_no_report_uses_matches_through_its_synonyms(tmp_path, question, expected):
+    assert _ask(indexed(tmp_path, {"guyuan.txt": GUYUAN}), question) == expected
+
+
+def test_synonyms_are_those_the_reports_use(tmp_path):
+    from ruralqa.query import Query
+    from ruralqa.stores import open_index
+
+    with open_index(resolve(cwd=indexed(tmp_path, {"guyuan.txt": GUYUAN}))) as index:
+        assert dict(Query.parse("固原市水果产量是多少", index).synonyms) == {"水果": ("果品",)}  # not 鲜果: no report
+        assert not Query.parse("固原市果品产量是多少", index).synonyms  # the reports' own words need none

@@ -185,7 +185,7 @@ def _clause_bounds(text: str, a: int, b: int) -> tuple[int, int]:
 
 def _score(cand: Candidate, text: str, context: str, terms: dict[str, float], attr: str,
            local_chars: int, implied: frozenset[str] = frozenset(),
-           unknown: frozenset[str] = frozenset()) -> tuple[float, float]:
+           unknown: frozenset[str] = frozenset(), word_forms=word_forms) -> tuple[float, float]:
     """(proximity score, coverage): how near the question's words are, and how many are in the passage.
     The attribute asked about (产值, 人数...) counts double next to the candidate; words its unit answers (面积 of
     多大面积 by 43万亩: `implied`) are in the passage as the figure is; a word no report uses (`unknown`) is there in
@@ -224,7 +224,7 @@ def _score(cand: Candidate, text: str, context: str, terms: dict[str, float], at
     return score / total, covered / (sum(terms.values()) or 1.0)
 
 
-def _sentence_coverage(text: str, cand: Candidate, terms: dict[str, float]) -> float:
+def _sentence_coverage(text: str, cand: Candidate, terms: dict[str, float], word_forms=word_forms) -> float:
     """The share of the question's words (idf-weighted, report word forms counted) in the candidate's sentence."""
     start, end = _sentence_bounds(text, cand.start)
     sentence = normalize(text[start:end])
@@ -307,13 +307,14 @@ def candidates(query: Query, hits: list[Hit], params: AnswerParams = AnswerParam
         for cand in cands:
             if not quantity and normalize(text[cand.start:cand.end]) in query.normalized:
                 continue  # the question's own words do not answer it
-            if params.min_sentence_coverage and _sentence_coverage(text, cand, weights) < params.min_sentence_coverage:
+            if params.min_sentence_coverage and \
+                    _sentence_coverage(text, cand, weights, query.forms) < params.min_sentence_coverage:
                 continue  # 乡村旅游经营收入增长8% is no 农村居民人均可支配收入 figure, however near its words
             if quantity and cand.unit not in implied:
                 implied[cand.unit] = frozenset(asking_unit(query, weights, cand.unit))
             proximity, coverage = _score(cand, text, context, weights, attr, params.local_chars,
                                          implied.get(cand.unit, frozenset()) if quantity else frozenset(),
-                                         query.unknown)
+                                         query.unknown, query.forms)
             after = normalize(text[cand.end:cand.end + 8]).lstrip("”」』\"")
             before = normalize(text[max(0, cand.start - params.local_chars):cand.start])
             out.append(Scored(cand, hit, {

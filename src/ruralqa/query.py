@@ -51,6 +51,8 @@ class Query:
     years: tuple[int, ...] = ()  # years the question names (2024年, 二〇二四年)
     wants_target: bool = False  # asks for a goal (目标/预期/计划), not a result
     unknown: frozenset[str] = frozenset()  # terms the reports never use: the asker's own words (牲口, 挣)
+    # (unknown term, the words of its meaning that reports use): 城里 of 城里人 → 城市居民, 市民
+    synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()
     notices: tuple[str, ...] = ()  # what was done to the question before it was asked (cut to length)
 
     @classmethod
@@ -82,12 +84,39 @@ class Query:
         if verbs and len(verbs) < len(terms):
             terms = tuple(t for t in terms if t not in verbs)
             weights = {t: w for t, w in weights.items() if t not in verbs}
+        unknown = [t for t, w in weights.items() if w >= never]
         return cls(text=question, normalized=norm, places=places, kind=kind, tokens=tuple(vocab.tokens(norm)),
                    terms=terms, weights=tuple(weights.items()), attribute=attribute(norm, terms),
                    head=asked_head(norm), units=expected_units(norm) if kind == "quantity" else frozenset(),
                    years=tuple(dict.fromkeys(tuple(years) + years_in(norm))),
                    wants_target=bool(words.TARGET_WORDS.search(norm)), notices=notices,
-                   unknown=frozenset(t for t, w in weights.items() if w >= never))
+                   unknown=frozenset(unknown), synonyms=reports_synonyms(norm, unknown, vocab, never))
+
+    def forms(self, term: str) -> tuple[str, ...]:
+        """The forms a report may write a question word in (ruralqa.text.words.forms), its synonyms for a word no
+        report uses last."""
+        return words.forms(term) + dict(self.synonyms).get(term, ())
+
+
+def reports_synonyms(normalized: str, unknown, vocab: Vocabulary, never: float):
+    """For each word of the question no report uses, the words of the same meaning that reports do use, from the
+    thesaurus: of the longest thesaurus word of the question that holds it (城里 of 城里人) or that it holds (庄稼 of
+    the tokenizer's 庄稼种)."""
+    if not unknown:
+        return ()
+    from ruralqa.text.synonyms import synonyms
+
+    out = []
+    for term in unknown:
+        at, end = normalized.find(term), normalized.find(term) + len(term)
+        spans = sorted({normalized[a:b] for a in range(max(0, at - 3), end)
+                        for b in range(a + 2, min(a + 4, len(normalized)) + 1)
+                        if (a <= at and b >= end) or (a >= at and b <= end)}, key=len, reverse=True)
+        said = next((s for s in map(synonyms, spans) if s), ())
+        used = tuple(s for s in said if vocab.idf([s])[s] < never)
+        if used:
+            out.append((term, used))
+    return tuple(out)
 
 
 def decoded(question: str) -> tuple[str, tuple[str, ...]]:

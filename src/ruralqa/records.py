@@ -116,7 +116,7 @@ def _cover(query: Query, figure: Figure, chunk: Chunk | None) -> tuple[float, bo
     pieces = {t for t in weights if any(len(o) > len(t) and t in o for o in query.tokens)}
     got, named = 0.0, all(t in implied for t in weights)
     for term, w in weights.items():
-        forms = word_forms(term)
+        forms = query.forms(term)
         if term in implied:
             credit = 1.0
         elif any(f in metric for f in forms):
