@@ -265,8 +265,11 @@ def metric_precision(query: Query, figure: Figure) -> float:
     metric = re.sub(r"[^\w]", "", normalize(figure.metric))
     if not metric:
         return 1.0
-    said = set(query.normalized) | set("".join(v for t in query.terms for v in VARIANTS.get(t, ())))
+    said = set(YEAR_SAID.sub("", query.normalized)) | set("".join(v for t in query.terms for v in VARIANTS.get(t, ())))
     return sum(1 for ch in metric if ch in said) / len(metric)
+
+
+YEAR_SAID = re.compile(r"(?:19|20)\d\d年")  # 年 of 2024年 says nothing of the measure asked (年营收)
 
 
 def fits(query: Query, figure: Figure, chunk: Chunk | None = None, params: AnswerParams = AnswerParams()) -> bool:
