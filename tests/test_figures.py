@@ -95,6 +95,7 @@ def _ask(ws, question):
     ("河南农村居民人均可支配收入是多少", "20793元"),
     ("河南城镇居民人均可支配收入是多少", "41000元"),
     ("河南2025年粮食产量目标是多少", "≥1300亿斤"),
+    ("河南2025年粮食产量要稳定在多少", "≥1300亿斤"),  # 要 before what is to be done asks a goal
     ("河南玉米产量是多少", None),  # 玉米 is stated nowhere: grain or wheat must not answer it
     ("河南油菜籽产量是多少", None),
     ("河南2023年粮食总产量是多少", None),  # another year

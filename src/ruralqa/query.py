@@ -85,11 +85,12 @@ class Query:
             terms = tuple(t for t in terms if t not in verbs)
             weights = {t: w for t, w in weights.items() if t not in verbs}
         unknown = [t for t, w in weights.items() if w >= never]
-        return cls(text=question, normalized=norm, places=places, kind=kind, tokens=tuple(vocab.tokens(norm)),
+        tokens = tuple(vocab.tokens(norm))
+        return cls(text=question, normalized=norm, places=places, kind=kind, tokens=tokens,
                    terms=terms, weights=tuple(weights.items()), attribute=attribute(norm, terms),
                    head=asked_head(norm), units=expected_units(norm) if kind == "quantity" else frozenset(),
                    years=tuple(dict.fromkeys(tuple(years) + years_in(norm))),
-                   wants_target=bool(words.TARGET_WORDS.search(norm)), notices=notices,
+                   wants_target=wants_target(norm, tokens), notices=notices,
                    unknown=frozenset(unknown), synonyms=reports_synonyms(norm, unknown, vocab, never))
 
     def forms(self, term: str) -> tuple[str, ...]:
@@ -168,6 +169,12 @@ def _grammar(token: str) -> bool:
     conjunctions, and one-character verbs, by jieba's tagged dictionary."""
     tag = words.grammar_tag(token)
     return bool(tag) and (tag[0] in "dpcruy" or len(token) == 1)
+
+
+def wants_target(normalized: str, tokens: tuple[str, ...]) -> bool:
+    """Whether a question asks a goal: a word of goals (目标, 计划), or 要 standing alone before what is to be done
+    (面积要稳定在, 产值要突破; the tokenizer keeps 主要, 需要, 重要 whole)."""
+    return bool(words.TARGET_WORDS.search(normalized)) or "要" in tokens
 
 
 def years_in(normalized: str) -> tuple[int, ...]:
