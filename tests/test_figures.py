@@ -348,3 +348,10 @@ def test_synonyms_are_those_the_reports_use(tmp_path):
     with open_index(resolve(cwd=indexed(tmp_path, {"guyuan.txt": GUYUAN}))) as index:
         assert dict(Query.parse("固原市水果产量是多少", index).synonyms) == {"水果": ("果品",)}  # not 鲜果: no report
         assert not Query.parse("固原市果品产量是多少", index).synonyms  # the reports' own words need none
+
+
+def test_a_one_character_attribute_names_no_measure(tmp_path):
+    # 种 of 种了多少亩 is inside 播种 by chance: 完成粮食播种 is no measure of another thing than the 粮食 asked
+    ws = indexed(tmp_path, {"boye.txt": "博野县工作报告\n完成粮食播种36.1万亩，粮食产量3亿斤。\n"})
+    assert _ask(ws, "博野县种了多少亩粮食") == "36.1万亩"
+    assert _ask(ws, "博野县种了多少亩蔬菜") is None
