@@ -88,8 +88,10 @@ def _cover(query: Query, figure: Figure, chunk: Chunk | None) -> tuple[float, bo
         s_a = max([m.end() for m in re.finditer(r"[。！？；;\n]", text[:max(0, s_a - 1)])] + [0])
     clause_end = next((m.start() for m in re.finditer(r"[，,；;。]", text[b:])), len(text) - b) + b
     attr = normalize(query.attribute)
-    # names its own measure (a one-character attribute, 种 of 种了多少亩, is no measure: it is inside 播种 by chance)
-    own = len(attr) >= 2 and attr in metric and not GENERIC_MEASURE.fullmatch(metric)
+    # names its own measure; a one-character attribute the question uses as a verb (种 of 种了多少亩: an aspect
+    # particle follows it) is no measure: it is inside 播种 by chance (村 of 过百万的村 is one)
+    verb = len(attr) == 1 and re.search(re.escape(attr) + "[了过着]", query.normalized)
+    own = bool(attr) and not verb and attr in metric and not GENERIC_MEASURE.fullmatch(metric)
     # A measure of another thing (蔬菜产量, 夏粮产量 for 粮食产量): the words before the measure asked name a thing the
     # question does not; no sentence around it makes it the measure asked.
     before = metric[:-len(attr)] if own and metric.endswith(attr) else ""
