@@ -20,7 +20,7 @@ PEOPLE = frozenset({"人", "名", "位"})  # measure words that count people: �
 _LAND = re.compile(r"面积|土地|耕地|用地|田|的地|块地|亩")
 _NOT_A_SHARE = frozenset(unit_family(u) for u in UNITS) - {"%", "比"} | {""}
 _NOT_A_TERM = re.compile(r"\d+|[\W_]+")
-_YEAR = re.compile(r"(19[5-9]\d|20\d\d)年")
+YEAR = re.compile(r"(19[5-9]\d|20\d\d)年")  # a year the question names (2024年)
 # 截至2025年10月底: when a figure stands, which the passage's period and the record's year say, not its words
 _DATE = re.compile(r"(?:截至|截止|截止到|到)?(?:(?:19|20)\d\d年)?\d{1,2}月(?:底|末|初|份|中旬|上旬|下旬)?|截至|截止")
 
@@ -109,7 +109,10 @@ def reports_synonyms(normalized: str, unknown, vocab: Vocabulary, never: float):
 
     out = []
     for term in unknown:
-        at, end = normalized.find(term), normalized.find(term) + len(term)
+        at = normalized.find(term)
+        if at < 0:
+            continue
+        end = at + len(term)
         spans = sorted({normalized[a:b] for a in range(max(0, at - 3), end)
                         for b in range(a + 2, min(a + 4, len(normalized)) + 1)
                         if (a <= at and b >= end) or (a >= at and b <= end)}, key=len, reverse=True)
@@ -141,7 +144,7 @@ _NEVER = "\x00"  # a token no report holds (control characters are removed from 
 def content_terms(normalized: str, places: tuple[str, ...], tokenize) -> tuple[str, ...]:
     """The question's content words: no question words, no place names (those are checked separately)."""
     # Years and goal words, like places, are checked against the passage's period, not matched as its words.
-    q = words.TARGET_WORDS.sub(" ", _YEAR.sub(" ", _DATE.sub(" ", normalized)))
+    q = words.TARGET_WORDS.sub(" ", YEAR.sub(" ", _DATE.sub(" ", normalized)))
     for p in places:
         q = q.replace(p, " ").replace(short_name(p), " ")
     q = words.FILLER.sub(" ", q)
@@ -178,7 +181,7 @@ def wants_target(normalized: str, tokens: tuple[str, ...]) -> bool:
 
 
 def years_in(normalized: str) -> tuple[int, ...]:
-    return tuple(dict.fromkeys(int(y) for y in _YEAR.findall(normalized.replace("〇", "0"))))
+    return tuple(dict.fromkeys(int(y) for y in YEAR.findall(normalized.replace("〇", "0"))))
 
 
 def attribute(normalized: str, terms: tuple[str, ...]) -> str:

@@ -17,7 +17,7 @@ from functools import lru_cache
 from ruralqa.config import AnswerParams
 from ruralqa.figures import COUNTERS as FIGURE_COUNTERS
 from ruralqa.figures import FIGURE, SUBGROUP, UNIT_WORDS, Figure, figures, noun_after
-from ruralqa.query import Query
+from ruralqa.query import YEAR, Query
 from ruralqa.text.normalize import NUMERAL_RUN, normalize
 from ruralqa.text.words import EXPECTED_UNITS, VARIANTS
 from ruralqa.text.words import forms as word_forms
@@ -268,11 +268,9 @@ def metric_precision(query: Query, figure: Figure) -> float:
     metric = re.sub(r"[^\w]", "", normalize(figure.metric))
     if not metric:
         return 1.0
-    said = set(YEAR_SAID.sub("", query.normalized)) | set("".join(v for t in query.terms for v in VARIANTS.get(t, ())))
+    said = set(YEAR.sub("", query.normalized))  # 年 of 2024年 says nothing of the measure asked (年营收)
+    said |= set("".join(v for t in query.terms for v in VARIANTS.get(t, ())))
     return sum(1 for ch in metric if ch in said) / len(metric)
-
-
-YEAR_SAID = re.compile(r"(?:19|20)\d\d年")  # 年 of 2024年 says nothing of the measure asked (年营收)
 
 
 def fits(query: Query, figure: Figure, chunk: Chunk | None = None, params: AnswerParams = AnswerParams()) -> bool:

