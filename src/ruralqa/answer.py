@@ -185,11 +185,11 @@ def _clause_bounds(text: str, a: int, b: int) -> tuple[int, int]:
 
 def _score(cand: Candidate, text: str, context: str, terms: dict[str, float], attr: str,
            local_chars: int, implied: frozenset[str] = frozenset(),
-           unknown: frozenset[str] = frozenset(), word_forms=word_forms) -> tuple[float, float]:
+           unknown: frozenset[str] = frozenset(), forms_of=word_forms) -> tuple[float, float]:
     """(proximity score, coverage): how near the question's words are, and how many are in the passage.
     The attribute asked about (产值, 人数...) counts double next to the candidate; words its unit answers (面积 of
     多大面积 by 43万亩: `implied`) are in the passage as the figure is; a word no report uses (`unknown`) is there in
-    its long form (劳力 in 劳动力)."""
+    its long form (劳力 in 劳动力); `forms_of` gives the forms a report may write a word in (Query.forms)."""
     norm = normalize
     cl_a, cl_b = _clause_bounds(text, cand.start, cand.end)
     se_a, se_b = _sentence_bounds(text, cand.start)
@@ -200,7 +200,7 @@ def _score(cand: Candidate, text: str, context: str, terms: dict[str, float], at
     score = covered = 0.0
     local = clause_before[-local_chars:]
     for term, w in terms.items():
-        forms = word_forms(term)
+        forms = forms_of(term)
 
         def has(text: str) -> bool:
             return any(f in text for f in forms)
@@ -224,12 +224,12 @@ def _score(cand: Candidate, text: str, context: str, terms: dict[str, float], at
     return score / total, covered / (sum(terms.values()) or 1.0)
 
 
-def _sentence_coverage(text: str, cand: Candidate, terms: dict[str, float], word_forms=word_forms) -> float:
+def _sentence_coverage(text: str, cand: Candidate, terms: dict[str, float], forms_of=word_forms) -> float:
     """The share of the question's words (idf-weighted, report word forms counted) in the candidate's sentence."""
     start, end = _sentence_bounds(text, cand.start)
     sentence = normalize(text[start:end])
     total = sum(terms.values()) or 1.0
-    return sum(w for t, w in terms.items() if any(f in sentence for f in word_forms(t))) / total
+    return sum(w for t, w in terms.items() if any(f in sentence for f in forms_of(t))) / total
 
 
 def _distinct_parts(items: list[str]) -> list[str]:

@@ -113,11 +113,13 @@ def reports_synonyms(normalized: str, unknown, vocab: Vocabulary, never: float):
         if at < 0:
             continue
         end = at + len(term)
-        spans = sorted({normalized[a:b] for a in range(max(0, at - 3), end)
+        # longest first, then leftmost: an order that is the same in every run (a set's order is not)
+        spans = sorted(((a, b) for a in range(max(0, at - 3), end)
                         for b in range(a + 2, min(a + 4, len(normalized)) + 1)
-                        if (a <= at and b >= end) or (a >= at and b <= end)}, key=len, reverse=True)
-        said = next((s for s in map(synonyms, spans) if s), ())
-        used = tuple(s for s in said if vocab.idf([s])[s] < never)
+                        if (a <= at and b >= end) or (a >= at and b <= end)), key=lambda s: (s[0] - s[1], s[0]))
+        said = next((s for s in (synonyms(normalized[a:b]) for a, b in spans) if s), ())
+        idf = vocab.idf(list(said)) if said else {}
+        used = tuple(s for s in said if idf[s] < never)
         if used:
             out.append((term, used))
     return tuple(out)
