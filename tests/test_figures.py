@@ -355,3 +355,11 @@ def test_a_one_character_attribute_names_no_measure(tmp_path):
     ws = indexed(tmp_path, {"boye.txt": "博野县工作报告\n完成粮食播种36.1万亩，粮食产量3亿斤。\n"})
     assert _ask(ws, "博野县种了多少亩粮食") == "36.1万亩"
     assert _ask(ws, "博野县种了多少亩蔬菜") is None
+
+
+def test_a_sentence_naming_the_year_asked_answers_in_a_report_of_another_year(tmp_path):
+    # a 2021 report's plan: the passage speaks of 2021, its sentence of 2025; 突破 is how, not what, is measured
+    ws = indexed(tmp_path, {"fuping.txt": "2021年阜平县政府工作报告\n二、“十四五”时期主要目标任务\n"
+                                          "到2025年，食用菌总产值突破12亿元，林果总产值达到10亿元。\n"})
+    assert _ask(ws, "阜平县到2025年食用菌总产值要突破多少") == "≥12亿元"
+    assert _ask(ws, "阜平县到2025年茶叶总产值要突破多少") is None

@@ -18,7 +18,7 @@ from ruralqa.config import AnswerParams
 from ruralqa.corpus.chunk import SENTENCE_END
 from ruralqa.figures import COUNTERS
 from ruralqa.query import PEOPLE, Query
-from ruralqa.records import CHANGE_ASKED, asking_unit, counted
+from ruralqa.records import CHANGE_ASKED, asking_unit, counted, figures_of
 from ruralqa.text.normalize import (NUMERAL_RUN, QUANTITY, UNITS, normalize, parse_chinese_number, parse_quantity,
                                     to_family)
 from ruralqa.text.places import passage_is_about
@@ -610,8 +610,9 @@ def whole_name(query: Query, s: Scored) -> bool:
 
 
 def period_fits(query: Query, chunk) -> bool:
-    if query.years and chunk.period_year and chunk.period_year not in query.years:
-        return False
+    if query.years and chunk.period_year and chunk.period_year not in query.years and not (
+            query.kind == "quantity" and any(f.year in query.years for f in figures_of(chunk))):
+        return False  # unless a sentence names the year asked itself (到2025年 in a 2021 plan): its record decides
     if query.wants_target:
         # a goal asked: not a passage of results, unless it names a goal itself (| 早稻计划种植面积 | 逾14万亩 | in
         # a table of results); its figure's own kind then decides (ruralqa.records)

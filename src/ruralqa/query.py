@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ruralqa.errors import UsageError
+from ruralqa.figures import LINK
 from ruralqa.text import words
 from ruralqa.text.normalize import UNITS, normalize, unit_family
 from ruralqa.text.places import places_in_question, short_name
@@ -190,7 +191,9 @@ def attribute(normalized: str, terms: tuple[str, ...]) -> str:
     """The content word nearest before the question word: what is measured (产值 in 万荣县香菇产值是多少)."""
     m = words.ASKED.search(normalized)
     before = normalized[:m.start()] if m else normalized  # no question word (各省粮食产量): the words end in it
-    found = [(before.rfind(t), t) for t in terms if t in before and t not in words.LINKING_VERBS]
+    # a verb that links a measure to its value or bound (达到, 突破, 稳定在) is none
+    found = [(before.rfind(t), t) for t in terms if t in before and t not in words.LINKING_VERBS
+             and not LINK.fullmatch(t)]
     return max(found)[1] if found else ""
 
 
