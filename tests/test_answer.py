@@ -143,3 +143,16 @@ def test_a_table_under_a_heading_is_about_the_place_the_heading_names(tmp_path):
 
         assert ask("幻彩园村骆驼和沙棘产业年销售额是多少") == "2.5亿元"
         assert ask("克尔赛村年销售额是多少") == "0.3亿元"
+
+
+def test_the_named_places_passages_are_fused_among_themselves():
+    from ruralqa.config import RetrievalParams
+    from ruralqa.search import fuse_by_place
+
+    # row 1 is the place's only passage with the words asked; rows 9 and 8 are other places' with more of them
+    dense, lexical = {9: 0.95, 3: 0.944}, {9: 15.0, 8: 12.0, 1: 5.2}
+    dense_in, lexical_in = {3: 0.944, 2: 0.94, 1: 0.929, 4: 0.90, 5: 0.88}, {1: 5.2, 2: 1.0}
+    fused = fuse_by_place(dense, lexical, dense_in, lexical_in, "hybrid", RetrievalParams())
+    assert fused[1] > fused[3]  # not scaled down by the other places' scores
+    merged = fuse_by_place({**dense, **dense_in}, {**lexical, **lexical_in}, {}, {}, "hybrid", RetrievalParams())
+    assert merged[1] < merged[3]  # fused with all places at once, it fell below a passage only near in meaning

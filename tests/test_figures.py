@@ -147,6 +147,8 @@ def test_facts_export_as_csv_json_and_sqlite(henan):
     # a verb-only clause measures what the figure before it measured
     ("建设增发国债高标准农田1040万亩，累计建成近1.2亿亩。",
      [("建设增发国债高标准农田", "1040万亩"), ("累计建成（建设增发国债高标准农田）", "≈1.2亿亩")]),
+    # the year (2018年度) and that it was done (实现) are no part of what is measured
+    ("2018年度实现脱贫退出495户963人。", [("脱贫退出", "495户"), ("脱贫退出495户", "963人")]),
     # labels, Markdown table rows, ranges, 逾
     ("- 省级示范村：15个\n| 高素质农民 | 1,423名 |\n| 早稻计划种植面积 | 逾14万亩 |\n育秧周期缩短5至7天",
      [("省级示范村", "15个"), ("高素质农民", "1,423名"), ("早稻计划种植面积", "≥14万亩"), ("育秧周期缩短", "5至7天")]),

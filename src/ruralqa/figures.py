@@ -247,8 +247,9 @@ def _metric(sentence: str, prev_end: int, a: int, b: int, unit: str) -> tuple[st
     words = re.sub(r"(?:从|由)\s*(?:(?:19|20)\d\d年)?(?:底|末)?的?\s*$", "", words)  # 收入从2021年的A
     words = re.sub(r"(?:(?:19|20)\d\d年)?(?:底|末)?的\s*$", "", words)
     metric = LINK.sub("", words).strip()
-    metric = SCOPE.sub("", re.sub(r"^[\s“”\"]*(?:(?:\d{4}\s?[—–\-~至到]\s?)?\d{4}年(?:底|末|初)?|[“\"]?十[三四五]五[”\"]?(?:时期|期间)?)", "", metric))
-    metric = re.sub(r"^(?:力争|确保|争取|计划|预计|预期|目标是?|要)+", "", metric.strip(" ，,、：:“”\""))
+    metric = SCOPE.sub("", re.sub(r"^[\s“”\"]*(?:(?:\d{4}\s?[—–\-~至到]\s?)?\d{4}年(?:底|末|初|度)?|[“\"]?十[三四五]五[”\"]?(?:时期|期间)?)", "", metric))
+    # how it is meant or that it was done (力争, 实现) is no part of what is measured: 实现脱贫退出495户
+    metric = re.sub(r"^(?:力争|确保|争取|计划|预计|预期|目标是?|要|实现|完成)+", "", metric.strip(" ，,、：:“”\""))
     return metric, qualifier, sign
 
 

@@ -47,6 +47,17 @@ def fuse(dense: dict[int, float], lexical: dict[int, float], mode: str, params: 
     return convex(dense, lexical, params.alpha)
 
 
+def fuse_by_place(dense: dict[int, float], lexical: dict[int, float], dense_in: dict[int, float],
+                  lexical_in: dict[int, float], mode: str, params: RetrievalParams) -> dict[int, float]:
+    """Fused scores of all candidates, those of the place named (`*_in`) fused among themselves: other places'
+    higher BM25 scores (their reports name the year and words asked too) must not scale the place's best lexical
+    match down below its passages that are only near in meaning."""
+    fused = fuse(dense, lexical, mode, params)
+    if dense_in or lexical_in:
+        fused.update(fuse(dense_in, lexical_in, mode, params))
+    return fused
+
+
 def place_factor(query: Query, chunk: Chunk, regions: set[str], mismatch: float) -> float:
     """1 when the question names no place or the passage is about one it names; `mismatch` for a passage cited
     under another indexed region (passages of unknown region keep their score)."""
@@ -78,18 +89,19 @@ def search(index: Index, query: Query, embedder: Embedder | None, mode: str = "h
     # that they are candidates however many other places' passages score higher; those keep place_mismatch.
     named = [p for p in query.places if p in set(index.regions)] if params.place_filter else []
     allowed = named or None
-    dense, lexical = {}, {}
+    dense, lexical, dense_in, lexical_in = {}, {}, {}, {}
     only = allowed is not None and params.place_only
     if mode in ("hybrid", "dense"):
         vector = embedder.embed_queries([query.normalized])[0]
         dense = {} if only else dict(index.search_dense(vector, n))
         if allowed is not None:
-            dense.update(index.search_dense(vector, n, allowed))
+            dense_in = dict(index.search_dense(vector, n, allowed))
     if mode in ("hybrid", "bm25"):
         lexical = {} if only else dict(index.search_lexical(list(query.tokens), n))
         if allowed is not None:
-            lexical.update(index.search_lexical(list(query.tokens), n, allowed))
-    fused = fuse(dense, lexical, mode, params)
+            lexical_in = dict(index.search_lexical(list(query.tokens), n, allowed))
+    fused = fuse_by_place(dense, lexical, dense_in, lexical_in, mode, params)
+    dense, lexical = {**dense, **dense_in}, {**lexical, **lexical_in}
     rows = sorted(fused, key=fused.get, reverse=True)[: max(k, n)]
     regions = set(index.regions)
     scored = [(fused[r] * place_factor(query, c, regions, params.place_mismatch) * period_factor(query, c, params),
