@@ -147,6 +147,9 @@ def test_facts_export_as_csv_json_and_sqlite(henan):
     # a verb-only clause measures what the figure before it measured
     ("建设增发国债高标准农田1040万亩，累计建成近1.2亿亩。",
      [("建设增发国债高标准农田", "1040万亩"), ("累计建成（建设增发国债高标准农田）", "≈1.2亿亩")]),
+    # a value that opens a clause counts the noun after it, a verb used as a noun within it (not the clause before)
+    ("确权登记颁证工作基本完成，53万亩粮食生产功能区划定工作基本结束，3万亩节水小麦示范推广项目全部完成。",
+     [("粮食生产功能区划", "53万亩"), ("节水小麦", "3万亩")]),
     # the year (2018年度) and that it was done (实现) are no part of what is measured
     ("2018年度实现脱贫退出495户963人。", [("脱贫退出", "495户"), ("脱贫退出495户", "963人")]),
     # labels, Markdown table rows, ranges, 逾
@@ -187,6 +190,10 @@ def test_an_amount_of_what_follows_it_is_no_change():
     ("甘肃2024年新建高标准农田多少万亩", "全省高标准农田达到1100万亩。", "level"),  # a level, not what was added
     ("甘肃2024年粮食产量是多少", "“十四五”期间粮食产量累计增加30亿斤。", "span"),
     ("甘肃2024年粮食产量是多少", "力争粮食产量达到260亿斤。", "target"),
+    # the measure named right before 是多少 is no other measure of the same people, however many words they share
+    ("甘肃2024年农村居民人均消费支出是多少", "农村居民人均可支配收入达到13131元。", "measure"),
+    # the words of another figure of the sentence in that unit are its own (粮食生产功能区 is not 节水小麦's)
+    ("甘肃划定了多少亩粮食生产功能区", "53万亩粮食生产功能区划定工作基本结束，3万亩节水小麦示范推广项目全部完成。", "metric"),
 ])
 def test_records_that_measure_something_else_do_not_answer(question, text, why):
     from ruralqa import records
@@ -199,8 +206,8 @@ def test_records_that_measure_something_else_do_not_answer(question, text, why):
             import jieba
             return [w for w in jieba.lcut_for_search(t) if w.strip()]
 
-        def idf(self, tokens):
-            return {t: 1.0 for t in tokens}
+        def idf(self, tokens):  # every word is one the reports use (the last is no word: ruralqa.query._NEVER)
+            return {t: 9.0 if t == "\x00" else 1.0 for t in tokens}
 
     kind = "target" if "目标" in question else "achieved"
     chunk = _chunk(text, year=2024 if kind == "achieved" else 2025, kind=kind if "力争" not in text else "")

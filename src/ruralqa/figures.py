@@ -218,7 +218,8 @@ def _metric(sentence: str, prev_end: int, a: int, b: int, unit: str) -> tuple[st
         # A label and its value (省级示范村：15个, | 高素质农民 | 1,423名 |): the label is the metric.
         label = re.split(r"[，,；;：:|]", _unmarked(sentence[prev_end:a], keep="：:|").rstrip("：:| "))[-1]
         words = label.strip()
-    elif not re.search(r"[\u4e00-\u9fff]{2}", words) and prev_end:  # 、5.7% in a list: the clause before names it
+    elif not re.search(r"[\u4e00-\u9fff]{2}", words) and prev_end and not re.search(r"[，,；;]", sentence[prev_end:a]):
+        # 、5.7% in a list: the clause before names it (not a value that opens a clause of its own: ，3万亩节水小麦…)
         words = sentence[max([m.end() for m in re.finditer(r"[，,；;]", sentence[:prev_end])] + [0]):a]
     after = sentence[b - 4:b]
     qualifier, sign = "exact", ""
@@ -285,8 +286,9 @@ def noun_after(sentence: str, b: int) -> str:
     if re.match(r"大关|关口", run):
         return ""  # 突破1600亿斤大关: a milestone passed, not what is measured
     # a verb (or preposition…) of two characters ends the noun; one character at the end does not (县处级领导)
-    cut = next((i for i in range(len(run)) if (len(run[i:i + 2]) == 2 and grammar_tag(run[i:i + 2])[:1] in
-                                               ("v", "p", "d", "c"))
+    # (a verb used as a noun after a noun is part of it: 53万亩粮食生产功能区, not 122家培育农民合作社)
+    cut = next((i for i in range(len(run)) if (len(run[i:i + 2]) == 2 and (grammar_tag(run[i:i + 2]) != "vn" or not i)
+                                               and grammar_tag(run[i:i + 2])[:1] in ("v", "p", "d", "c"))
                 or run[i] in "的等在和与及"), len(run))
     return run[:cut]
 

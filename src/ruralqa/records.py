@@ -18,7 +18,7 @@ from ruralqa.config import AnswerParams
 from ruralqa.figures import COUNTERS as FIGURE_COUNTERS
 from ruralqa.figures import FIGURE, SUBGROUP, UNIT_WORDS, Figure, figures, noun_after
 from ruralqa.query import YEAR, Query
-from ruralqa.text.normalize import NUMERAL_RUN, normalize
+from ruralqa.text.normalize import NUMERAL_RUN, UNITS, normalize
 from ruralqa.text.words import EXPECTED_UNITS, VARIANTS
 from ruralqa.text.words import forms as word_forms
 from ruralqa.types import Chunk
@@ -107,13 +107,14 @@ def _cover(query: Query, figure: Figure, chunk: Chunk | None) -> tuple[float, bo
     if figure.unit in COUNTERS or not figure.unit:  # what a count counts may be said after it: 94个行政村,全部实现通公交车
         s_b = next((m.end() for m in re.finditer(r"[。！？；;\n]", text[b:])), len(text) - b) + b
         earlier += " " + normalize(text[clause_end:s_b])
-    # Rivals: figures of the same sentence, in the same unit, of the measure asked (产量 of 小麦产量 and 粮食总产量);
-    # their words are theirs. A figure of another measure (销售收入 beside 产值) only shares the sentence's context.
+    # Rivals: figures of the same sentence, in the same unit, of the measure asked (产量 of 小麦产量 and 粮食总产量), or
+    # any in that unit where the measure asked names neither (划定 of 多少亩粮食生产功能区); their words are theirs.
+    # A figure of another measure (销售收入 beside 产值) only shares the sentence's context.
     asked = counted(query.normalized)  # 在多少个县建设…: 115个县 counts what is asked; the sentence's words are its too
     counts_asked = bool(asked) and normalize(text[b:b + 1]) == asked[0]
     others = [normalize(f.metric) for f in (_figures(chunk) if chunk and not counts_asked else ())
               if f.sentence_start == figure.sentence_start and f.char_start != figure.char_start
-              and f.unit == figure.unit and (not attr or attr in normalize(f.metric))]
+              and f.unit == figure.unit and (not attr or attr in normalize(f.metric) or attr not in metric)]
     implied = asking_unit(query, weights, figure.unit)  # 面积 is answered by 亩, 钱 of 多少钱 by 元
     # A piece of a longer word of the question (生产 of 生产总值) counts only whole: 产 in 农产品加工总产值 is no part of it.
     pieces = {t for t in weights if any(len(o) > len(t) and t in o for o in query.tokens)}
@@ -217,6 +218,9 @@ CUMULATIVE_ASKED = re.compile(r"累计|总共|一共|共计|合计")
 # done (目前已建成), and a value the question states (50万元以上村; _values_asked removes it first, and a value it does
 # not state names other things).
 _BARE_MODIFIER = re.compile(r"^(?:全年|年|全省|全市|全县|全区|目前|当前|现在|现已|已经|已|共|累计)+")
+# The question word right after the measure asked, no unit after it (人均消费支出是多少; not 人员有多少名)
+MEASURE_ASKED = re.compile(r"^(?:是|为|有|达到|达|共|一共|总共)?(?:多少|几)(?!(?:十|百|千|万|亿)*(?:"
+                           + "|".join(re.escape(u) for u in UNITS) + "))")
 GENERIC_MEASURE = re.compile(r"(?:其中)?(?:总数|总量|总额|数量|规模|总规模|累计|合计|共计|比重|占比)")
 FLOW_ASKED = re.compile(r"新建|新增|新改建|改造|当年|全年")  # what one year added
 # what follows the measure word: words, led by a number where it is part of their name (90后干部)
@@ -331,4 +335,20 @@ def why_not(query: Query, figure: Figure, chunk: Chunk | None = None,
         cover, named = _cover(query, figure, chunk)
         if cover < params.min_metric_cover or not named:
             return "metric"
+        if _another_measure(query, figure):
+            return "measure"
     return ""
+
+
+def _another_measure(query: Query, figure: Figure) -> bool:
+    """The question names its measure right before asking (人均消费支出是多少) and the metric neither holds it nor
+    ends in a word the question says: 农村居民人均可支配收入 measures another thing, however many words it shares."""
+    attr = query.attribute
+    if len(attr) < 2 or attr in query.unknown or not MEASURE_ASKED.search(query.normalized.split(attr)[-1]):
+        return False  # a word no report uses is left to the words' cover (牌子值 of 这个牌子值多少钱)
+    metric = re.sub(r"[^\w]", "", normalize(figure.metric))
+    if len(metric) < 2 or attr in asking_unit(query, (attr,), figure.unit) or \
+            any(f in metric for f in query.forms(attr)):
+        return False
+    return metric[-2:] not in query.normalized and not any(metric[-2:] in f for t in query.terms
+                                                           for f in query.forms(t))
