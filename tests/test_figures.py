@@ -147,6 +147,11 @@ def test_facts_export_as_csv_json_and_sqlite(henan):
     # a verb-only clause measures what the figure before it measured
     ("建设增发国债高标准农田1040万亩，累计建成近1.2亿亩。",
      [("建设增发国债高标准农田", "1040万亩"), ("累计建成（建设增发国债高标准农田）", "≈1.2亿亩")]),
+    # two values of a 城乡 measure are its two parts with 分别 or without; a 分别 opening the next clause goes
+    # through them again
+    ("城乡居民人均可支配收入完成2.57万元和1.68万元，分别增长9%和9.8%。",
+     [("城镇居民人均可支配收入", "2.57万元"), ("农村居民人均可支配收入", "1.68万元"),
+      ("城镇居民人均可支配收入", "+9%"), ("农村居民人均可支配收入", "+9.8%")]),
     # a value that opens a clause counts the noun after it, a verb used as a noun within it (not the clause before)
     ("确权登记颁证工作基本完成，53万亩粮食生产功能区划定工作基本结束，3万亩节水小麦示范推广项目全部完成。",
      [("粮食生产功能区划", "53万亩"), ("节水小麦", "3万亩")]),

@@ -302,14 +302,21 @@ def _subgroup(metric: str) -> str:
     return (m.group(1) or m.group(2)) if m else ""
 
 
+PAIR = re.compile(r"(城乡[\u4e00-\u9fff]{2,16}?)\s*\d[\d.,]*\s*[万亿]?[^\d，,；;。、和]{0,3}[和、]\s*\d")
+
+
 def _respectively(sentence: str, found: list) -> list[str] | None:
     """A、B分别为X、Y: the metric of each value is its item, completed by what the items share
     (城镇、农村居民人均可支配收入 → 城镇居民人均可支配收入, 农村居民人均可支配收入). Each 分别 governs the values after it,
     up to the next; a head that lists nothing (粮肉奶产量分别稳定在…) is the metric of all its values."""
     marks = [m.start() for m in re.finditer("分别", sentence)]
+    # 城乡居民人均可支配收入完成2.57万元和1.68万元: two values of a 城乡 measure are its two parts, 分别 or not
+    marks = sorted(set(marks) | {m.start(1) + len(LINK.sub("", m.group(1))) for m in PAIR.finditer(sentence)
+                                 if "分别" not in m.group(0)})
     if not marks:
         return None
     out = [""] * len(found)
+    items: list[str] = []
     for k, at in enumerate(marks):
         nxt = marks[k + 1] if k + 1 < len(marks) else len(sentence)
         idx = []  # the values the list gives: joined by 、/和, or by a comma and a linking word (，增长4.2%、5.3%)
@@ -325,7 +332,8 @@ def _respectively(sentence: str, found: list) -> list[str] | None:
         head = SCOPE.sub("", re.sub(r"^\s*\d{4}年", "", head.strip()))
         if re.search(r"\d", head):
             continue  # …增长4.5%，分别高于全国: the words before are a figure's, not a list of measures
-        items = [part for it in head.split("、") if it for part in _conjoined(it)]
+        # a 分别 that opens its clause (…1.68万元，分别增长9%和9.8%) goes through the items before it again
+        items = [part for it in head.split("、") if it for part in _conjoined(it)] or items
         if not items:
             continue
         if len(items) == 1 and items[0].startswith("城乡"):
