@@ -377,3 +377,9 @@ def test_a_sentence_naming_the_year_asked_answers_in_a_report_of_another_year(tm
                                           "到2025年，食用菌总产值突破12亿元，林果总产值达到10亿元。\n"})
     assert _ask(ws, "阜平县到2025年食用菌总产值要突破多少") == "≥12亿元"
     assert _ask(ws, "阜平县到2025年茶叶总产值要突破多少") is None
+
+
+def test_a_list_of_names_of_the_kind_asked_answers_whole(tmp_path):
+    ws = indexed(tmp_path, {"gaoyang.txt": "高阳县2018年政府工作报告\n一、2017年工作回顾\n"
+                                           "龙化乡北龙化村和小王果庄乡李果庄村入围2017年中国淘宝村。\n"})
+    assert _ask(ws, "高阳县2017年哪些村入围了中国淘宝村") == "龙化乡北龙化村和小王果庄乡李果庄村"  # not 和小王果庄乡李果庄村

@@ -107,9 +107,10 @@ def _enum(text: str, m: re.Match) -> Candidate:
     return Candidate(a, b, "enum")
 
 
-def _residues(text: str, covered: list[bool], head: str) -> list[Candidate]:
+def _residues(text: str, covered: list[bool], head: str, kind: str = "") -> list[Candidate]:
     """Within each clause, the longest run the question's words do not cover: 引进社会力量中航环卫进驻 → 中航环卫.
-    A run followed by the noun the question asks for (什么管理 → 星级化管理) keeps that noun."""
+    A run followed by the noun the question asks for (什么管理 → 星级化管理) keeps that noun. A run that goes on a
+    list of names of the kind asked (…北龙化村和小王果庄乡李果庄村, 村 being a word of 哪些村) takes the names before it."""
     out, pos = [], 0
     for piece in re.split(r"(?<=[，,；;。！？：:])", text):
         best = None
@@ -126,6 +127,11 @@ def _residues(text: str, covered: list[bool], head: str) -> list[Candidate]:
             i = j
         if best and best[1] - best[0] >= 2:
             a, b = best
+            while kind and a - 1 > pos and text[a] in "和与及、" and text[a - 1] == kind[-1] and \
+                    covered[a - 1] and a - 2 >= pos and not covered[a - 2] and _is_word_char(text[a - 2]):
+                a -= 1  # back over the kind's word and the name before it
+                while a - 1 >= pos and not covered[a - 1] and _is_word_char(text[a - 1]):
+                    a -= 1
             if head and text.startswith(head, b):
                 b += len(head)
             out.append(Candidate(a, b, "clause"))
@@ -137,7 +143,7 @@ def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch in "—-+"
 
 
-def _names(text: str, terms: list[str], head: str) -> list[Candidate]:
+def _names(text: str, terms: list[str], head: str, kind: str = "") -> list[Candidate]:
     out = [Candidate(m.start(1), m.end(1), "quoted") for m in QUOTED.finditer(text)]
     out += [Candidate(m.start(1), m.end(1), "quoted") for m in BOLD.finditer(text)
             if not any(c.start <= m.start(1) < c.end for c in out)]
@@ -150,7 +156,7 @@ def _names(text: str, terms: list[str], head: str) -> list[Candidate]:
         for t in terms:
             for m in re.finditer(re.escape(t), norm):
                 covered[m.start():m.end()] = [True] * (m.end() - m.start())
-    out += _residues(text, covered, head)
+    out += _residues(text, covered, head, kind)
     return out
 
 
@@ -292,6 +298,7 @@ def candidates(query: Query, hits: list[Hit], params: AnswerParams = AnswerParam
     attr, head, expect = query.attribute, query.head, query.units
     quantity = query.kind == "quantity"
     implied = {}  # unit → the question's words that unit answers (面积 → 亩)
+    name_kind = "" if quantity else _name_head(query)
     out = []
     # the first passages about the place asked and of the period asked: others' spans are never the answer, so
     # they take no place among those looked at
@@ -303,7 +310,7 @@ def candidates(query: Query, hits: list[Hit], params: AnswerParams = AnswerParam
         siblings = [h.chunk.text for h in hits if h.chunk.citation.file == chunk.citation.file
                     and h.chunk.citation.paragraph == chunk.citation.paragraph and h.chunk is not chunk]
         context = " ".join((chunk.context, chunk.citation.title, *siblings))
-        cands = _quantity_candidates(chunk) if quantity else _names(text, list(query.terms), head)
+        cands = _quantity_candidates(chunk) if quantity else _names(text, list(query.terms), head, name_kind)
         for cand in cands:
             if not quantity and normalize(text[cand.start:cand.end]) in query.normalized:
                 continue  # the question's own words do not answer it
