@@ -383,3 +383,18 @@ def test_a_list_of_names_of_the_kind_asked_answers_whole(tmp_path):
     ws = indexed(tmp_path, {"gaoyang.txt": "高阳县2018年政府工作报告\n一、2017年工作回顾\n"
                                            "龙化乡北龙化村和小王果庄乡李果庄村入围2017年中国淘宝村。\n"})
     assert _ask(ws, "高阳县2017年哪些村入围了中国淘宝村") == "龙化乡北龙化村和小王果庄乡李果庄村"  # not 和小王果庄乡李果庄村
+
+
+@pytest.mark.parametrize("question, expected", [
+    # 总产 says the 产量 asked: 粮食 before it is its word, not only its rivals' (粮食增产, 粮食单产)
+    ("新疆2024年粮食产量是多少", "466亿斤"),
+    # 下达 is no 达 of a level reached: the task given is what was asked
+    ("新疆2024年接到的农村气代煤改造任务是多少户", "2万户"),
+    ("新疆2024年外贸出口总额是多少", "2.99亿美元"),  # 美元 is a unit, not part of nothing
+])
+def test_rivals_links_and_currencies(tmp_path, question, expected):
+    ws = indexed(tmp_path, {"xinjiang.txt": "新疆维吾尔自治区2025年政府工作报告\n一、2024年工作回顾\n"
+                                            "全疆粮食播种面积4440万亩，粮食增产42.2亿斤，总产466亿斤，粮食单产1050斤。\n"
+                                            "自治区给我区下达了2万户的农村气代煤改造任务，保障了2.4万余户百姓清洁取暖。\n"
+                                            "全区外贸出口总额达到2.99亿美元，同比增长12.9%。\n"})
+    assert _ask(ws, question) == expected

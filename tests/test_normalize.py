@@ -44,7 +44,7 @@ def test_parse_quantity(span, value, unit):
 
 @pytest.mark.parametrize("value, unit, converted", [
     (25920000000, "斤", (12960000, "吨")), (15, "公顷", (225, "亩")), (300000000, "元", (300000000, "元")),
-    (620000, "亩", (620000, "亩")),
+    (620000, "亩", (620000, "亩")), (299000000, "美元", (299000000, "美元")),  # another currency, not 元
 ])
 def test_quantities_convert_to_their_family_unit(value, unit, converted):
     from ruralqa.text.normalize import to_family

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from ruralqa.config import AnswerParams
 from ruralqa.figures import COUNTERS as FIGURE_COUNTERS
-from ruralqa.figures import FIGURE, SUBGROUP, UNIT_WORDS, Figure, figures, noun_after
+from ruralqa.figures import FIGURE, LINK, SUBGROUP, UNIT_WORDS, Figure, figures, noun_after
 from ruralqa.query import YEAR, Query
 from ruralqa.text.normalize import NUMERAL_RUN, UNITS, normalize
 from ruralqa.text.words import EXPECTED_UNITS, VARIANTS
@@ -112,9 +112,13 @@ def _cover(query: Query, figure: Figure, chunk: Chunk | None) -> tuple[float, bo
     # A figure of another measure (销售收入 beside 产值) only shares the sentence's context.
     asked = counted(query.normalized)  # 在多少个县建设…: 115个县 counts what is asked; the sentence's words are its too
     counts_asked = bool(asked) and normalize(text[b:b + 1]) == asked[0]
+
+    def says_attr(words: str) -> bool:  # 总产 says the 产量 asked
+        return any(f in words for f in query.forms(attr))
+
     others = [normalize(f.metric) for f in (_figures(chunk) if chunk and not counts_asked else ())
               if f.sentence_start == figure.sentence_start and f.char_start != figure.char_start
-              and f.unit == figure.unit and (not attr or attr in normalize(f.metric) or attr not in metric)]
+              and f.unit == figure.unit and (not attr or says_attr(normalize(f.metric)) or not says_attr(metric))]
     implied = asking_unit(query, weights, figure.unit)  # 面积 is answered by 亩, 钱 of 多少钱 by 元
     # A piece of a longer word of the question (生产 of 生产总值) counts only whole: 产 in 农产品加工总产值 is no part of it.
     pieces = {t for t in weights if any(len(o) > len(t) and t in o for o in query.tokens)}
@@ -195,10 +199,11 @@ def in_everyday_words(query: Query, figure: Figure, chunk: Chunk | None = None,
 def _level(figure: Figure) -> bool:
     """Whether the figure's clause states a level reached (达到, 总, 保有), with no verb of what was added (建设, 新增)."""
     clause = re.split(r"[，,；;。]", figure.sentence[:max(0, figure.char_start - figure.sentence_start)])[-1]
-    return bool(LEVEL_WORDS.search(clause)) and not ADDED_WORDS.search(clause)
+    link = LINK.search(clause)  # 达 links a level to its value (达3亿元), not inside a word (下达了2万户的任务)
+    return bool(LEVEL_WORDS.search(clause) or (link and "达" in link.group(0))) and not ADDED_WORDS.search(clause)
 
 
-LEVEL_WORDS = re.compile(r"达到|达|总|保有|共有|稳定在|保持在")
+LEVEL_WORDS = re.compile(r"总|保有|共有|稳定在|保持在")
 ADDED_WORDS = re.compile(r"新建|新增|建设|建成|改造|完成|实施|整治|新改建")
 
 

@@ -14,8 +14,8 @@ SMALL = {"十": 10, "百": 100, "千": 1000}
 LARGE = {"万": 10_000, "亿": 100_000_000}
 MULTIPLIERS = {"万亿": 10**12, "亿": 10**8, "万": 10**4, "千": 10**3, "百": 10**2}
 # Measure words and units after which a numeral is a quantity. Longest first so 平方米 wins over 米.
-UNITS = sorted("""元 万元 亿元 座 个 人 人次 户 亩 万亩 吨 万吨 家 名 支 件 辆 头只 头 只 棒 万棒 项 次 倍 斤 公斤 千克 米 公里 平方米
-    平方公里 公顷 峰 所 条 份 批 类 种 期 届 套 张 台 栋 间 处 株 棵 箱 年 周年 天 月 小时 岁 元/人 %""".split(), key=len, reverse=True)
+UNITS = sorted("""元 万元 亿元 美元 座 个 人 人次 户 亩 万亩 吨 万吨 家 名 支 件 辆 头只 头 只 棒 万棒 项 次 倍 斤 公斤 千克 米 公里 平方米
+    平方公里 公顷 峰 眼 所 条 份 批 类 种 期 届 套 张 台 栋 间 处 株 棵 箱 年 周年 天 月 小时 岁 元/人 %""".split(), key=len, reverse=True)
 NUMERAL_RUN = re.compile(
     r"(百分之)?([零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+[万亿]*)?)([余多]?)"
 )
@@ -162,6 +162,8 @@ _CONVERT = {"斤": ("吨", 0.0005), "公斤": ("吨", 0.001), "千克": ("吨", 
 
 def unit_family(unit: str) -> str:
     """The unit a quantity is compared in: 万元 and 亿元 are 元; 万亩 and 公顷 are 亩; 斤 and 万吨 are 吨."""
+    if unit.endswith("美元"):
+        return "美元"  # another currency: never compared with 元
     if unit.endswith("元"):
         return "元"
     if unit in ("万亩", "万吨"):
