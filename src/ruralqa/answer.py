@@ -618,7 +618,8 @@ def whole_name(query: Query, s: Scored) -> bool:
 
 def period_fits(query: Query, chunk) -> bool:
     if query.years and chunk.period_year and chunk.period_year not in query.years and not (
-            query.kind == "quantity" and any(f.year in query.years for f in figures_of(chunk))):
+            query.kind == "quantity" and any(str(y) in chunk.text for y in query.years)
+            and any(f.year in query.years for f in figures_of(chunk))):
         return False  # unless a sentence names the year asked itself (到2025年 in a 2021 plan): its record decides
     if query.wants_target:
         # a goal asked: not a passage of results, unless it names a goal itself (| 早稻计划种植面积 | 逾14万亩 | in
