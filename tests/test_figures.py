@@ -398,3 +398,18 @@ def test_rivals_links_and_currencies(tmp_path, question, expected):
                                             "自治区给我区下达了2万户的农村气代煤改造任务，保障了2.4万余户百姓清洁取暖。\n"
                                             "全区外贸出口总额达到2.99亿美元，同比增长12.9%。\n"})
     assert _ask(ws, question) == expected
+
+
+def test_records_stored_by_another_extraction_are_read_again(henan):
+    # an index written before the way figures are read changed: `facts` must agree with the answers
+    [db_file] = (henan / "index").rglob("chunks.sqlite")
+    db = sqlite3.connect(db_file)
+    db.execute("UPDATE figures SET metric = '旧的读法' WHERE metric = '小麦产量'")
+    db.commit()
+    assert any(row["metric"] == "旧的读法" for row in
+               json.loads(run(["facts", "--place", "河南", "--json"], henan).stdout))  # same version: stored
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+    rows = json.loads(run(["facts", "--place", "河南", "--json"], henan).stdout)
+    assert "小麦产量" in {row["metric"] for row in rows} and "旧的读法" not in {row["metric"] for row in rows}

@@ -32,8 +32,9 @@ def write(folder: Path, chunks: list[Chunk]) -> None:
 
 def write_figures(db: sqlite3.Connection, chunks: list[Chunk]) -> None:
     """The figure records of every passage (ruralqa.figures), keyed by the passage's row."""
-    from ruralqa.figures import FIELDS, figures
+    from ruralqa.figures import FIELDS, VERSION, figures
 
+    db.execute(f"PRAGMA user_version = {VERSION}")
     db.execute(f"CREATE TABLE figures (passage INTEGER, {', '.join(FIELDS)})")
     db.executemany(f"INSERT INTO figures VALUES ({', '.join('?' * (len(FIELDS) + 1))})",
                    ((i, *(getattr(f, name) for name in FIELDS)) for i, c in enumerate(chunks) for f in figures(c)))
@@ -99,10 +100,12 @@ class ChunksDb:
         return [(rec[0], _chunk(rec[1:])) for rec in self._db.execute(sql, (file, row, offset, offset))]
 
     def figures(self) -> list[tuple[int, dict]] | None:
-        """(passage row, record fields) of every figure; None for a segment written before figures were kept."""
-        from ruralqa.figures import FIELDS
+        """(passage row, record fields) of every figure; None for a segment written before figures were kept, or
+        by another version of their extraction (ruralqa.figures.VERSION)."""
+        from ruralqa.figures import FIELDS, VERSION
 
-        if not self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'figures'").fetchone():
+        if not self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'figures'").fetchone() or \
+                self._db.execute("PRAGMA user_version").fetchone()[0] != VERSION:
             return None
         sql = f"SELECT passage, {', '.join(FIELDS)} FROM figures ORDER BY rowid"
         return [(rec[0], dict(zip(FIELDS, rec[1:]))) for rec in self._db.execute(sql)]
