@@ -413,3 +413,14 @@ def test_records_stored_by_another_extraction_are_read_again(henan):
     db.close()
     rows = json.loads(run(["facts", "--place", "河南", "--json"], henan).stdout)
     assert "小麦产量" in {row["metric"] for row in rows} and "旧的读法" not in {row["metric"] for row in rows}
+
+
+def test_no_year_asked_answers_with_the_newest_year_of_the_same_measure(tmp_path):
+    ws = indexed(tmp_path, {
+        "laishui_2011.txt": "涞水县2011年政府工作报告\n一、2010年工作回顾\n全县粮食总产13.8万吨，蔬菜产量20万吨。\n",
+        "laishui_2021.txt": "涞水县2021年政府工作报告\n一、2020年工作回顾\n粮食总产量稳定在12万吨左右。\n",
+        "gaoyang_2017.txt": "高阳县2017年政府工作报告\n一、过去五年主要工作\n新改建农村公路196.9公里。\n",
+        "gaoyang_2018.txt": "高阳县2018年政府工作报告\n一、2017年工作回顾\n新改建农村公路43.7公里。\n"})
+    assert _ask(ws, "涞水县粮食总产量是多少") in ("≈12万吨", "12万吨左右")  # now, not 2010
+    assert _ask(ws, "涞水县2010年粮食总产是多少") == "13.8万吨"  # a year asked is that year
+    assert _ask(ws, "高阳县过去五年新改建了多少公里农村公路") == "196.9公里"  # a span asked is no "now"

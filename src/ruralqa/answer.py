@@ -381,6 +381,27 @@ def heuristic(f: dict[str, float], params: AnswerParams) -> tuple[float, bool]:
     return total, f["coverage"] >= least and fit >= 1.0
 
 
+def _newest(query: Query, first: tuple, scored: list[Scored], params: AnswerParams) -> Answer:
+    """No year nor span asked: the record of the same measure as the best one from the newest year the passages looked at
+    state it for (粮食总产13.8万吨 of 2010, 粮食总产量稳定在12万吨左右 of 2020 → the latter), as one asking how much a place
+    produces means now. The best record vouches for the measure; a newer one need only fit."""
+    from ruralqa import records
+
+    best, newest = first[3], None
+    for s in scored:
+        if s.cand.kind != "quantity":
+            continue
+        f = records.figure_at(s.hit.chunk, s.cand.start, s.cand.end)
+        if f is None or not f.year or not best.year or f.year <= (newest or best).year or \
+                not records.same_measure(f, best) or not records.fits(query, f, s.hit.chunk, params):
+            continue
+        newest, hit, cand = f, s.hit, s.cand
+    if newest is None:
+        return first[2]
+    checks = _checks(query, hit.chunk) + ("record",)
+    return _answer(cand, hit, confidence=first[2].confidence, checks=checks, figure=newest)
+
+
 def best_candidate(scored: list[Scored], params: AnswerParams) -> Scored:
     """The candidate with the highest hand-set score (the first of equal ones)."""
     _, first = max((heuristic(s.features, params)[0], -i) for i, s in enumerate(scored))
@@ -439,9 +460,12 @@ def extract(query: Query, hits: list[Hit], params: AnswerParams = AnswerParams()
             continue
         checks = _checks(query, best.hit.chunk) + ("record",)
         fitting.append((total * records.match(query, figure, best.hit.chunk), -i,
-                        _answer(best.cand, best.hit, confidence=round(confidence, 3), checks=checks, figure=figure)))
+                        _answer(best.cand, best.hit, confidence=round(confidence, 3), checks=checks, figure=figure),
+                        figure))
     if fitting:
-        return max(fitting, key=lambda t: t[:2])[2]
+        first = max(fitting, key=lambda t: t[:2])
+        return _newest(query, first, scored, params) if not (query.years or records.SPAN_ASKED.search(
+            query.normalized)) else first[2]
     if query.kind == "quantity" and query.unknown:
         return _in_everyday_words(query, scored, params)
     return not_named or None

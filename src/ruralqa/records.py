@@ -18,7 +18,7 @@ from ruralqa.config import AnswerParams
 from ruralqa.figures import COUNTERS as FIGURE_COUNTERS
 from ruralqa.figures import FIGURE, LINK, SUBGROUP, UNIT_WORDS, Figure, figures, noun_after
 from ruralqa.query import YEAR, Query
-from ruralqa.text.normalize import NUMERAL_RUN, UNITS, normalize
+from ruralqa.text.normalize import NUMERAL_RUN, UNITS, normalize, unit_family
 from ruralqa.text.words import EXPECTED_UNITS, VARIANTS
 from ruralqa.text.words import forms as word_forms
 from ruralqa.types import Chunk
@@ -226,6 +226,8 @@ _BARE_MODIFIER = re.compile(r"^(?:全年|年|全省|全市|全县|全区|目前|
 # The question word right after the measure asked, no unit after it (人均消费支出是多少; not 人员有多少名)
 MEASURE_ASKED = re.compile(r"^(?:是|为|有|达到|达|共|一共|总共)?(?:多少|几)(?!(?:十|百|千|万|亿)*(?:"
                            + "|".join(re.escape(u) for u in UNITS) + "))")
+# a span's total or change is asked (五年 reads 5年 once normalized; not the 5年 of 2025年)
+SPAN_ASKED = re.compile(r"十[三四五]五|(?<!\d)[五5]年|累计|以来|期间")
 GENERIC_MEASURE = re.compile(r"(?:其中)?(?:总数|总量|总额|数量|规模|总规模|累计|合计|共计|比重|占比)")
 FLOW_ASKED = re.compile(r"新建|新增|新改建|改造|当年|全年")  # what one year added
 # what follows the measure word: words, led by a number where it is part of their name (90后干部)
@@ -294,7 +296,7 @@ def why_not(query: Query, figure: Figure, chunk: Chunk | None = None,
     if query.years and figure.year and not any(
             figure.year == y or (figure.year_from and figure.year_from <= y <= figure.year) for y in query.years):
         return "year"
-    if figure.year_from and not re.search(r"十[三四五]五|过去五年|五年|累计|以来|期间", q) and not (
+    if figure.year_from and not SPAN_ASKED.search(q) and not (
             figure.year_from in query.years and figure.year in query.years):
         return "span"  # 2021—2025年累计, the “十五五” goal: not one year's figure
     asked = asked_subgroups(q)
@@ -357,3 +359,12 @@ def _another_measure(query: Query, figure: Figure) -> bool:
         return False
     return metric[-2:] not in query.normalized and not any(metric[-2:] in f for t in query.terms
                                                            for f in query.forms(t))
+
+
+def same_measure(a: Figure, b: Figure) -> bool:
+    """Whether two records state the same measure of the same place and group (粮食总产, 粮食总产量), whatever year; a
+    span's total (过去五年新改建农村公路196.9公里) is not the same measure as one year's."""
+    def measure(f: Figure) -> tuple:
+        metric = re.sub(r"[^\w]", "", normalize(f.metric)).removesuffix("量")
+        return f.subject, f.subgroup, unit_family(f.unit), f.kind, bool(f.year_from), metric
+    return measure(a) == measure(b)
