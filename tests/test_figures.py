@@ -197,6 +197,8 @@ def test_an_amount_of_what_follows_it_is_no_change():
     ("甘肃2024年粮食产量是多少", "力争粮食产量达到260亿斤。", "target"),
     # the measure named right before 是多少 is no other measure of the same people, however many words they share
     ("甘肃2024年农村居民人均消费支出是多少", "农村居民人均可支配收入达到13131元。", "measure"),
+    # 多少粮食 asks an amount of 粮食: a figure whose metric and clause do not name it is of something else
+    ("甘肃2024年能打多少粮食", "粮食总产13.8万吨，食用菌种植规模6600万棒。", "thing"),
     # the words of another figure of the sentence in that unit are its own (粮食生产功能区 is not 节水小麦's)
     ("甘肃划定了多少亩粮食生产功能区", "53万亩粮食生产功能区划定工作基本结束，3万亩节水小麦示范推广项目全部完成。", "metric"),
 ])

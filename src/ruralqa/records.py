@@ -227,6 +227,7 @@ _BARE_MODIFIER = re.compile(r"^(?:全年|年|全省|全市|全县|全区|目前|
 MEASURE_ASKED = re.compile(r"^(?:是|为|有|达到|达|共|一共|总共)?(?:多少|几)(?!(?:十|百|千|万|亿)*(?:"
                            + "|".join(re.escape(u) for u in UNITS) + "))")
 # a span's total or change is asked (五年 reads 5年 once normalized; not the 5年 of 2025年)
+AMOUNT_OF = re.compile(r"(?:多少|几)(?!(?:十|百|千|万|亿)*(?:" + "|".join(re.escape(u) for u in UNITS) + "))")
 SPAN_ASKED = re.compile(r"十[三四五]五|(?<!\d)[五5]年|累计|以来|期间")
 GENERIC_MEASURE = re.compile(r"(?:其中)?(?:总数|总量|总额|数量|规模|总规模|累计|合计|共计|比重|占比)")
 FLOW_ASKED = re.compile(r"新建|新增|新改建|改造|当年|全年")  # what one year added
@@ -344,7 +345,34 @@ def why_not(query: Query, figure: Figure, chunk: Chunk | None = None,
             return "metric"
         if _another_measure(query, figure):
             return "measure"
+        if _not_of_the_thing(query, figure, chunk):
+            return "thing"
     return ""
+
+
+def _not_of_the_thing(query: Query, figure: Figure, chunk: Chunk | None) -> bool:
+    """多少粮食 asks an amount of 粮食: a figure whose metric and clause do not name it (食用菌种植规模6600万棒 in a sentence
+    that names 粮食总产 too) is an amount of something else. A word its unit answers (钱 of 多少钱) names no thing."""
+    thing = amount_of(query)
+    if not thing or not figure.metric or thing in asking_unit(query, (thing,), figure.unit):
+        return False
+    text = chunk.text if chunk else figure.sentence
+    base = chunk.citation.char_start if chunk else figure.sentence_start
+    a, b = figure.char_start - base, figure.char_end - base
+    clause_a = max([m.end() for m in re.finditer(r"[，,；;。]", text[:a])] + [0])
+    clause_b = next((m.start() for m in re.finditer(r"[，,；;。]", text[b:])), len(text) - b) + b
+    words = normalize(figure.metric + figure.subgroup + text[clause_a:clause_b])
+    return not any(f in words for f in query.forms(thing))
+
+
+def amount_of(query: Query) -> str:
+    """The thing an amount question asks of, right after 多少 (多少粮食 → 粮食), or "" (多少亩, 多少钱 → 钱 is checked by
+    its unit)."""
+    m = AMOUNT_OF.search(query.normalized)
+    if not m:
+        return ""
+    return next((t for t in query.terms if query.normalized.startswith(t, m.end()) and t not in UNITS
+                 and len(t) >= 2), "")
 
 
 def _another_measure(query: Query, figure: Figure) -> bool:
