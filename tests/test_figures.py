@@ -197,6 +197,8 @@ def test_an_amount_of_what_follows_it_is_no_change():
     ("甘肃2024年粮食产量是多少", "力争粮食产量达到260亿斤。", "target"),
     # the measure named right before 是多少 is no other measure of the same people, however many words they share
     ("甘肃2024年农村居民人均消费支出是多少", "农村居民人均可支配收入达到13131元。", "measure"),
+    # 产量 said by 吨 alone, and nothing in the metric or clause names the 粮食 it is asked of
+    ("甘肃2024年粮食总产量是多少", "粮食生产保持稳定，清运城乡垃圾10万余吨。", "unit-alone"),
     # 多少粮食 asks an amount of 粮食: a figure whose metric and clause do not name it is of something else
     ("甘肃2024年能打多少粮食", "粮食总产13.8万吨，食用菌种植规模6600万棒。", "thing"),
     # the words of another figure of the sentence in that unit are its own (粮食生产功能区 is not 节水小麦's)
@@ -426,3 +428,10 @@ def test_no_year_asked_answers_with_the_newest_year_of_the_same_measure(tmp_path
     assert _ask(ws, "涞水县粮食总产量是多少") in ("≈12万吨", "12万吨左右")  # now, not 2010
     assert _ask(ws, "涞水县2010年粮食总产是多少") == "13.8万吨"  # a year asked is that year
     assert _ask(ws, "高阳县过去五年新改建了多少公里农村公路") == "196.9公里"  # a span asked is no "now"
+
+
+def test_a_measure_said_by_its_unit_alone_must_be_of_the_thing_asked(tmp_path):
+    ws = indexed(tmp_path, {"hlj.txt": "黑龙江省2025年政府工作报告\n一、2024年工作回顾\n"
+                                       "粮食总产量再上新台阶，突破1600亿斤大关。全年清运城乡垃圾10万余吨。\n"})
+    assert _ask(ws, "黑龙江2024年粮食产量是多少") == "≥1600亿斤"  # its clause says only 突破: the one before names it
+    assert _ask(ws, "黑龙江2024年玉米产量是多少") is None  # no tonnage of 玉米 is stated

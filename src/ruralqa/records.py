@@ -347,7 +347,40 @@ def why_not(query: Query, figure: Figure, chunk: Chunk | None = None,
             return "measure"
         if _not_of_the_thing(query, figure, chunk):
             return "thing"
+        if _by_unit_alone(query, figure, chunk):
+            return "unit-alone"
     return ""
+
+
+def _by_unit_alone(query: Query, figure: Figure, chunk: Chunk | None) -> bool:
+    """The measure asked is said only by the unit (产量 by 吨: 清运城乡垃圾10万余吨) and neither the metric nor the
+    figure's clause names the thing it is asked of (粮食 of 粮食总产量): any amount in tonnes would do, so none does."""
+    attr = query.attribute
+    if not attr or attr not in asking_unit(query, (attr,), figure.unit):
+        return False
+    forms = query.forms(attr)
+    if any(f in normalize(figure.metric) for f in forms):
+        return False
+    things = [t for t in query.terms if t != attr and t not in forms and attr not in query.forms(t)
+              and t not in asking_unit(query, (t,), figure.unit)]
+    words = _clause_words(figure, chunk)
+    # a word no report uses counts by the share of its characters found, as in the cover (种果 of 种果树的地)
+    return bool(things) and not any(_chars(query.forms(t), words) >= 0.5 if t in query.unknown
+                                    else any(f in words for f in query.forms(t)) for t in things)
+
+
+def _clause_words(figure: Figure, chunk: Chunk | None) -> str:
+    """The figure's metric and group, and its clause (normalized); a clause that says only how it is linked (突破1600亿斤
+    大关) speaks of what the clause before names (粮食总产量再上新台阶，)."""
+    text = chunk.text if chunk else figure.sentence
+    base = chunk.citation.char_start if chunk else figure.sentence_start
+    a, b = figure.char_start - base, figure.char_end - base
+    breaks = [m.end() for m in re.finditer(r"[，,；;。]", text[:a])]
+    clause_a = max(breaks + [0])
+    if not re.sub(r"\W", "", LINK.sub("", text[clause_a:a])) and text[clause_a - 1:clause_a] in "，,":
+        clause_a = max([e for e in breaks if e < clause_a] + [0])
+    clause_b = next((m.start() for m in re.finditer(r"[，,；;。]", text[b:])), len(text) - b) + b
+    return normalize(figure.metric + figure.subgroup + text[clause_a:clause_b])
 
 
 def _not_of_the_thing(query: Query, figure: Figure, chunk: Chunk | None) -> bool:
@@ -356,13 +389,7 @@ def _not_of_the_thing(query: Query, figure: Figure, chunk: Chunk | None) -> bool
     thing = amount_of(query)
     if not thing or not figure.metric or thing in asking_unit(query, (thing,), figure.unit):
         return False
-    text = chunk.text if chunk else figure.sentence
-    base = chunk.citation.char_start if chunk else figure.sentence_start
-    a, b = figure.char_start - base, figure.char_end - base
-    clause_a = max([m.end() for m in re.finditer(r"[，,；;。]", text[:a])] + [0])
-    clause_b = next((m.start() for m in re.finditer(r"[，,；;。]", text[b:])), len(text) - b) + b
-    words = normalize(figure.metric + figure.subgroup + text[clause_a:clause_b])
-    return not any(f in words for f in query.forms(thing))
+    return not any(f in _clause_words(figure, chunk) for f in query.forms(thing))
 
 
 def amount_of(query: Query) -> str:
