@@ -435,3 +435,11 @@ def test_a_measure_said_by_its_unit_alone_must_be_of_the_thing_asked(tmp_path):
                                        "粮食总产量再上新台阶，突破1600亿斤大关。全年清运城乡垃圾10万余吨。\n"})
     assert _ask(ws, "黑龙江2024年粮食产量是多少") == "≥1600亿斤"  # its clause says only 突破: the one before names it
     assert _ask(ws, "黑龙江2024年玉米产量是多少") is None  # no tonnage of 玉米 is stated
+
+
+def test_what_a_measure_word_counts_is_a_word_asked(tmp_path):
+    # 树 of 多少亩树 is the thing counted (jieba tags it a verb): it stays a word of the question
+    ws = indexed(tmp_path, {"gaoyang.txt": "高阳县2019年政府工作报告\n一、2018年工作回顾\n"
+                                           "整改违法占地660多亩。2018年植树2万余亩，空气质量进一步改善。\n"})
+    assert _ask(ws, "高阳县2018年种了多少亩树") == "≥2万余亩"
+    assert _ask(ws, "高阳县2018年种了多少亩花") is None

@@ -21,6 +21,8 @@ PEOPLE = frozenset({"人", "名", "位"})  # measure words that count people: �
 _LAND = re.compile(r"面积|土地|耕地|用地|田|的地|块地|亩")
 _NOT_A_SHARE = frozenset(unit_family(u) for u in UNITS) - {"%", "比"} | {""}
 _NOT_A_TERM = re.compile(r"\d+|[\W_]+")
+_UNIT_ALT = "|".join(re.escape(u) for u in UNITS)
+_COUNTED_BY = re.compile(r"((?:多少|几)(?:十|百|千|万|亿)*(?:" + _UNIT_ALT + "))")
 YEAR = re.compile(r"(19[5-9]\d|20\d\d)年")  # a year the question names (2024年)
 # 截至2025年10月底: when a figure stands, which the passage's period and the record's year say, not its words
 _DATE = re.compile(r"(?:截至|截止|截止到|到)?(?:(?:19|20)\d\d年)?\d{1,2}月(?:底|末|初|份|中旬|上旬|下旬)?|截至|截止")
@@ -81,7 +83,8 @@ class Query:
         never = vocab.idf([_NEVER])[_NEVER]  # the weight of a word no passage has
         # A common verb (or an adverb kept as a modifier) no report uses is the asker's way of saying it (获得 where
         # reports say 摘得; 通上自来水), not what is asked.
-        verbs = {t for t, w in weights.items() if w >= never and words.grammar_tag(t)[:1] in ("v", "d")}
+        verbs = {t for t, w in weights.items() if w >= never and words.grammar_tag(t)[:1] in ("v", "d")
+                 and not _counted(t, norm)}
         if verbs and len(verbs) < len(terms):
             terms = tuple(t for t in terms if t not in verbs)
             weights = {t: w for t, w in weights.items() if t not in verbs}
@@ -152,13 +155,20 @@ def content_terms(normalized: str, places: tuple[str, ...], tokenize) -> tuple[s
         q = q.replace(p, " ").replace(short_name(p), " ")
     q = words.FILLER.sub(" ", q)
     tokens = tokenize(q)
-    content = [t for t in tokens if not _NOT_A_TERM.fullmatch(t) and not _grammar(t)]
+    content = [t for t in tokens if not _NOT_A_TERM.fullmatch(t) and (not _grammar(t) or _counted(t, normalized))]
     terms = []
     for t in tokens:
         if t not in terms and (t in content or _attributive(t, q, content)):
             terms.append(t)
     # search-mode tokens overlap (香菇产值, 香菇, 产值): keep the smallest pieces, so partial matches count
     return tuple(t for t in terms if not any(o != t and o in t for o in terms)) or tuple(terms)
+
+
+def _counted(token: str, normalized: str) -> bool:
+    """Whether a one-character word is what the measure word asked counts, standing whole after it (树 of 多少亩树,
+    not 好 of 多少亩好田): a noun, however jieba tags it."""
+    return len(token) == 1 and bool(re.search(_COUNTED_BY.pattern + re.escape(token) + r"(?![\u4e00-\u9fff])",
+                                              normalized))
 
 
 def _attributive(token: str, q: str, content: list[str]) -> bool:
