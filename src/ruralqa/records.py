@@ -370,8 +370,9 @@ def _by_unit_alone(query: Query, figure: Figure, chunk: Chunk | None) -> bool:
 
 
 def _clause_words(figure: Figure, chunk: Chunk | None) -> str:
-    """The figure's metric and group, and its clause (normalized); a clause that says only how it is linked (突破1600亿斤
-    大关) speaks of what the clause before names (粮食总产量再上新台阶，)."""
+    """The figure's metric and group, its clause, and its passage's heading (a table row's column names: | 县 | 粮食产量 |)
+    (normalized); a clause that says only how it is linked (突破1600亿斤大关) speaks of what the clause before names
+    (粮食总产量再上新台阶，)."""
     text = chunk.text if chunk else figure.sentence
     base = chunk.citation.char_start if chunk else figure.sentence_start
     a, b = figure.char_start - base, figure.char_end - base
@@ -380,7 +381,7 @@ def _clause_words(figure: Figure, chunk: Chunk | None) -> str:
     if not re.sub(r"\W", "", LINK.sub("", text[clause_a:a])) and text[clause_a - 1:clause_a] in "，,":
         clause_a = max([e for e in breaks if e < clause_a] + [0])
     clause_b = next((m.start() for m in re.finditer(r"[，,；;。]", text[b:])), len(text) - b) + b
-    return normalize(figure.metric + figure.subgroup + text[clause_a:clause_b])
+    return normalize(figure.metric + figure.subgroup + text[clause_a:clause_b] + " " + (chunk.heading if chunk else ""))
 
 
 def _not_of_the_thing(query: Query, figure: Figure, chunk: Chunk | None) -> bool:
