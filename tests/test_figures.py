@@ -443,3 +443,7 @@ def test_what_a_measure_word_counts_is_a_word_asked(tmp_path):
                                            "整改违法占地660多亩。2018年植树2万余亩，空气质量进一步改善。\n"})
     assert _ask(ws, "高阳县2018年种了多少亩树") == "≥2万余亩"
     assert _ask(ws, "高阳县2018年种了多少亩花") is None
+    (tmp_path / "quyang").mkdir()
+    ws = indexed(tmp_path / "quyang", {"quyang.txt": "曲阳县2022年政府工作报告\n一、2021年工作回顾\n"
+                                                     "完成人工造林3.1万亩，义务植树80万株。\n"})
+    assert _ask(ws, "曲阳县2021年种了多少株树") == "80万株"  # 株树, one word to jieba, is two

@@ -154,7 +154,9 @@ def content_terms(normalized: str, places: tuple[str, ...], tokenize) -> tuple[s
     for p in places:
         q = q.replace(p, " ").replace(short_name(p), " ")
     q = words.FILLER.sub(" ", q)
-    tokens = tokenize(q)
+    # the measure word asked and the one character it counts are two words, however jieba joins them (多少株树: 株树)
+    tokens = [p for t in tokenize(q) for p in ((t[0], t[1]) if len(t) == 2 and t[0] in UNITS
+                                               and _counted(t[1], normalized) else (t,))]
     content = [t for t in tokens if not _NOT_A_TERM.fullmatch(t) and (not _grammar(t) or _counted(t, normalized))]
     terms = []
     for t in tokens:
