@@ -15,14 +15,14 @@ from ruralqa.text.places import places_in_question, short_name
 
 MAX_QUESTION_CHARS = 200  # longer questions are cut here (with a notice): a question, not a document
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]+")
-_EXPLICIT_UNIT = re.compile(r"(?:多少|几)(?:十|百|千|万|亿)*(" + "|".join(re.escape(u) for u in UNITS) + ")")
+# A unit right after a question word (多少万亩, 几个): what the answer is measured in. UNIT_AFTER is what follows 多少.
+UNIT_AFTER = r"(?:十|百|千|万|亿)*(" + "|".join(re.escape(u) for u in UNITS) + ")"
+_EXPLICIT_UNIT = re.compile(r"(?:多少|几)" + UNIT_AFTER)
 _AMOUNT_ASKED = re.compile(r"(?:(?:多少|几)(?:十|百|千|万|亿)*|多大的?)(?![是有的在呢吗个])[\u4e00-\u9fff]")  # 多少 + a noun
 PEOPLE = frozenset({"人", "名", "位"})  # measure words that count people: 多少人 is answered by 37名
 _LAND = re.compile(r"面积|土地|耕地|用地|田|的地|块地|亩")
 _NOT_A_SHARE = frozenset(unit_family(u) for u in UNITS) - {"%", "比"} | {""}
 _NOT_A_TERM = re.compile(r"\d+|[\W_]+")
-_UNIT_ALT = "|".join(re.escape(u) for u in UNITS)
-_COUNTED_BY = re.compile(r"((?:多少|几)(?:十|百|千|万|亿)*(?:" + _UNIT_ALT + "))")
 YEAR = re.compile(r"(19[5-9]\d|20\d\d)年")  # a year the question names (2024年)
 # 截至2025年10月底: when a figure stands, which the passage's period and the record's year say, not its words
 _DATE = re.compile(r"(?:截至|截止|截止到|到)?(?:(?:19|20)\d\d年)?\d{1,2}月(?:底|末|初|份|中旬|上旬|下旬)?|截至|截止")
@@ -169,7 +169,7 @@ def content_terms(normalized: str, places: tuple[str, ...], tokenize) -> tuple[s
 def _counted(token: str, normalized: str) -> bool:
     """Whether a one-character word is what the measure word asked counts, standing whole after it (树 of 多少亩树,
     not 好 of 多少亩好田): a noun, however jieba tags it."""
-    return len(token) == 1 and bool(re.search(_COUNTED_BY.pattern + re.escape(token) + r"(?![\u4e00-\u9fff])",
+    return len(token) == 1 and bool(re.search(_EXPLICIT_UNIT.pattern + re.escape(token) + r"(?![\u4e00-\u9fff])",
                                               normalized))
 
 

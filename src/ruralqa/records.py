@@ -17,7 +17,7 @@ from functools import lru_cache
 from ruralqa.config import AnswerParams
 from ruralqa.figures import COUNTERS as FIGURE_COUNTERS
 from ruralqa.figures import FIGURE, LINK, SUBGROUP, UNIT_WORDS, Figure, figures, noun_after
-from ruralqa.query import YEAR, Query
+from ruralqa.query import UNIT_AFTER, YEAR, Query
 from ruralqa.text.normalize import NUMERAL_RUN, UNITS, normalize, unit_family
 from ruralqa.text.words import EXPECTED_UNITS, VARIANTS
 from ruralqa.text.words import forms as word_forms
@@ -86,7 +86,7 @@ def _cover(query: Query, figure: Figure, chunk: Chunk | None) -> tuple[float, bo
     s_a = max(0, figure.sentence_start - base)
     if text[s_a:s_a + 2] == "其中":  # 其中, 50万元以上村31个: a part of what the sentence before counts
         s_a = max([m.end() for m in re.finditer(r"[。！？；;\n]", text[:max(0, s_a - 1)])] + [0])
-    clause_end = next((m.start() for m in re.finditer(r"[，,；;。]", text[b:])), len(text) - b) + b
+    clause_end = _clause_end(text, b)
     attr = normalize(query.attribute)
     # names its own measure; a one-character attribute the question uses as a verb (种 of 种了多少亩: an aspect
     # particle follows it) is no measure: it is inside 播种 by chance (村 of 过百万的村 is one)
@@ -223,11 +223,11 @@ CUMULATIVE_ASKED = re.compile(r"累计|总共|一共|共计|合计")
 # done (目前已建成), and a value the question states (50万元以上村; _values_asked removes it first, and a value it does
 # not state names other things).
 _BARE_MODIFIER = re.compile(r"^(?:全年|年|全省|全市|全县|全区|目前|当前|现在|现已|已经|已|共|累计)+")
-# The question word right after the measure asked, no unit after it (人均消费支出是多少; not 人员有多少名)
-MEASURE_ASKED = re.compile(r"^(?:是|为|有|达到|达|共|一共|总共)?(?:多少|几)(?!(?:十|百|千|万|亿)*(?:"
-                           + "|".join(re.escape(u) for u in UNITS) + "))")
+# A question word with no unit after it: an amount of what follows (多少粮食), or of the measure named right before
+# it (人均消费支出是多少; not 人员有多少名)
+AMOUNT_OF = re.compile(r"(?:多少|几)(?!" + UNIT_AFTER + ")")
+MEASURE_ASKED = re.compile(r"^(?:是|为|有|达到|达|共|一共|总共)?" + AMOUNT_OF.pattern)
 # a span's total or change is asked (五年 reads 5年 once normalized; not the 5年 of 2025年)
-AMOUNT_OF = re.compile(r"(?:多少|几)(?!(?:十|百|千|万|亿)*(?:" + "|".join(re.escape(u) for u in UNITS) + "))")
 SPAN_ASKED = re.compile(r"十[三四五]五|(?<!\d)[五5]年|累计|以来|期间")
 GENERIC_MEASURE = re.compile(r"(?:其中)?(?:总数|总量|总额|数量|规模|总规模|累计|合计|共计|比重|占比)")
 FLOW_ASKED = re.compile(r"新建|新增|新改建|改造|当年|全年")  # what one year added
@@ -277,7 +277,7 @@ def match(query: Query, figure: Figure, chunk: Chunk | None = None) -> float:
 
 def metric_precision(query: Query, figure: Figure) -> float:
     """The share of the metric's characters the question says (itself or its words' variants)."""
-    metric = re.sub(r"[^\w]", "", normalize(figure.metric))
+    metric = _bare_metric(figure)
     if not metric:
         return 1.0
     said = set(YEAR.sub("", query.normalized))  # 年 of 2024年 says nothing of the measure asked (年营收)
@@ -369,6 +369,11 @@ def _by_unit_alone(query: Query, figure: Figure, chunk: Chunk | None) -> bool:
                                     else any(f in words for f in query.forms(t)) for t in things)
 
 
+def _clause_end(text: str, b: int) -> int:
+    """Where the clause of a value ending at text[b] ends: its next comma or stop."""
+    return next((m.start() for m in re.finditer(r"[，,；;。]", text[b:])), len(text) - b) + b
+
+
 def _clause_words(figure: Figure, chunk: Chunk | None) -> str:
     """The figure's metric and group, its clause, and its passage's heading (a table row's column names: | 县 | 粮食产量 |)
     (normalized); a clause that says only how it is linked (突破1600亿斤大关) speaks of what the clause before names
@@ -380,8 +385,7 @@ def _clause_words(figure: Figure, chunk: Chunk | None) -> str:
     clause_a = max(breaks + [0])
     if not re.sub(r"\W", "", LINK.sub("", text[clause_a:a])) and text[clause_a - 1:clause_a] in "，,":
         clause_a = max([e for e in breaks if e < clause_a] + [0])
-    clause_b = next((m.start() for m in re.finditer(r"[，,；;。]", text[b:])), len(text) - b) + b
-    return normalize(figure.metric + figure.subgroup + text[clause_a:clause_b] + " " + (chunk.heading if chunk else ""))
+    return normalize(figure.metric + figure.subgroup + text[clause_a:_clause_end(text, b)] + " " + (chunk.heading if chunk else ""))
 
 
 def _not_of_the_thing(query: Query, figure: Figure, chunk: Chunk | None) -> bool:
@@ -409,7 +413,7 @@ def _another_measure(query: Query, figure: Figure) -> bool:
     attr = query.attribute
     if len(attr) < 2 or attr in query.unknown or not MEASURE_ASKED.search(query.normalized.split(attr)[-1]):
         return False  # a word no report uses is left to the words' cover (牌子值 of 这个牌子值多少钱)
-    metric = re.sub(r"[^\w]", "", normalize(figure.metric))
+    metric = _bare_metric(figure)
     if len(metric) < 2 or attr in asking_unit(query, (attr,), figure.unit) or \
             any(f in metric for f in query.forms(attr)):
         return False
@@ -421,6 +425,11 @@ def same_measure(a: Figure, b: Figure) -> bool:
     """Whether two records state the same measure of the same place and group (粮食总产, 粮食总产量), whatever year; a
     span's total (过去五年新改建农村公路196.9公里) is not the same measure as one year's."""
     def measure(f: Figure) -> tuple:
-        metric = re.sub(r"[^\w]", "", normalize(f.metric)).removesuffix("量")
+        metric = _bare_metric(f).removesuffix("量")
         return f.subject, f.subgroup, unit_family(f.unit), f.kind, bool(f.year_from), metric
     return measure(a) == measure(b)
+
+
+def _bare_metric(figure: Figure) -> str:
+    """The figure's metric, normalized, its word characters only."""
+    return re.sub(r"[^\w]", "", normalize(figure.metric))
