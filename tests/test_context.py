@@ -212,3 +212,35 @@ def test_places_a_question_names(question, places):
 
     regions = ["重庆市", "云南省", "振兴区", "伊吾县"]
     assert places_in_question(normalize(question), regions, ["产业强镇", "重点村"]) == places
+
+
+def test_a_colon_line_above_a_table_captions_its_rows_not_a_lists_items(tmp_path):
+    text = ("# 伊吾县示范村\n\n## 坚持内外兼修\n\n**克尔赛村基础设施成效**：\n| 指标 | 数值 |\n|------|------|\n"
+            "| 新铺设柏油路 | **3.9公里** |\n\n依托毗邻国家4A级胡杨林景区：\n\n- 年接待游客**2万人次**\n")
+    report = Report(path="t.md", text=text, sha256="x", format="md", encoding="utf-8")
+    chunks = _chunks(report)
+    [row] = [c for c in chunks if c.kind == "row"]
+    assert "克尔赛村基础设施成效" in row.heading and "**" not in row.heading and "| 指标 | 数值 |" in row.heading
+    [item] = [c for c in chunks if c.kind == "item"]
+    assert "胡杨林" not in item.heading  # an item says more of itself; its lead line stays a passage of its own
+    assert any(c.text == "依托毗邻国家4A级胡杨林景区：" for c in chunks)
+
+
+def test_a_place_column_the_text_never_names_gives_way_to_the_county_it_names():
+    from ruralqa.corpus.context import place_in
+
+    body = ("一、2023年工作回顾\n" + "新安县地区生产总值增长6%。" * 3 + "洛阳市下达的任务全面完成。"
+            + "新安县粮食总产4.6亿斤。" * 3)
+    place, note = place_in("安新县2024年政府工作报告", body, "安新 保定 河北")
+    assert place == "新安县" and "安新县" in note and "never" in note
+    # a row whose text names its own county keeps it, however often it names another
+    own = "安新县全年完成任务。" + body
+    assert place_in("安新县2024年政府工作报告", own, "安新 保定 河北")[0] == "安新县"
+
+
+def test_a_title_counts_only_for_a_place_related_to_the_reports_own():
+    from ruralqa.text.places import is_about
+
+    assert not is_about(("安新县",), "新安县", "安新县2024年政府工作报告", "新安县粮食总产4.6亿斤")
+    assert is_about(("运城",), "闻喜县", "运城日报 第3版", "")  # the prefecture of the page's county
+    assert is_about(("甘肃",), "甘肃省", "2025年甘肃省政府工作报告", "")

@@ -447,3 +447,28 @@ def test_what_a_measure_word_counts_is_a_word_asked(tmp_path):
     ws = indexed(tmp_path / "quyang", {"quyang.txt": "曲阳县2022年政府工作报告\n一、2021年工作回顾\n"
                                                      "完成人工造林3.1万亩，义务植树80万株。\n"})
     assert _ask(ws, "曲阳县2021年种了多少株树") == "80万株"  # 株树, one word to jieba, is two
+
+
+def test_a_thing_no_report_names_is_not_answered_by_a_figure_of_another():
+    from ruralqa import records
+    from ruralqa.query import Query
+
+    class Vocab:  # the reports never name a bank (银行), nor any word of its meaning (钱庄, 储蓄所)
+        regions, places = ["伊吾县"], []
+
+        def tokens(self, t):
+            import jieba
+            return [w for w in jieba.lcut_for_search(t) if w.strip()]
+
+        def idf(self, tokens):  # 村里 and 钱 as rare in the reports as they are in a county's few
+            return {t: 9.0 if t in ("\x00", "银行", "钱庄", "银号", "储蓄所", "存储点") else 7.5 for t in tokens}
+
+    q = Query.parse("伊吾县银行给村里贷了多少钱", Vocab())
+    assert "银行" in q.unknown
+    income = _chunk("村集体经济收入130万元。", region="伊吾县")
+    assert records.why_not(q, figures(income)[-1], income) == "unnamed"
+    # a figure that says part of the thing (烤烟 of 烟叶) is still looked at by the other checks
+    tobacco = Query.parse("伊吾县种了多少亩烟叶", type("V", (Vocab,), {"idf": lambda s, ts: {
+        t: 9.0 if t in ("\x00", "烟叶") else 1.0 for t in ts}})())
+    crop = _chunk("烤烟种植60亩。", region="伊吾县")
+    assert records.why_not(tobacco, figures(crop)[-1], crop) != "unnamed"

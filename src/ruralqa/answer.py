@@ -10,6 +10,7 @@ answer: ruralqa says the reports do not say, rather than guess. Nothing outside 
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass, replace
@@ -24,7 +25,7 @@ from ruralqa.text.normalize import (NUMERAL_RUN, QUANTITY, UNITS, normalize, par
 from ruralqa.text.places import passage_is_about
 from ruralqa.text.words import TARGET_WORDS, grammar_tag, shortened
 from ruralqa.text.words import forms as word_forms
-from ruralqa.types import Answer, Hit
+from ruralqa.types import Answer, Chunk, Hit
 
 CLAUSE = re.compile(r"[，,；;：:]")
 # A bound rather than the figure itself (突破2万元, 稳定在1300亿斤以上): a stated exact figure answers better.
@@ -302,8 +303,11 @@ def candidates(query: Query, hits: list[Hit], params: AnswerParams = AnswerParam
     out = []
     # the first passages about the place asked and of the period asked: others' spans are never the answer, so
     # they take no place among those looked at
-    for hit in [h for h in hits if (not query.places or passage_is_about(query.places, h.chunk))
-                and period_fits(query, h.chunk)][:params.top]:
+    # A figure in the unit asked (多大比例 → %) can only come from a passage that states one: the others take no
+    # place either.
+    looked_at = (h for h in hits if (not query.places or passage_is_about(query.places, h.chunk))
+                 and period_fits(query, h.chunk) and (not quantity or _states_unit(query, h.chunk)))
+    for hit in itertools.islice(looked_at, params.top):
         chunk = hit.chunk
         text = chunk.text
         # Passages of the same paragraph give each other context (a list after 其中 needs its lead sentence).
@@ -349,6 +353,12 @@ def candidates(query: Query, hits: list[Hit], params: AnswerParams = AnswerParam
         total, ok = heuristic(s.features, params)
         s.features.update(score=total, log_score=math.log(total + 1e-4), passes=float(ok))
     return out
+
+
+def _states_unit(query: Query, chunk: Chunk) -> bool:
+    """Whether a passage states a figure in a unit the question asks for (any figure when it names none)."""
+    return not query.units or any(c.unit in query.units or _counts_said(query, c, chunk.text)
+                                  for c in _quantity_candidates(chunk))
 
 
 def _counts_said(query: Query, cand: Candidate, text: str) -> bool:

@@ -19,6 +19,7 @@ from ruralqa.figures import COUNTERS as FIGURE_COUNTERS
 from ruralqa.figures import FIGURE, LINK, SUBGROUP, UNIT_WORDS, Figure, figures, noun_after
 from ruralqa.query import UNIT_AFTER, YEAR, Query
 from ruralqa.text.normalize import NUMERAL_RUN, UNITS, normalize, unit_family
+from ruralqa.text.synonyms import names_a_thing
 from ruralqa.text.words import EXPECTED_UNITS, VARIANTS
 from ruralqa.text.words import forms as word_forms
 from ruralqa.types import Chunk
@@ -349,7 +350,23 @@ def why_not(query: Query, figure: Figure, chunk: Chunk | None = None,
             return "thing"
         if _by_unit_alone(query, figure, chunk):
             return "unit-alone"
+        if _unnamed_thing(query, figure, chunk):
+            return "unnamed"
     return ""
+
+
+def _unnamed_thing(query: Query, figure: Figure, chunk: Chunk | None) -> bool:
+    """The question names things no report names, nor any word of their meaning (银行 of 银行给村里贷了多少钱): a
+    figure that says none of them, not even in part (烤烟 says half of 烟叶), measures something else (村集体经济收入)."""
+    if not query.unknown:
+        return False
+    said = dict(query.synonyms)
+    things = [t for t in query.unknown if len(t) >= 2 and not said.get(t) and names_a_thing(t)
+              and t not in asking_unit(query, (t,), figure.unit)]  # 面积 is said by 亩
+    if not things:
+        return False
+    words = _clause_words(figure, chunk)
+    return not any(_chars((t,), words) >= 0.5 for t in things)
 
 
 def _by_unit_alone(query: Query, figure: Figure, chunk: Chunk | None) -> bool:

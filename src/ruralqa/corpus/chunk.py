@@ -28,8 +28,9 @@ from ruralqa.types import Article, Chunk, Citation, Report
 # not; 13: 分别 items split at 和/与/及 only between words (普及率 is one); 7: places by weight, spreadsheet rows, figure
 # records; 8: places named as places; 9: record metrics (ellipsis, counted nouns), plan-period sections, 头只; 10:
 # sections after a work report's review are its plans; 11: 分别 lists bounded, 增量; 12: 其中 stays with its sentence,
-# report titles settle places, relative years
-CHUNKER_VERSION = 18
+# report titles settle places, relative years; 19-21: a colon line above a table captions its rows,
+# a place column the text never names gives way to the county it names
+CHUNKER_VERSION = 21
 SENTENCE_END = re.compile(r"[。！？!?；;…]+[”’」』）)\"']*")
 CLAUSE_END = re.compile(r"[，,、：:]")
 _HEADING_STOPS = ("。", "！", "？", "!", "?", "；", ";", "…", "，", ",", "、", "：", ":")
@@ -139,7 +140,8 @@ def chunk_report(
         if j is None or (kinds[j] == "heading" and _level(text[lines[j][1]:lines[j][2]])
                          <= _level(text[lines[i][1]:lines[i][2]])):
             kinds[i] = "body"  # the next heading replaces it before any passage: index it itself
-    chunks, heading, sections, header, article_i = [], "", [], "", -1
+    leads = _leads(text, lines, kinds, settings)
+    chunks, heading, sections, header, lead, article_i = [], "", [], "", "", -1
     reviewed = after_review = False  # a top section reviewing the past has been read; one after it has begun
     for paragraph, ((number, s, e), kind) in enumerate(zip(lines, kinds), start=1):
         art = _article_at(articles, number)
@@ -155,6 +157,8 @@ def chunk_report(
             continue
         if kind != "row":
             header = ""
+        if kind != "row":
+            lead = leads.get(paragraph - 1, "")
         if kind == "heading":
             heading = line.lstrip("#").strip().strip("*").strip()
             if is_section(line):
@@ -173,12 +177,30 @@ def chunk_report(
                 row=report.row, year=article.year,
             )
             context = heading if kind != "caption" else ""
+            if kind == "row" and lead:
+                context = f"{context} {lead}".strip()
             if kind == "row" and header:
                 context = f"{context} {header}".strip()
             chunk = Chunk(id="", text=text[a:b], heading=context, kind=kind, citation=citation,
                           section=section if kind != "caption" else "", period_year=year, period_kind=period_kind)
             chunks.append(replace(chunk, id=content_id(chunk.embed_text)))
     return chunks
+
+
+def _leads(text: str, lines: list, kinds: list[str], settings: ChunkSettings) -> dict[int, str]:
+    """Short lines ending in a colon right above a table (克尔赛村基础设施成效：), by line position: the caption of the
+    rows below, which name neither the place nor the thing they give figures of. (Not above a list: its items say
+    more of themselves, and the lead sentence is often the answer they would crowd out.)"""
+    out = {}
+    for i, kind in enumerate(kinds):
+        line = text[lines[i][1]:lines[i][2]].replace("**", "").strip().lstrip("#").strip()
+        if kind != "body" or not line.endswith(("：", ":")):
+            continue
+        lead = line.rstrip("：:").strip()
+        j = next((j for j in range(i + 1, len(kinds)) if kinds[j] not in ("furniture", "rule")), None)
+        if lead and len(lead) <= settings.heading_max_chars and j is not None and kinds[j] in ("header", "row"):
+            out[i] = lead
+    return out
 
 
 RULE = re.compile(r"[-=*_]{3,}|\|?(\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*")

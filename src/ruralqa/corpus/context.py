@@ -49,6 +49,7 @@ GIVEN, TITLE, HEAD, BODY, BODY_CAP = 4.0, 3.0, 2.0, 0.5, 3.0
 HEAD_CHARS, BODY_CHARS = 300, 6000
 REPORT_TITLE = re.compile(r"报告|公报|总结|规划|方案|计划|情况")
 DESCEND = 0.6  # a division within the chosen one weighing this share of it is chosen instead (see place_in)
+MISLABEL_MENTIONS = 5  # a county a row's text names this often, its place column never: the row is mislabelled
 UNSURE = 0.7  # a rival place (not within the chosen one, nor containing it) weighing this share of it: say so
 
 
@@ -106,9 +107,38 @@ def place_in(title: str, text: str, given: str = "") -> tuple[str, str]:
     if rivals:
         note = f"place uncertain: {best.name} or {rivals[0].name}"
     given_found = gazetteer.find(normalize(given)) if given else []
-    if given_found and not gazetteer.contains(given_found[0], best) and not gazetteer.contains(best, given_found[0]):
-        note = f"place uncertain: the place column says {given_found[0].name}, the report {best.name}"
+    if given_found and not _related(given_found[0], best):
+        return best.name, f"place uncertain: the place column says {given_found[0].name}, the report {best.name}"
+    named = _named_instead(given_found[0], text) if given_found else None
+    if named:
+        return named[0].name, (f"place uncertain: the place column says {given_found[0].name}, which the text never "
+                               f"names; it names {named[0].name} {named[1]} times")
     return best.name, note
+
+
+def _related(a: gazetteer.Division, b: gazetteer.Division) -> bool:
+    return gazetteer.contains(a, b) or gazetteer.contains(b, a)
+
+
+def _named_instead(label: gazetteer.Division, text: str) -> tuple[gazetteer.Division, int] | None:
+    """The county a spreadsheet row's text is about when its place column is a label the text never names (a row
+    labelled 安新 holding 新安县's report): a county, unrelated to the label, named at least MISLABEL_MENTIONS
+    times along with its prefecture or province (what a report of that county says of itself)."""
+    found = [d for _, d in gazetteer.mentions(normalize(text))]
+    if any(_related(label, d) and d.level == label.level for d in found):
+        return None
+    counts: dict[str, int] = {}
+    by_code = {d.code: d for d in found}
+    for d in found:
+        counts[d.code] = counts.get(d.code, 0) + 1
+    counties = sorted((c for c in counts if by_code[c].level == "county" and not _related(label, by_code[c])),
+                      key=lambda c: -counts[c])
+    if not counties or counts[counties[0]] < MISLABEL_MENTIONS:
+        return None
+    county = by_code[counties[0]]
+    if not any(d.level != "county" and gazetteer.contains(d, county) for d in found):
+        return None
+    return county, counts[county.code]
 
 
 def year_of(*texts: str) -> int | None:

