@@ -33,6 +33,8 @@ FIGURE = re.compile(r"(?<![\d.A-Za-z])(?:\d+(?:\.\d+)?\s?(?:至|到|-|—|~|～)
                     r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(万亿|亿|万|千)?(余|多)?(" + _UNIT + r")?"
                     r"(以上|以下|左右|以内)?")
 RATIO = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s?[:：∶]\s?1(?![\d.])")
+# A ratio stated without its ∶1, right after the measure (城乡收入比缩小至2.12): the number is the ratio.
+RATIO_BARE = re.compile(r"比(?:值)?(?:缩小|下降|降低|降|扩大|提高|为|是|达到|达)?(?:至|到|为)?\s?(\d+(?:\.\d+)?)(?![\d.%‰]|\s?[万亿千:：∶])")
 SENTENCE = re.compile(r"[^。！？；;\n]*[。！？；;\n]?")
 CLAUSE_BREAK = re.compile(r"[，,、：:（）()]")  # not quotes: “吨粮田”855万亩 is measured by what they hold
 YEAR = re.compile(r"(19[5-9]\d|20\d\d)年")
@@ -88,7 +90,7 @@ class Figure:
 FIELDS = tuple(Figure.__dataclass_fields__)
 # Stored with an index's records; raised whenever what a figure is read as changes, so that records stored by an
 # earlier version are read again from their passages (`ruralqa facts` then agrees with the answers).
-VERSION = 2
+VERSION = 3
 
 
 def _number(m: re.Match) -> float:
@@ -211,6 +213,9 @@ def _values(sentence: str) -> list[tuple[int, int, str, float | None, str]]:
     for m in RATIO.finditer(sentence):
         if not any(a <= m.start() < b for a, b, *_ in out):
             out.append((m.start(), m.end(), m.group(0), float(m.group(1)), "比"))
+    for m in RATIO_BARE.finditer(sentence):
+        if not any(a <= m.start(1) < b for a, b, *_ in out):
+            out.append((m.start(1), m.end(1), m.group(1), float(m.group(1)), "比"))
     return sorted(out)
 
 
@@ -288,9 +293,11 @@ def noun_after(sentence: str, b: int) -> str:
     run = m.group(1)
     if re.match(r"大关|关口", run):
         return ""  # 突破1600亿斤大关: a milestone passed, not what is measured
+    group = SUBGROUP.match(run)  # 108.6万名脱贫劳动力: a group of people named by a verb (脱贫) is a noun whole
+    start = group.end() if group else 0
     # a verb (or preposition…) of two characters ends the noun; one character at the end does not (县处级领导)
     # (a verb used as a noun after a noun is part of it: 53万亩粮食生产功能区, not 122家培育农民合作社)
-    cut = next((i for i in range(len(run)) if (len(run[i:i + 2]) == 2 and (grammar_tag(run[i:i + 2]) != "vn" or not i)
+    cut = next((i for i in range(start, len(run)) if (len(run[i:i + 2]) == 2 and (grammar_tag(run[i:i + 2]) != "vn" or not i)
                                                and grammar_tag(run[i:i + 2])[:1] in ("v", "p", "d", "c"))
                 or run[i] in "的等在和与及"), len(run))
     return run[:cut]

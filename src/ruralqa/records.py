@@ -358,8 +358,8 @@ def why_not(query: Query, figure: Figure, chunk: Chunk | None = None,
 def _unnamed_thing(query: Query, figure: Figure, chunk: Chunk | None) -> bool:
     """The question names things no report names, nor any word of their meaning (银行 of 银行给村里贷了多少钱): a
     figure that says none of them, not even in part (烤烟 says half of 烟叶), measures something else (村集体经济收入)."""
-    if not query.unknown:
-        return False
+    if not query.unknown or all(t in query.unknown for t, _ in query.weights):
+        return False  # reports that use none of the question's words tell nothing of which are theirs
     said = dict(query.synonyms)
     things = [t for t in query.unknown if len(t) >= 2 and not said.get(t) and names_a_thing(t)
               and t not in asking_unit(query, (t,), figure.unit)]  # 面积 is said by 亩
@@ -440,11 +440,16 @@ def _another_measure(query: Query, figure: Figure) -> bool:
 
 def same_measure(a: Figure, b: Figure) -> bool:
     """Whether two records state the same measure of the same place and group (粮食总产, 粮食总产量), whatever year; a
-    span's total (过去五年新改建农村公路196.9公里) is not the same measure as one year's."""
+    span's total (过去五年新改建农村公路196.9公里) is not the same measure as one year's. A metric that is the end of the
+    other is the same where its own sentence says the rest (农村供水全部实现县域统管，规模化供水率达到97% beside
+    农村规模化供水率达到95%)."""
     def measure(f: Figure) -> tuple:
-        metric = _bare_metric(f).removesuffix("量")
-        return f.subject, f.subgroup, unit_family(f.unit), f.kind, bool(f.year_from), metric
-    return measure(a) == measure(b)
+        return f.subject, f.subgroup, unit_family(f.unit), f.kind, bool(f.year_from)
+    if measure(a) != measure(b):
+        return False
+    long, short = sorted((a, b), key=lambda f: -len(_bare_metric(f)))
+    ml, ms = (_bare_metric(f).removesuffix("量") for f in (long, short))
+    return ml == ms or (len(ms) >= 2 and ml.endswith(ms) and ml[:-len(ms)] in normalize(short.sentence))
 
 
 def _bare_metric(figure: Figure) -> str:
