@@ -183,3 +183,21 @@ def test_passages_without_a_figure_in_the_unit_asked_take_no_place_among_those_l
     assert q.units == {"%"}
     found = [rate.text[s.cand.start:s.cand.end] for s in answer.candidates(q, hits)]
     assert found == ["80.7%"]  # the seventh passage, the only one that states a share
+
+
+def test_one_name_asked_is_never_a_run_across_a_list():
+    from ruralqa.answer import _one_asked_of_many
+
+    vocab = type("V", (), {"regions": ["重庆市"], "places": [], "tokens": lambda s, t: list(t),
+                           "idf": lambda s, ts: {t: 9.0 if t == "\x00" else 1.0 for t in ts}})()
+    one = Query.parse("重庆哪个村入选了世界最佳旅游乡村", vocab)
+    assert _one_asked_of_many(one, "村卫生厕所普及率、生活垃圾分类行政")
+    assert not _one_asked_of_many(one, "武隆荆竹村")
+    assert not _one_asked_of_many(Query.parse("重庆哪些村入选了世界最佳旅游乡村", vocab), "荆竹村、下浩里村")
+
+
+def test_a_goal_asked_with_yao_joined_to_the_word_before():
+    from ruralqa.query import wants_target
+
+    assert wants_target("管理率要达到多少", ("管理", "率要", "达到"), unknown=("率要",))
+    assert not wants_target("管理率达到多少", ("管理", "率", "达到"), unknown=())

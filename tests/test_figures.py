@@ -472,3 +472,21 @@ def test_a_thing_no_report_names_is_not_answered_by_a_figure_of_another():
         t: 9.0 if t in ("\x00", "烟叶") else 1.0 for t in ts}})())
     crop = _chunk("烤烟种植60亩。", region="伊吾县")
     assert records.why_not(tobacco, figures(crop)[-1], crop) != "unnamed"
+
+
+def test_a_ratio_without_its_one_and_a_group_named_by_a_verb():
+    assert _records("城乡收入比缩小至2.12，新改建农村公路4.2万公里。")[0][:4] == ("城乡收入比", "", "2.12", "比")
+    assert all(r[3] != "比" for r in _records("比上年增长5%，占比达35%，同比增长2.5%。"))  # 比 of 比上年, 占比, 同比
+    # 108.6万名脱贫劳动力: 脱贫 is a verb, 脱贫劳动力 a group of people, the thing counted
+    [*_, last] = _records("6.1万户14.2万名防返贫监测对象稳定消除风险，108.6万名脱贫劳动力实现就业。")
+    assert last[:3] == ("脱贫劳动力", "脱贫劳动力", "108.6万名")
+
+
+def test_the_same_measure_said_shorter_where_its_sentence_says_the_rest():
+    from ruralqa import records
+
+    older = figures(_chunk("农村规模化供水率达到95%。", year=2024))[0]
+    newer = figures(_chunk("农村供水全部实现县域统管，规模化供水率达到97%。", year=2025))[0]
+    assert older.metric != newer.metric and records.same_measure(older, newer)
+    other = figures(_chunk("城市规模化供水率达到99%。", year=2025))[0]
+    assert not records.same_measure(older, other)  # 农村 is not said there

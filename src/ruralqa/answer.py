@@ -570,6 +570,8 @@ def of_kind(query: Query, s: Scored) -> bool:
     if not kinds:
         return not re.search(r"谁|哪里|在哪", query.normalized)
     text, c = s.hit.chunk.text, s.cand
+    if _one_asked_of_many(query, text[c.start:c.end]):
+        return False
     if normalize(text[c.start:c.end]).rstrip("”\"*").endswith(kinds[-1][-1]):
         return True  # 前楼镇下西坑村 for 哪个村
     after = _BESIDE.sub("", normalize(text[c.end:c.end + _NEAR]))
@@ -580,6 +582,15 @@ def of_kind(query: Query, s: Scored) -> bool:
     # only holds it (“一带一路”地理标志品牌推广清单 names a list, not a 品牌)
     phrase = re.split(r"[，,。；;：:！？、\s(（]", _BESIDE.sub("", normalize(text[c.end:c.end + _PHRASE])))[0]
     return phrase.endswith(kinds[-1]) and len(phrase) > len(kinds[-1])
+
+
+ONE_ASKED = re.compile(r"哪(?:一)?(?:个|家|座|所|条)(?![\u4e00-\u9fff]{0,6}(?:和|与|及|、))")  # not 哪两个, 哪些, 哪个县和…
+
+
+def _one_asked_of_many(query: Query, span: str) -> bool:
+    """One name is asked (哪个村) and the span runs across a list (村卫生厕所普及率、生活垃圾分类行政|村覆盖率): none of
+    its items is that name whole."""
+    return bool(ONE_ASKED.search(query.normalized) and re.search(r"[、，,；;]", span))
 
 
 def _said_before(query: Query, after: str, kind: str) -> int:
@@ -644,6 +655,8 @@ def whole_name(query: Query, s: Scored) -> bool:
     if any(normalize(text[max(0, c.start - 8):c.start]).endswith(t) for t in kind if len(t) >= 2):
         return True  # the name right after the kind of thing asked for (哪家社会力量 → 社会力量中航环卫)
     if head:
+        if _one_asked_of_many(query, text[c.start:c.end]):
+            return False
         return _kind_at(query, head, text[c.end:c.end + len(head) + 4]) and text.startswith(head, c.end) \
             or text[c.start:c.end].endswith(head[-1])
     left, right = _clause_bounds(text, c.start, c.end)

@@ -94,7 +94,7 @@ class Query:
                    terms=terms, weights=tuple(weights.items()), attribute=attribute(norm, terms),
                    head=asked_head(norm), units=expected_units(norm) if kind == "quantity" else frozenset(),
                    years=tuple(dict.fromkeys(tuple(years) + years_in(norm))),
-                   wants_target=wants_target(norm, tokens), notices=notices,
+                   wants_target=wants_target(norm, tokens, unknown), notices=notices,
                    unknown=frozenset(unknown), synonyms=reports_synonyms(norm, unknown, vocab, never))
 
     def forms(self, term: str) -> tuple[str, ...]:
@@ -189,10 +189,12 @@ def _grammar(token: str) -> bool:
     return bool(tag) and (tag[0] in "dpcruy" or len(token) == 1)
 
 
-def wants_target(normalized: str, tokens: tuple[str, ...]) -> bool:
+def wants_target(normalized: str, tokens: tuple[str, ...], unknown=()) -> bool:
     """Whether a question asks a goal: a word of goals (目标, 计划), or 要 standing alone before what is to be done
-    (面积要稳定在, 产值要突破; the tokenizer keeps 主要, 需要, 重要 whole)."""
-    return bool(words.TARGET_WORDS.search(normalized)) or "要" in tokens
+    (面积要稳定在, 产值要突破; the tokenizer keeps 主要, 需要, 重要 whole), or joined by the tokenizer into a word
+    of two characters no report uses (管理率要达到: 率要)."""
+    return bool(words.TARGET_WORDS.search(normalized)) or "要" in tokens or any(
+        len(t) == 2 and t[1] == "要" for t in unknown)
 
 
 def years_in(normalized: str) -> tuple[int, ...]:
