@@ -19,7 +19,7 @@ from ruralqa.config import AnswerParams
 from ruralqa.corpus.chunk import SENTENCE_END
 from ruralqa.figures import COUNTERS
 from ruralqa.query import PEOPLE, Query
-from ruralqa.records import CHANGE_ASKED, asking_unit, counted, figures_of
+from ruralqa.records import AVERAGE_ASKED, CHANGE_ASKED, asking_unit, counted, figure_at, figures_of
 from ruralqa.text.normalize import (NUMERAL_RUN, QUANTITY, UNITS, normalize, parse_chinese_number, parse_quantity,
                                     to_family)
 from ruralqa.text.places import passage_is_about
@@ -28,15 +28,8 @@ from ruralqa.text.words import forms as word_forms
 from ruralqa.types import Answer, Chunk, Hit
 
 CLAUSE = re.compile(r"[，,；;：:]")
-# A bound rather than the figure itself (突破2万元, 稳定在1300亿斤以上): a stated exact figure answers better.
-BOUND_BEFORE = re.compile(r"突破|超过|超|稳定在|保持在|不低于|不少于|近|约")
-BOUND_AFTER = re.compile(r"以上|以下|左右|以内|多|余")
-# A change (提高24.2斤, 增产42.2亿斤) rather than a level: the answer to "how much" only when a change is asked.
-CHANGE_BEFORE = re.compile(r"(提高|增加|增长|减少|下降|增产|减产|降低|增量)了?$")  # not 提升, 新增: 改造提升112万亩 is built
 # A figure for a part of the population (脱贫地区农村居民收入增长6.3%): not the whole's, unless the part is asked.
 SUBGROUP = re.compile(r"脱贫地区|脱贫县|脱贫人口|脱贫户|低收入|监测对象|易地搬迁|困难群众|残疾人")
-# A yearly average over several years (年均增长8.8%): not one year's figure, unless an average is asked.
-AVERAGE_BEFORE = re.compile(r"年均|平均每年|每年平均")
 QUOTED = re.compile(r"[“「『\"]([^”」』\"]{1,30})[”」』\"]")
 BOLD = re.compile(r"\*\*([^*\d\n]{2,30})\*\*")  # Markdown's emphasis marks a name as quotes do (**白羽肉鸡**)
 ASKED_WORD = re.compile(r"什么|哪种|哪个|哪家|哪类|哪些")
@@ -328,6 +321,9 @@ def candidates(query: Query, hits: list[Hit], params: AnswerParams = AnswerParam
                                          query.unknown, query.forms)
             after = normalize(text[cand.end:cand.end + 8]).lstrip("”」』\"")
             before = normalize(text[max(0, cand.start - params.local_chars):cand.start])
+            # what the figure is (a bound, a change, an average, of a group) is its record's qualifier and subgroup
+            figure = figure_at(chunk, cand.start, cand.end) if cand.kind == "quantity" else None
+            qualifier = figure.qualifier if figure else ""
             out.append(Scored(cand, hit, {
                 "proximity": proximity, "coverage": coverage,
                 "unit_fit": 1.0 if not expect or cand.unit in expect or _counts_said(query, cand, text) else 0.0,
@@ -340,11 +336,11 @@ def candidates(query: Query, hits: list[Hit], params: AnswerParams = AnswerParam
                 "rank": 1.0 / (1.0 + params.rank_decay * (hit.rank - 1)),
                 "year_match": float(bool(query.years) and chunk.period_year in query.years),
                 "period_known": float(bool(chunk.period_kind)),
-                "bound": float(bool(BOUND_BEFORE.search(before[-4:]) or BOUND_AFTER.match(text, cand.end))),
+                "bound": float(qualifier == "bound"),
                 "wants_target": float(query.wants_target),  # goals are mostly bounds (200万亩以上)
-                "change": float(bool(CHANGE_BEFORE.search(normalize(text[max(0, cand.start - 4):cand.start])))),
+                "change": float(qualifier == "change"),
                 "change_asked": float(bool(CHANGE_ASKED.search(query.normalized))),
-                "average": float(bool(AVERAGE_BEFORE.search(before)) and not AVERAGE_BEFORE.search(query.normalized)),
+                "average": float(qualifier == "average" and not AVERAGE_ASKED.search(query.normalized)),
                 "subgroup": float(bool(SUBGROUP.search(normalize(text[_clause_bounds(text, cand.start, cand.end)[0]:
                                                                         cand.start])))
                                   and not SUBGROUP.search(query.normalized)),
