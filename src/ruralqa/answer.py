@@ -19,7 +19,7 @@ from ruralqa.config import AnswerParams
 from ruralqa.corpus.chunk import SENTENCE_END
 from ruralqa.figures import COUNTERS
 from ruralqa.query import PEOPLE, Query
-from ruralqa.records import AVERAGE_ASKED, CHANGE_ASKED, asking_unit, counted, figure_at, figures_of
+from ruralqa.records import AVERAGE_ASKED, CHANGE_ASKED, asked_subgroups, asking_unit, counted, figure_at, figures_of
 from ruralqa.text.normalize import (NUMERAL_RUN, QUANTITY, UNITS, normalize, parse_chinese_number, parse_quantity,
                                     to_family)
 from ruralqa.text.places import passage_is_about
@@ -28,8 +28,6 @@ from ruralqa.text.words import forms as word_forms
 from ruralqa.types import Answer, Chunk, Hit
 
 CLAUSE = re.compile(r"[，,；;：:]")
-# A figure for a part of the population (脱贫地区农村居民收入增长6.3%): not the whole's, unless the part is asked.
-SUBGROUP = re.compile(r"脱贫地区|脱贫县|脱贫人口|脱贫户|低收入|监测对象|易地搬迁|困难群众|残疾人")
 QUOTED = re.compile(r"[“「『\"]([^”」』\"]{1,30})[”」』\"]")
 BOLD = re.compile(r"\*\*([^*\d\n]{2,30})\*\*")  # Markdown's emphasis marks a name as quotes do (**白羽肉鸡**)
 ASKED_WORD = re.compile(r"什么|哪种|哪个|哪家|哪类|哪些")
@@ -341,9 +339,7 @@ def candidates(query: Query, hits: list[Hit], params: AnswerParams = AnswerParam
                 "change": float(qualifier == "change"),
                 "change_asked": float(bool(CHANGE_ASKED.search(query.normalized))),
                 "average": float(qualifier == "average" and not AVERAGE_ASKED.search(query.normalized)),
-                "subgroup": float(bool(SUBGROUP.search(normalize(text[_clause_bounds(text, cand.start, cand.end)[0]:
-                                                                        cand.start])))
-                                  and not SUBGROUP.search(query.normalized)),
+                "subgroup": float(bool(figure and figure.subgroup) and not asked_subgroups(query.normalized)),
             }))
     for s in out:
         total, ok = heuristic(s.features, params)
