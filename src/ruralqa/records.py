@@ -30,8 +30,6 @@ EARLIER = 0.5  # …in a sentence of the passage before its own
 CHANGE_ASKED = re.compile(r"增长|增加|提高|涨了|上涨|增速|增幅|增产|增收|新增|减少|下降|提升|变化|多了|少了|降低|缩小|扩大|"
                           r"[多少][用产收花卖挣]了|比以前|比过去|比上年|比去年|较上年|同比")
 AVERAGE_ASKED = re.compile(r"年均|平均每年|每年平均")
-RATE_ASKED = re.compile(r"率|比重|占比|比例|百分之|百分比")
-RATIO_ASKED = re.compile(r"收入比|之比|比值")
 FARMERS = re.compile(r"农民|村民|农户")  # everyday names of the rural population (农村居民)
 PER_PERSON = re.compile(r"人均|每人|一年到手")
 NOT_CUMULATIVE, CUMULATIVE_UNASKED = 0.5, 0.8  # a level where 累计 is asked; a running total where it is not
@@ -141,6 +139,16 @@ def _cover(query: Query, figure: Figure, chunk: Chunk | None) -> tuple[float, bo
         got += w * credit
         named = named or (term not in implied and credit >= 0.5)
     return got / sum(weights.values()), named
+
+
+def _ratio_asked(query: Query) -> bool:
+    """收入比, 之比: the question's words ask a ratio (ruralqa.text.words.EXPECTED_UNITS)."""
+    return query.units == {"比"}
+
+
+def _rate_asked(query: Query) -> bool:
+    """率, 比例, 占比: the question's words ask a share (not a growth, which a rate or a multiple answers)."""
+    return query.units == {"%"}
 
 
 def _share_of_asked(query: Query, figure: Figure) -> bool:
@@ -304,7 +312,7 @@ def why_not(query: Query, figure: Figure, chunk: Chunk | None = None,
     asked = asked_subgroups(q)
     # 脱贫群众 asks of 脱贫人口: the question says the group's own word, if not the report's whole name for it
     if figure.subgroup and figure.subgroup not in asked and figure.subgroup[:2] not in q \
-            and not (figure.subgroup == "城乡" and RATIO_ASKED.search(q)):
+            and not (figure.subgroup == "城乡" and _ratio_asked(query)):
         return "subgroup"
     # 高素质农民, 村民, 克尔赛村年人均收入: a village's or farmers' figure is a rural one
     said = normalize(figure.metric) + ("农村" if FARMERS.search(figure.metric) or "村" in figure.metric else "")
@@ -328,11 +336,11 @@ def why_not(query: Query, figure: Figure, chunk: Chunk | None = None,
         return "impossible"
     if figure.unit == "吨" and PER_AREA.search(q) and (figure.value or 0) > PER_AREA_MAX:
         return "impossible"  # 96.5万吨 is a harvest, not a yield per 亩
-    if RATIO_ASKED.search(q) and figure.unit not in ("比", "倍"):
+    if _ratio_asked(query) and figure.unit not in ("比", "倍"):
         return "unit"
-    if RATE_ASKED.search(q) and not RATIO_ASKED.search(q) and figure.unit not in ("%", "百分点"):
+    if _rate_asked(query) and figure.unit not in ("%", "百分点"):
         return "unit"
-    if figure.qualifier == "share" and not RATE_ASKED.search(q):
+    if figure.qualifier == "share" and not _rate_asked(query):
         return "unit"  # 占现状建设用地规模的17.23% is a part of a whole, which no question asking a size asks
     if figure.unit == "%" and not _share_of_asked(query, figure):
         return "share"  # 农业用地…占比达83.33% is no share of the 林地 asked (林地占全村土地的多大比例)
