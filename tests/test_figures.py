@@ -156,7 +156,7 @@ def test_facts_export_as_csv_json_and_sqlite(henan):
     ("确权登记颁证工作基本完成，53万亩粮食生产功能区划定工作基本结束，3万亩节水小麦示范推广项目全部完成。",
      [("粮食生产功能区划", "53万亩"), ("节水小麦", "3万亩")]),
     # the year (2018年度) and that it was done (实现) are no part of what is measured
-    ("2018年度实现脱贫退出495户963人。", [("脱贫退出", "495户"), ("脱贫退出495户", "963人")]),
+    ("2018年度实现脱贫退出495户963人。", [("脱贫退出", "495户"), ("脱贫退出", "963人")]),  # not the value before in its metric
     # labels, Markdown table rows, ranges, 逾
     ("- 省级示范村：15个\n| 高素质农民 | 1,423名 |\n| 早稻计划种植面积 | 逾14万亩 |\n育秧周期缩短5至7天",
      [("省级示范村", "15个"), ("高素质农民", "1,423名"), ("早稻计划种植面积", "≥14万亩"), ("育秧周期缩短", "5至7天")]),
@@ -490,3 +490,37 @@ def test_the_same_measure_said_shorter_where_its_sentence_says_the_rest():
     assert older.metric != newer.metric and records.same_measure(older, newer)
     other = figures(_chunk("城市规模化供水率达到99%。", year=2025))[0]
     assert not records.same_measure(older, other)  # 农村 is not said there
+
+
+def test_values_listed_together_count_what_follows_and_households_answer_only_households():
+    from ruralqa import records
+    from ruralqa.query import Query
+
+    got = _records("聚焦两不愁三保障，2932户、5029人建档立卡贫困户全面稳定脱贫。")
+    assert [(r[0][:7], r[2]) for r in got] == [("建档立卡贫困户", "2932户"), ("建档立卡贫困户", "5029人")]
+    assert [(r[0], r[2]) for r in _records("全县剩余贫困人口322户、677人脱贫出列。")] == \
+        [("剩余贫困人口", "322户"), ("剩余贫困人口", "677人")]  # not the value before in the second's metric
+
+    class Vocab:
+        regions, places = ["甘肃省"], []
+
+        def tokens(self, t):
+            import jieba
+            return [w for w in jieba.lcut_for_search(t) if w.strip()]
+
+        def idf(self, tokens):
+            return {t: 9.0 if t == "\x00" else 1.0 for t in tokens}
+
+    chunk = _chunk("全县剩余贫困人口322户、677人脱贫出列。")
+    homes, people = figures(chunk)
+    q = Query.parse("甘肃2024年剩余多少贫困人口脱贫出列", Vocab())
+    assert records.why_not(q, homes, chunk) == "unit" and records.why_not(q, people, chunk) == ""
+    assert records.why_not(Query.parse("甘肃2024年剩余多少户贫困户脱贫出列", Vocab()), homes, chunk) == ""
+
+
+def test_values_after_a_list_of_items_are_theirs_in_order_without_fenbie():
+    assert [(r[0], r[2]) for r in _records("城镇、农村居民收入增长4.3%、5.7%。")] == \
+        [("城镇居民收入", "+4.3%"), ("农村居民收入", "+5.7%")]
+    assert [r[0] for r in _records("粮食播种面积、产量稳定在35万亩、15万吨左右。")] == ["粮食播种面积", "产量"]
+    # no list before the first value: each keeps its own words
+    assert [r[0] for r in _records("培育省级龙头企业120家、家庭农场5万家。")] == ["培育省级龙头企业", "家庭农场"]

@@ -90,7 +90,7 @@ class Figure:
 FIELDS = tuple(Figure.__dataclass_fields__)
 # Stored with an index's records; raised whenever what a figure is read as changes, so that records stored by an
 # earlier version are read again from their passages (`ruralqa facts` then agrees with the answers).
-VERSION = 3
+VERSION = 5
 
 
 def _number(m: re.Match) -> float:
@@ -227,8 +227,11 @@ def _metric(sentence: str, prev_end: int, a: int, b: int, unit: str) -> tuple[st
         label = re.split(r"[，,；;：:|]", _unmarked(sentence[prev_end:a], keep="：:|").rstrip("：:| "))[-1]
         words = label.strip()
     elif not re.search(r"[\u4e00-\u9fff]{2}", words) and prev_end and not re.search(r"[，,；;]", sentence[prev_end:a]):
-        # 、5.7% in a list: the clause before names it (not a value that opens a clause of its own: ，3万亩节水小麦…)
-        words = sentence[max([m.end() for m in re.finditer(r"[，,；;]", sentence[:prev_end])] + [0]):a]
+        # 、5.7% in a list: the clause before names it (not a value that opens a clause of its own: ，3万亩节水小麦…;
+        # nor when the clause before is only the value before: 2932户、5029人建档立卡贫困户 count what follows)
+        before = sentence[max([m.end() for m in re.finditer(r"[，,；;]", sentence[:prev_end])] + [0]):a]
+        named = re.sub("(?:" + FIGURE.pattern + r")\s*、?\s*$", "", before)  # not the value before (剩余贫困人口322户、677人)
+        words = named if re.search(r"[\u4e00-\u9fff]{2}", _unmarked(named)) else words
     after = sentence[b - 4:b]
     qualifier, sign = "exact", ""
     link = LINK.search(words)
@@ -286,8 +289,10 @@ COUNTERS = frozenset("座 个 条 家 辆 头 只 羽 棒 项 次 件 所 批 �
 
 
 def noun_after(sentence: str, b: int) -> str:
-    """The thing a measure word counts, right after the value (5500座菇棚 → 菇棚, 3条“绿色走廊” → 绿色走廊)."""
-    m = re.match(r"[“\"「]?([\u4e00-\u9fff]{1,8})", sentence[b:])
+    """The thing a measure word counts, right after the value (5500座菇棚 → 菇棚, 3条“绿色走廊” → 绿色走廊), or after the
+    values listed with it (2932户、5029人建档立卡贫困户 → 建档立卡贫困户 for both)."""
+    listed = re.match(r"(?:、" + FIGURE.pattern + r")*", sentence[b:])
+    m = re.match(r"[“\"「]?([\u4e00-\u9fff]{1,8})", sentence[b + listed.end():])
     if not m:
         return ""
     run = m.group(1)
@@ -312,7 +317,10 @@ def _subgroup(metric: str) -> str:
     return (m.group(1) or m.group(2)) if m else ""
 
 
-PAIR = re.compile(r"(城乡[\u4e00-\u9fff]{2,16}?)\s*\d[\d.,]*\s*[万亿]?[^\d，,；;。、和]{0,3}[和、]\s*\d")
+# Values in the order of the items before them, 分别 or not: two values of a 城乡 measure (城乡居民人均可支配收入完成2.57万元和
+# 1.68万元), or a list of items (粮食播种面积、产量稳定在35万亩、15万吨左右; 城镇、农村居民收入增长4.3%、5.7%).
+PAIR = re.compile(r"(城乡[\u4e00-\u9fff]{2,16}?|(?:[\u4e00-\u9fff]{1,12}、)+[\u4e00-\u9fff]{1,16}?)"
+                  r"\s*\d[\d.,]*\s*[万亿]?[^\d，,；;。、和]{0,3}[和、]\s*\d")
 
 
 def _respectively(sentence: str, found: list) -> list[str] | None:
@@ -320,7 +328,7 @@ def _respectively(sentence: str, found: list) -> list[str] | None:
     (城镇、农村居民人均可支配收入 → 城镇居民人均可支配收入, 农村居民人均可支配收入). Each 分别 governs the values after it,
     up to the next; a head that lists nothing (粮肉奶产量分别稳定在…) is the metric of all its values."""
     marks = [m.start() for m in re.finditer("分别", sentence)]
-    # 城乡居民人均可支配收入完成2.57万元和1.68万元: two values of a 城乡 measure are its two parts, 分别 or not
+    # two values of a 城乡 measure are its two parts, and values listed after items are theirs, 分别 or not (PAIR)
     marks = sorted(set(marks) | {m.start(1) + len(LINK.sub("", m.group(1))) for m in PAIR.finditer(sentence)
                                  if "分别" not in m.group(0)})
     if not marks:

@@ -336,6 +336,8 @@ def why_not(query: Query, figure: Figure, chunk: Chunk | None = None,
         return "impossible"
     if figure.unit == "吨" and PER_AREA.search(q) and (figure.value or 0) > PER_AREA_MAX:
         return "impossible"  # 96.5万吨 is a harvest, not a yield per 亩
+    if figure.unit == "户" and "户" not in q:
+        return "unit"  # 322户、677人: households answer only a question about households, not 多少贫困人口
     if _ratio_asked(query) and figure.unit not in ("比", "倍"):
         return "unit"
     if _rate_asked(query) and figure.unit not in ("%", "百分点"):
