@@ -524,3 +524,11 @@ def test_values_after_a_list_of_items_are_theirs_in_order_without_fenbie():
     assert [r[0] for r in _records("粮食播种面积、产量稳定在35万亩、15万吨左右。")] == ["粮食播种面积", "产量"]
     # no list before the first value: each keeps its own words
     assert [r[0] for r in _records("培育省级龙头企业120家、家庭农场5万家。")] == ["培育省级龙头企业", "家庭农场"]
+
+
+def test_a_passage_that_opens_on_five_years_speaks_of_them_throughout():
+    text = ("这五年，我们在攻坚克难中拉开了快速发展框架。面对困扰多年的交通瓶颈，新建和改建主干路14.8公里、"
+            "农村公路157.5公里，城市环路实现闭合。")
+    assert [(f.year_from, f.year) for f in figures(_chunk(text, year=2020))] == [(2016, 2020), (2016, 2020)]
+    one_year = "一年来，我们全面推进城乡统筹。投资2100万元完成了25.4公里农村公路建设。"
+    assert all(f.year_from is None for f in figures(_chunk(one_year, year=2020)))

@@ -39,7 +39,7 @@ SENTENCE = re.compile(r"[^。！？；;\n]*[。！？；;\n]?")
 CLAUSE_BREAK = re.compile(r"[，,、：:（）()]")  # not quotes: “吨粮田”855万亩 is measured by what they hold
 YEAR = re.compile(r"(19[5-9]\d|20\d\d)年")
 SPAN = re.compile(r"(19[5-9]\d|20\d\d)\s?[—–\-~至到]\s?(19[5-9]\d|20\d\d)年?|“?十[三四五]五”?(?:时期|期间)?"
-                  r"|过去五年|近五年|五年来")
+                  r"|过去五年|近五年|五年来|这五年")
 RELATIVE_YEAR = re.compile(r"(今年|本年|当年|去年|上年|上一年|前年)")
 RELATIVE = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "上一年": -1, "前年": -2}
 FIVE_YEAR = {"十三五": (2016, 2020), "十四五": (2021, 2025), "十五五": (2026, 2030)}
@@ -90,7 +90,7 @@ class Figure:
 FIELDS = tuple(Figure.__dataclass_fields__)
 # Stored with an index's records; raised whenever what a figure is read as changes, so that records stored by an
 # earlier version are read again from their passages (`ruralqa facts` then agrees with the answers).
-VERSION = 5
+VERSION = 6
 
 
 def _number(m: re.Match) -> float:
@@ -393,6 +393,15 @@ def _from_to(sentence: str, found: list) -> dict[int, int]:
     return years
 
 
+def _span_of(said: str, year: int | None) -> tuple[int | None, int | None]:
+    """(last, first year) of a span said without its years: a named plan period, else the five years up to `year`
+    (过去五年 in a report: the five years before its own)."""
+    for name, (a, b) in FIVE_YEAR.items():
+        if name in said:
+            return b, a
+    return year, year - 4
+
+
 def _period(before: str, chunk: Chunk, earlier: str = "") -> tuple[int | None, int | None]:
     """(year, first year of a span) the figure is of: named in its sentence before it, else the passage's
     (`earlier`: the passage's sentences before the figure's)."""
@@ -405,16 +414,17 @@ def _period(before: str, chunk: Chunk, earlier: str = "") -> tuple[int | None, i
         m = spans[-1]
         if m.group(1):
             return int(m.group(2)), int(m.group(1))
-        for name, (a, b) in FIVE_YEAR.items():
-            if name in m.group(0):
-                return b, a
-        if chunk.period_year:  # 过去五年 in a report: the five years before its own
-            return chunk.period_year, chunk.period_year - 4
+        if chunk.period_year or any(name in m.group(0) for name in FIVE_YEAR):
+            return _span_of(m.group(0), chunk.period_year)
     if years:
         return years[-1], None
     relative = RELATIVE_YEAR.findall(before)
     if relative and chunk.citation.year:  # 去年粮食产量…, 今年力争…: years counted from the report's own
         return chunk.citation.year + RELATIVE[relative[-1]], None
+    opening = SPAN.match(earlier.lstrip())
+    if opening and not opening.group(1) and chunk.period_year and not named:
+        # 这五年，我们在攻坚克难中…。…农村公路157.5公里: a passage that opens on five years speaks of them throughout
+        return _span_of(opening.group(0), chunk.period_year)
     heading = SPAN.search(chunk.heading or "")
     # A passage that speaks of this year (今年…主要预期目标是：…) is of it, whatever plan period its section opens.
     if heading and not heading.group(1) and chunk.period_year and not re.search(r"今年|本年", earlier + before):

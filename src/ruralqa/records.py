@@ -306,9 +306,9 @@ def why_not(query: Query, figure: Figure, chunk: Chunk | None = None,
     if query.years and figure.year and not any(
             figure.year == y or (figure.year_from and figure.year_from <= y <= figure.year) for y in query.years):
         return "year"
-    if figure.year_from and not SPAN_ASKED.search(q) and not (
+    if figure.year_from and query.years and not SPAN_ASKED.search(q) and not (
             figure.year_from in query.years and figure.year in query.years):
-        return "span"  # 2021—2025年累计, the “十五五” goal: not one year's figure
+        return "span"  # 2021—2025年累计, the “十五五” goal: not one year's figure (which no year asked may be)
     asked = asked_subgroups(q)
     # 脱贫群众 asks of 脱贫人口: the question says the group's own word, if not the report's whole name for it
     if figure.subgroup and figure.subgroup not in asked and figure.subgroup[:2] not in q \
