@@ -532,3 +532,28 @@ def test_a_passage_that_opens_on_five_years_speaks_of_them_throughout():
     assert [(f.year_from, f.year) for f in figures(_chunk(text, year=2020))] == [(2016, 2020), (2016, 2020)]
     one_year = "一年来，我们全面推进城乡统筹。投资2100万元完成了25.4公里农村公路建设。"
     assert all(f.year_from is None for f in figures(_chunk(one_year, year=2020)))
+
+
+def test_an_aside_inside_a_noun_and_a_count_of_another_thing():
+    from ruralqa import records
+    from ruralqa.query import Query
+
+    got = _records("建成4所乡镇卫生院“国医堂”，村卫生所（室）达到344所，卫生、计生服务能力持续增强。")
+    assert [(r[0], r[2]) for r in got] == [("乡镇卫生院", "4所"), ("村卫生所（室）", "344所")]
+
+    class Vocab:
+        regions, places = ["甘肃省"], []
+
+        def tokens(self, t):
+            import jieba
+            return [w for w in jieba.lcut_for_search(t) if w.strip()]
+
+        def idf(self, tokens):
+            return {t: 9.0 if t == "\x00" else 1.0 for t in tokens}
+
+    q = Query.parse("甘肃2024年给村里请了多少个打扫卫生的人", Vocab())
+    villages = _chunk("建设美丽庭院1.3万户，省级美丽乡村达到29个。")
+    assert records._count_of_another(q, figures(villages)[-1], villages)
+    built = _chunk("整县域梯次推进和美乡村建设，目前已建成245个。")
+    q2 = Query.parse("甘肃2024年已建成多少个和美乡村", Vocab())
+    assert not records._count_of_another(q2, figures(built)[-1], built)  # its sentence names what it refers back to

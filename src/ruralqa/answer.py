@@ -642,8 +642,10 @@ def whole_name(query: Query, s: Scored) -> bool:
     text, c = s.hit.chunk.text, s.cand
     head = _name_head(query)
     asked = ASKED_WORD.search(query.normalized)
+    # the words right after the question word that name a kind (社会力量 of 哪家社会力量), not a verb (被评 of 哪个村被评为)
     kind = [t for t in query.terms if asked and query.normalized.find(t, asked.end()) in range(asked.end(),
-                                                                                          asked.end() + 5)]
+                                                                                          asked.end() + 5)
+            and grammar_tag(t)[:1] not in ("v", "p", "d", "c")]
     if any(normalize(text[max(0, c.start - 8):c.start]).endswith(t) for t in kind if len(t) >= 2):
         return True  # the name right after the kind of thing asked for (哪家社会力量 → 社会力量中航环卫)
     if head:

@@ -90,7 +90,7 @@ class Figure:
 FIELDS = tuple(Figure.__dataclass_fields__)
 # Stored with an index's records; raised whenever what a figure is read as changes, so that records stored by an
 # earlier version are read again from their passages (`ruralqa facts` then agrees with the answers).
-VERSION = 6
+VERSION = 7
 
 
 def _number(m: re.Match) -> float:
@@ -189,9 +189,15 @@ def _in_formula(sentence: str, a: int, b: int) -> bool:
     return bool(re.search(r"\w[+＋]\w", sentence[start:end]))  # not a sign: （+5.3%）
 
 
+ASIDE = re.compile(r"[（(][^（）()，,。；;\d]{1,6}[）)](?=[\u4e00-\u9fff])")  # 村卫生所（室）达到344所: part of the noun
+
+
 def _clause(sentence: str, prev_end: int, a: int) -> str:
-    """The words between the previous figure's clause break and this value."""
-    start = max([m.end() for m in CLAUSE_BREAK.finditer(sentence, prev_end, a)] + [prev_end])
+    """The words between the previous figure's clause break and this value; a short aside inside a noun breaks
+    nothing."""
+    asides = [range(m.start(), m.end()) for m in ASIDE.finditer(sentence, prev_end, a)]
+    start = max([m.end() for m in CLAUSE_BREAK.finditer(sentence, prev_end, a)
+                 if not any(m.start() in r for r in asides)] + [prev_end])
     return _unmarked(sentence[start:a])
 
 

@@ -417,11 +417,26 @@ def _clause_words(figure: Figure, chunk: Chunk | None) -> str:
 
 def _not_of_the_thing(query: Query, figure: Figure, chunk: Chunk | None) -> bool:
     """多少粮食 asks an amount of 粮食: a figure whose metric and clause do not name it (食用菌种植规模6600万棒 in a sentence
-    that names 粮食总产 too) is an amount of something else. A word its unit answers (钱 of 多少钱) names no thing."""
+    that names 粮食总产 too) is an amount of something else; likewise a count (_count_of_another). A word its unit
+    answers (钱 of 多少钱) names no thing."""
+    if figure.metric and _count_of_another(query, figure, chunk):
+        return True
     thing = amount_of(query)
     if not thing or not figure.metric or thing in asking_unit(query, (thing,), figure.unit):
         return False
     return not any(f in _clause_words(figure, chunk) for f in query.forms(thing))
+
+
+def _count_of_another(query: Query, figure: Figure, chunk: Chunk | None) -> bool:
+    """A count question's figure whose sentence names none of the words of what is counted (省级美丽乡村达到29个 for
+    多少个打扫卫生的人); the sentence, not the clause, since a count often refers back (推进和美乡村建设，目前已建成245个)."""
+    phrase = counted(query.normalized)
+    things = [t for t in query.terms if len(t) >= 2 and t in phrase and t not in UNITS]
+    if not things:
+        return False
+    words = normalize(figure.metric + figure.sentence + " " + (chunk.heading if chunk else ""))
+    return not any(_chars(query.forms(t), words) >= 0.5 if t in query.unknown else
+                   any(f in words for f in query.forms(t)) for t in things)
 
 
 def amount_of(query: Query) -> str:

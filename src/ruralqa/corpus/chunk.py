@@ -28,9 +28,9 @@ from ruralqa.types import Article, Chunk, Citation, Report
 # not; 13: 分别 items split at 和/与/及 only between words (普及率 is one); 7: places by weight, spreadsheet rows, figure
 # records; 8: places named as places; 9: record metrics (ellipsis, counted nouns), plan-period sections, 头只; 10:
 # sections after a work report's review are its plans; 11: 分别 lists bounded, 增量; 12: 其中 stays with its sentence,
-# report titles settle places, relative years; 19-25: a colon line above a table captions its rows,
+# report titles settle places, relative years; 19-26: a colon line above a table captions its rows,
 # a place column the text never names gives way to the county it names
-CHUNKER_VERSION = 25
+CHUNKER_VERSION = 26
 SENTENCE_END = re.compile(r"[。！？!?；;…]+[”’」』）)\"']*")
 CLAUSE_END = re.compile(r"[，,、：:]")
 _HEADING_STOPS = ("。", "！", "？", "!", "?", "；", ";", "…", "，", ",", "、", "：", ":")
