@@ -119,3 +119,19 @@ def built(tmp_path_factory) -> Path:
     shutil.copytree(SEED_CORPUS, ws / "corpus")
     update_index(resolve(cwd=ws))
     return ws
+
+
+class WordsVocab:
+    """A Vocabulary as a small index gives it: jieba's search-mode words, each one the reports use (idf `known`, or as
+    `idf` maps it) except those in `never`, which no report uses."""
+
+    def __init__(self, regions=("甘肃省",), never=(), known=1.0, idf=None):
+        self.regions, self.places = list(regions), []
+        self._never, self._known, self._idf = set(never) | {"\x00"}, known, idf or {}
+
+    def tokens(self, text):
+        import jieba
+        return [w for w in jieba.lcut_for_search(text) if w.strip()]
+
+    def idf(self, tokens):
+        return {t: 9.0 if t in self._never else self._idf.get(t, self._known) for t in tokens}

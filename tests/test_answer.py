@@ -161,16 +161,7 @@ def test_the_named_places_passages_are_fused_among_themselves():
 def test_passages_without_a_figure_in_the_unit_asked_take_no_place_among_those_looked_at():
     from ruralqa import answer
     from ruralqa.types import Chunk, Citation, Hit
-
-    class Vocab:
-        regions, places = ["台安县"], []
-
-        def tokens(self, t):
-            import jieba
-            return [w for w in jieba.lcut_for_search(t) if w.strip()]
-
-        def idf(self, tokens):
-            return {t: 9.0 if t == "\x00" else 1.0 for t in tokens}
+    from conftest import WordsVocab
 
     def chunk(i, text):
         return Chunk(id=str(i), text=text, heading="成效数据 | 指标 | 数值 |", kind="row",
@@ -179,7 +170,7 @@ def test_passages_without_a_figure_in_the_unit_asked_take_no_place_among_those_l
     words = [chunk(i, f"| 畜禽粪污资源化利用项目{i} | 已实施 |") for i in range(1, 7)]
     rate = chunk(7, "| 畜禽粪污综合利用率 | 80.7% |")
     hits = [Hit(chunk=c, score=1.0 - i / 10, rank=i + 1) for i, c in enumerate(words + [rate])]
-    q = Query.parse("台安县畜禽粪污综合利用率是多少", Vocab())
+    q = Query.parse("台安县畜禽粪污综合利用率是多少", WordsVocab(regions=("台安县",)))
     assert q.units == {"%"}
     found = [rate.text[s.cand.start:s.cand.end] for s in answer.candidates(q, hits)]
     assert found == ["80.7%"]  # the seventh passage, the only one that states a share

@@ -453,23 +453,17 @@ def test_a_thing_no_report_names_is_not_answered_by_a_figure_of_another():
     from ruralqa import records
     from ruralqa.query import Query
 
-    class Vocab:  # the reports never name a bank (银行), nor any word of its meaning (钱庄, 储蓄所)
-        regions, places = ["伊吾县"], []
+    from conftest import WordsVocab
 
-        def tokens(self, t):
-            import jieba
-            return [w for w in jieba.lcut_for_search(t) if w.strip()]
-
-        def idf(self, tokens):  # 村里 and 钱 as rare in the reports as they are in a county's few
-            return {t: 9.0 if t in ("\x00", "银行", "钱庄", "银号", "储蓄所", "存储点") else 7.5 for t in tokens}
-
+    # the reports never name a bank (银行), nor any word of its meaning; 村里 and 钱 as rare as in a county's few reports
+    bankless = ("银行", "钱庄", "银号", "储蓄所", "存储点")
+    Vocab = lambda: WordsVocab(regions=("伊吾县",), never=bankless, known=7.5)  # noqa: E731
     q = Query.parse("伊吾县银行给村里贷了多少钱", Vocab())
     assert "银行" in q.unknown
     income = _chunk("村集体经济收入130万元。", region="伊吾县")
     assert records.why_not(q, figures(income)[-1], income) == "unnamed"
     # a figure that says part of the thing (烤烟 of 烟叶) is still looked at by the other checks
-    tobacco = Query.parse("伊吾县种了多少亩烟叶", type("V", (Vocab,), {"idf": lambda s, ts: {
-        t: 9.0 if t in ("\x00", "烟叶") else 1.0 for t in ts}})())
+    tobacco = Query.parse("伊吾县种了多少亩烟叶", WordsVocab(regions=("伊吾县",), never=("烟叶",)))
     crop = _chunk("烤烟种植60亩。", region="伊吾县")
     assert records.why_not(tobacco, figures(crop)[-1], crop) != "unnamed"
 
@@ -501,15 +495,7 @@ def test_values_listed_together_count_what_follows_and_households_answer_only_ho
     assert [(r[0], r[2]) for r in _records("全县剩余贫困人口322户、677人脱贫出列。")] == \
         [("剩余贫困人口", "322户"), ("剩余贫困人口", "677人")]  # not the value before in the second's metric
 
-    class Vocab:
-        regions, places = ["甘肃省"], []
-
-        def tokens(self, t):
-            import jieba
-            return [w for w in jieba.lcut_for_search(t) if w.strip()]
-
-        def idf(self, tokens):
-            return {t: 9.0 if t == "\x00" else 1.0 for t in tokens}
+    from conftest import WordsVocab as Vocab
 
     chunk = _chunk("全县剩余贫困人口322户、677人脱贫出列。")
     homes, people = figures(chunk)
@@ -541,15 +527,7 @@ def test_an_aside_inside_a_noun_and_a_count_of_another_thing():
     got = _records("建成4所乡镇卫生院“国医堂”，村卫生所（室）达到344所，卫生、计生服务能力持续增强。")
     assert [(r[0], r[2]) for r in got] == [("乡镇卫生院", "4所"), ("村卫生所（室）", "344所")]
 
-    class Vocab:
-        regions, places = ["甘肃省"], []
-
-        def tokens(self, t):
-            import jieba
-            return [w for w in jieba.lcut_for_search(t) if w.strip()]
-
-        def idf(self, tokens):
-            return {t: 9.0 if t == "\x00" else 1.0 for t in tokens}
+    from conftest import WordsVocab as Vocab
 
     q = Query.parse("甘肃2024年给村里请了多少个打扫卫生的人", Vocab())
     villages = _chunk("建设美丽庭院1.3万户，省级美丽乡村达到29个。")
