@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from ruralqa.config import AnswerParams
 from ruralqa.corpus.chunk import SENTENCE_END
-from ruralqa.figures import COUNTERS
+from ruralqa.figures import COUNTERS, Figure
 from ruralqa.query import PEOPLE, Query
 from ruralqa.records import AVERAGE_ASKED, CHANGE_ASKED, asked_subgroups, asking_unit, counted, figure_at, figures_of
 from ruralqa.text.normalize import (NUMERAL_RUN, QUANTITY, UNITS, normalize, parse_chinese_number, parse_quantity,
@@ -279,6 +279,7 @@ class Scored:
     cand: Candidate
     hit: Hit
     features: dict[str, float]
+    figure: Figure | None = None  # the record of a quantity candidate (ruralqa.records.figure_at), read once
 
 
 def candidates(query: Query, hits: list[Hit], params: AnswerParams = AnswerParams()) -> list[Scored]:
@@ -340,7 +341,7 @@ def candidates(query: Query, hits: list[Hit], params: AnswerParams = AnswerParam
                 "change_asked": float(bool(CHANGE_ASKED.search(query.normalized))),
                 "average": float(qualifier == "average" and not AVERAGE_ASKED.search(query.normalized)),
                 "subgroup": float(bool(figure and figure.subgroup) and not asked_subgroups(query.normalized)),
-            }))
+            }, figure))
     for s in out:
         total, ok = heuristic(s.features, params)
         s.features.update(score=total, log_score=math.log(total + 1e-4), passes=float(ok))
@@ -391,9 +392,7 @@ def _newest(query: Query, first: tuple, scored: list[Scored], params: AnswerPara
 
     best, newest = first[3], None
     for s in scored:
-        if s.cand.kind != "quantity":
-            continue
-        f = records.figure_at(s.hit.chunk, s.cand.start, s.cand.end)
+        f = s.figure
         if f is None or not f.year or not best.year or f.year <= (newest or best).year or \
                 not records.same_measure(f, best) or not records.fits(query, f, s.hit.chunk, params):
             continue
@@ -436,8 +435,7 @@ def extract(query: Query, hits: list[Hit], params: AnswerParams = AnswerParams()
             passes = confidence >= model.threshold
         if not passes or total < params.record_margin * top:
             break  # the candidates below score lower still
-        figure = records.figure_at(best.hit.chunk, best.cand.start, best.cand.end) if best.cand.kind == "quantity" \
-            else None
+        figure = best.figure
         if figure is None:
             if query.kind == "quantity":
                 continue  # a number no record reads (四个放开): what it measures is unknown, so it answers nothing
@@ -483,7 +481,7 @@ def _in_everyday_words(query: Query, scored: list[Scored], params: AnswerParams)
     for s in scored:
         if s.cand.kind != "quantity" or not s.features["unit_fit"]:
             continue
-        figure = records.figure_at(s.hit.chunk, s.cand.start, s.cand.end)
+        figure = s.figure
         if figure is not None and records.why_not(query, figure, s.hit.chunk, params) in ("", "metric") \
                 and records.in_everyday_words(query, figure, s.hit.chunk, params):
             found.setdefault((figure.value, figure.unit, figure.qualifier), (s, figure))

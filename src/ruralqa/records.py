@@ -391,9 +391,7 @@ def _by_unit_alone(query: Query, figure: Figure, chunk: Chunk | None) -> bool:
     things = [t for t in query.terms if t != attr and t not in forms and attr not in query.forms(t)
               and t not in asking_unit(query, (t,), figure.unit)]
     words = _clause_words(figure, chunk)
-    # a word no report uses counts by the share of its characters found, as in the cover (种果 of 种果树的地)
-    return bool(things) and not any(_chars(query.forms(t), words) >= 0.5 if t in query.unknown
-                                    else any(f in words for f in query.forms(t)) for t in things)
+    return bool(things) and not any(_says(query, t, words) for t in things)
 
 
 def _clause_end(text: str, b: int) -> int:
@@ -401,6 +399,7 @@ def _clause_end(text: str, b: int) -> int:
     return next((m.start() for m in re.finditer(r"[，,；;。]", text[b:])), len(text) - b) + b
 
 
+@lru_cache(maxsize=1024)  # several checks of one figure read them
 def _clause_words(figure: Figure, chunk: Chunk | None) -> str:
     """The figure's metric and group, its clause, and its passage's heading (a table row's column names: | 县 | 粮食产量 |)
     (normalized); a clause that says only how it is linked (突破1600亿斤大关) speaks of what the clause before names
@@ -435,8 +434,14 @@ def _count_of_another(query: Query, figure: Figure, chunk: Chunk | None) -> bool
     if not things:
         return False
     words = normalize(figure.metric + figure.sentence + " " + (chunk.heading if chunk else ""))
-    return not any(_chars(query.forms(t), words) >= 0.5 if t in query.unknown else
-                   any(f in words for f in query.forms(t)) for t in things)
+    return not any(_says(query, t, words) for t in things)
+
+
+def _says(query: Query, term: str, words: str) -> bool:
+    """Whether `words` say a question word: one of its forms, or, for a word no report uses, half its characters (as
+    in the cover: 种果 of 种果树的地)."""
+    forms = query.forms(term)
+    return _chars(forms, words) >= 0.5 if term in query.unknown else any(f in words for f in forms)
 
 
 def amount_of(query: Query) -> str:

@@ -155,10 +155,8 @@ def chunk_report(
         if kind == "header":
             header = line
             continue
-        if kind != "row":
-            header = ""
-        if kind != "row":
-            lead = leads.get(paragraph - 1, "")
+        if kind != "row":  # a table's header and caption hold for its rows only
+            header, lead = "", leads.get(paragraph - 1, "")
         if kind == "heading":
             heading = line.lstrip("#").strip().strip("*").strip()
             if is_section(line):

@@ -101,13 +101,13 @@ def place_in(title: str, text: str, given: str = "") -> tuple[str, str]:
         ranked.insert(0, best.code)
     if weight[ranked[0]] < HEAD and not given and title:  # named only in passing: not what the report is about
         return "", ""
-    rivals = [divisions[c] for c in ranked[1:] if not gazetteer.contains(divisions[c], best)
-              and not gazetteer.contains(best, divisions[c]) and support(c) >= UNSURE * support(ranked[0])]
+    rivals = [divisions[c] for c in ranked[1:] if not gazetteer.related(divisions[c], best)
+              and support(c) >= UNSURE * support(ranked[0])]
     note = ""
     if rivals:
         note = f"place uncertain: {best.name} or {rivals[0].name}"
     given_found = gazetteer.find(normalize(given)) if given else []
-    if given_found and not _related(given_found[0], best):
+    if given_found and not gazetteer.related(given_found[0], best):
         return best.name, f"place uncertain: the place column says {given_found[0].name}, the report {best.name}"
     named = _named_instead(given_found[0], text) if given_found else None
     if named:
@@ -116,22 +116,18 @@ def place_in(title: str, text: str, given: str = "") -> tuple[str, str]:
     return best.name, note
 
 
-def _related(a: gazetteer.Division, b: gazetteer.Division) -> bool:
-    return gazetteer.contains(a, b) or gazetteer.contains(b, a)
-
-
 def _named_instead(label: gazetteer.Division, text: str) -> tuple[gazetteer.Division, int] | None:
     """The county a spreadsheet row's text is about when its place column is a label the text never names (a row
     labelled 安新 holding 新安县's report): a county, unrelated to the label, named at least MISLABEL_MENTIONS
     times along with its prefecture or province (what a report of that county says of itself)."""
     found = [d for _, d in gazetteer.mentions(normalize(text))]
-    if any(_related(label, d) and d.level == label.level for d in found):
+    if any(gazetteer.related(label, d) and d.level == label.level for d in found):
         return None
     counts: dict[str, int] = {}
     by_code = {d.code: d for d in found}
     for d in found:
         counts[d.code] = counts.get(d.code, 0) + 1
-    counties = sorted((c for c in counts if by_code[c].level == "county" and not _related(label, by_code[c])),
+    counties = sorted((c for c in counts if by_code[c].level == "county" and not gazetteer.related(label, by_code[c])),
                       key=lambda c: -counts[c])
     if not counties or counts[counties[0]] < MISLABEL_MENTIONS:
         return None

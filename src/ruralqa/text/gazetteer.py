@@ -159,3 +159,8 @@ def contains(outer: Division, inner: Division) -> bool:
     """Whether `inner` lies within `outer` (or is it): 甘肃省 contains 兰州市 and 榆中县."""
     prefix = {"province": 2, "city": 4, "county": 12}[outer.level]
     return inner.code[:prefix] == outer.code[:prefix]
+
+
+def related(a: Division, b: Division) -> bool:
+    """Whether one of two divisions lies within the other: 运城市 and 闻喜县, not 安新县 and 新安县."""
+    return contains(a, b) or contains(b, a)

@@ -126,4 +126,4 @@ def is_about(places: tuple[str, ...], region: str, title: str, text: str) -> boo
 def _related(place: str, region: str) -> bool:
     """Whether one of the two divisions contains the other (True when either is no division the gazetteer knows)."""
     a, b = gazetteer.find(normalize(place)), gazetteer.find(normalize(region)) if region else []
-    return not a or not b or gazetteer.contains(a[0], b[0]) or gazetteer.contains(b[0], a[0])
+    return not a or not b or gazetteer.related(a[0], b[0])

@@ -25,6 +25,7 @@ def _tree() -> dict:
         return {}
 
 
+@lru_cache(maxsize=1)  # walked once, for the synonym groups and the classes alike
 def _leaves() -> list[tuple[str, list[str]]]:
     """(code, words) of every group of the tree: 01= a group of synonyms, 01# of related words, 01@ a word alone."""
     out, stack = [], list(_tree().items())
