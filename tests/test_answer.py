@@ -192,3 +192,17 @@ def test_a_goal_asked_with_yao_joined_to_the_word_before():
 
     assert wants_target("管理率要达到多少", ("管理", "率要", "达到"), unknown=("率要",))
     assert not wants_target("管理率达到多少", ("管理", "率", "达到"), unknown=())
+
+
+def test_a_passage_of_no_known_year_says_nothing_of_years_after_its_report():
+    from ruralqa.answer import period_fits
+    from ruralqa.types import Chunk, Citation
+    from conftest import WordsVocab
+
+    text = "蔬菜种植面积达15.96万亩，奶牛存栏3.76万头，生猪存栏47.2万头。"
+    old = Chunk(id="x", text=text, heading="", kind="body",
+                citation=Citation("f.txt", "2013年徐水区人民政府工作报告", "徐水区", 1, 1, 1, 0, len(text), year=2013))
+    vocab = WordsVocab(regions=("徐水区",))
+    assert not period_fits(Query.parse("徐水区2023年生猪存栏多少头", vocab), old)
+    assert period_fits(Query.parse("徐水区2012年生猪存栏多少头", vocab), old)  # its own review years it may state
+    assert period_fits(Query.parse("徐水区生猪存栏多少头", vocab), old)

@@ -660,6 +660,10 @@ def period_fits(query: Query, chunk) -> bool:
             query.kind == "quantity" and any(str(y) in chunk.text for y in query.years)
             and any(f.year in query.years for f in figures_of(chunk))):
         return False  # unless a sentence names the year asked itself (到2025年 in a 2021 plan): its record decides
+    report = chunk.citation.year
+    if query.years and not chunk.period_year and report and all(y > report for y in query.years) and \
+            not any(str(y) in chunk.text for y in query.years):
+        return False  # a passage of no known year in a report of 2013 says nothing of 2023 unless it names it
     if query.wants_target:
         # a goal asked: not a passage of results, unless it names a goal itself (| 早稻计划种植面积 | 逾14万亩 | in
         # a table of results); its figure's own kind then decides (ruralqa.records)
