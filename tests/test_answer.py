@@ -206,3 +206,24 @@ def test_a_passage_of_no_known_year_says_nothing_of_years_after_its_report():
     assert not period_fits(Query.parse("徐水区2023年生猪存栏多少头", vocab), old)
     assert period_fits(Query.parse("徐水区2012年生猪存栏多少头", vocab), old)  # its own review years it may state
     assert period_fits(Query.parse("徐水区生猪存栏多少头", vocab), old)
+
+
+VILLAGES = """# 清苑区2022年政府工作报告
+
+这一年，“清苑西瓜”被评为省级区域公用品牌，东闾被评为首批全国种植业“三品一标”基地，南王庄村被评为2021年全国乡村特色产业亿元村。
+"""
+
+
+def test_a_name_is_what_the_question_does_not_say_word_for_word(tmp_path):
+    from ruralqa.config import resolve
+    from ruralqa.stores import open_index
+    from conftest import CountingEmbedder, indexed, WordsVocab
+
+    # 哪个村 asks a 村, not a 村被 (jieba's 被评 follows); 为2021年, said by the question, is no part of the name; the
+    # lists and quotations scoring higher, none a 村, are passed over
+    assert Query.parse("清苑区哪个村被评为2021年全国乡村特色产业亿元村", WordsVocab(regions=("清苑区",))).head == "村"
+    ws = indexed(tmp_path, {"qingyuan.txt": VILLAGES})
+    with open_index(resolve(cwd=ws)) as index:
+        a = answer_question(index, "清苑区哪个村被评为2021年全国乡村特色产业亿元村", mode="bm25",
+                            embedder=CountingEmbedder()).answer
+    assert a is not None and a.text == "南王庄村" and a.form == "name"

@@ -535,3 +535,17 @@ def test_an_aside_inside_a_noun_and_a_count_of_another_thing():
     built = _chunk("整县域梯次推进和美乡村建设，目前已建成245个。")
     q2 = Query.parse("甘肃2024年已建成多少个和美乡村", Vocab())
     assert not records._count_of_another(q2, figures(built)[-1], built)  # its sentence names what it refers back to
+
+
+def test_people_of_a_group_of_households_are_that_group_s_people():
+    from ruralqa import records
+    from ruralqa.query import Query
+    from conftest import WordsVocab
+
+    # the group ends the noun counted though words of its own come first (建档立卡) and a verb phrase follows
+    [households, people] = figures(_chunk("巩固脱贫成果，843户1864名建档立卡脱贫户无一返贫。"))
+    assert (people.metric, people.subgroup, people.shown) == ("建档立卡脱贫户", "脱贫户", "1864名")
+    # 1864名 of 脱贫户 are 脱贫人口; 843户, households, are not
+    q = Query.parse("有多少建档立卡脱贫人口无一返贫", WordsVocab())
+    assert records.why_not(q, people) == "" and records.why_not(q, households) != ""
+

@@ -135,7 +135,7 @@ def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch in "—-+"
 
 
-def _names(text: str, terms: list[str], head: str, kind: str = "") -> list[Candidate]:
+def _names(text: str, terms: list[str], head: str, kind: str = "", asked: str = "") -> list[Candidate]:
     out = [Candidate(m.start(1), m.end(1), "quoted") for m in QUOTED.finditer(text)]
     out += [Candidate(m.start(1), m.end(1), "quoted") for m in BOLD.finditer(text)
             if not any(c.start <= m.start(1) < c.end for c in out)]
@@ -148,6 +148,13 @@ def _names(text: str, terms: list[str], head: str, kind: str = "") -> list[Candi
         for t in terms:
             for m in re.finditer(re.escape(t), norm):
                 covered[m.start():m.end()] = [True] * (m.end() - m.start())
+        # and whatever else the question says word for word (为2021年 of 被评为2021年…): what it says is no name
+        for i in range(len(norm) - 1):
+            j = i + 2
+            while j <= len(norm) and norm[i:j] in asked:
+                j += 1
+            if j > i + 2:
+                covered[i:j - 1] = [True] * (j - 1 - i)
     out += _residues(text, covered, head, kind)
     return out
 
@@ -306,7 +313,8 @@ def candidates(query: Query, hits: list[Hit], params: AnswerParams = AnswerParam
         siblings = [h.chunk.text for h in hits if h.chunk.citation.file == chunk.citation.file
                     and h.chunk.citation.paragraph == chunk.citation.paragraph and h.chunk is not chunk]
         context = " ".join((chunk.context, chunk.citation.title, *siblings))
-        cands = _quantity_candidates(chunk) if quantity else _names(text, list(query.terms), head, name_kind)
+        cands = _quantity_candidates(chunk) if quantity else _names(text, list(query.terms), head, name_kind,
+                                                                          query.normalized)
         for cand in cands:
             if not quantity and normalize(text[cand.start:cand.end]) in query.normalized:
                 continue  # the question's own words do not answer it
@@ -421,18 +429,24 @@ def extract(query: Query, hits: list[Hit], params: AnswerParams = AnswerParams()
     if not scored:
         return None
     order = sorted(range(len(scored)), key=lambda i: (-heuristic(scored[i].features, params)[0], i))
-    top = heuristic(scored[order[0]].features, params)[0]
+    top = None  # the margin is taken from the best candidate that could be an answer (not a fragment's score)
     fitting = []  # (score × how well the record answers, answer) of figures whose records fit
     not_named = None  # the answer when no whole name of the kind asked is found: the first list's sentence, or none
     # a name of a kind asked (哪个村): spans that are none are passed over; otherwise (做什么) the best span decides
-    tries = params.record_tries if query.kind == "quantity" else params.name_tries if kind_words(query) else 1
-    for i in order[:tries]:
+    named_kind = query.kind != "quantity" and bool(kind_words(query))
+    tries = params.record_tries if query.kind == "quantity" else params.name_tries if named_kind else 1
+    tried = 0
+    for i in order:
+        if tried == tries:
+            break
+        tried += 1  # spans passed over for not being a whole name of the kind asked are not counted
         best = scored[i]
         total, passes = heuristic(best.features, params)
         confidence = min(1.0, total)
         if model is not None:
             confidence = model.probability(best.features)
             passes = confidence >= model.threshold
+        top = total if top is None else top
         if not passes or total < params.record_margin * top:
             break  # the candidates below score lower still
         figure = best.figure
@@ -443,8 +457,10 @@ def extract(query: Query, hits: list[Hit], params: AnswerParams = AnswerParams()
                 break
             checks = _checks(query, best.hit.chunk)
             if _own_words(query, best.cand, best.hit.chunk.text) or _list_item(best.cand, best.hit.chunk.text):
+                top, tried = (None, tried - 1) if named_kind else (top, tried)
                 continue
             if best.cand.kind == "clause" and not whole_name(query, best):
+                top, tried = (None, tried - 1) if named_kind else (top, tried)
                 continue  # a clause's leftover words (着力, 市、区) are no name; a whole name below may be
             if best.cand.kind != "clause" and not of_kind(query, best):
                 # A list or quotation that is not a whole name of the kind asked (理示范村、水乡渔村 for 哪个村; a slogan
@@ -453,6 +469,7 @@ def extract(query: Query, hits: list[Hit], params: AnswerParams = AnswerParams()
                 if not_named is None and i == order[0]:
                     not_named = _sentence_answer(best.cand, best.hit, round(confidence, 3), checks) \
                         if kind_word(query) else False
+                top, tried = (None, tried - 1) if named_kind else (top, tried)
                 continue
             return _answer(_with_head(query, best), best.hit, confidence=round(confidence, 3), checks=checks,
                            form="name")

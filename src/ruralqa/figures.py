@@ -90,7 +90,7 @@ class Figure:
 FIELDS = tuple(Figure.__dataclass_fields__)
 # Stored with an index's records; raised whenever what a figure is read as changes, so that records stored by an
 # earlier version are read again from their passages (`ruralqa facts` then agrees with the answers).
-VERSION = 7
+VERSION = 8
 
 
 def _number(m: re.Match) -> float:
@@ -298,20 +298,27 @@ def noun_after(sentence: str, b: int) -> str:
     """The thing a measure word counts, right after the value (5500座菇棚 → 菇棚, 3条“绿色走廊” → 绿色走廊), or after the
     values listed with it (2932户、5029人建档立卡贫困户 → 建档立卡贫困户 for both)."""
     listed = re.match(r"(?:、" + FIGURE.pattern + r")*", sentence[b:])
-    m = re.match(r"[“\"「]?([\u4e00-\u9fff]{1,8})", sentence[b + listed.end():])
+    m = re.match(r"[“\"「]?([\u4e00-\u9fff]{1,12})", sentence[b + listed.end():])
     if not m:
         return ""
-    run = m.group(1)
+    phrase = m.group(1)
+    run = phrase[:8]
     if re.match(r"大关|关口", run):
         return ""  # 突破1600亿斤大关: a milestone passed, not what is measured
-    group = SUBGROUP.match(run)  # 108.6万名脱贫劳动力: a group of people named by a verb (脱贫) is a noun whole
-    start = group.end() if group else 0
-    # a verb (or preposition…) of two characters ends the noun; one character at the end does not (县处级领导)
-    # (a verb used as a noun after a noun is part of it: 53万亩粮食生产功能区, not 122家培育农民合作社)
-    cut = next((i for i in range(start, len(run)) if (len(run[i:i + 2]) == 2 and (grammar_tag(run[i:i + 2]) != "vn" or not i)
-                                               and grammar_tag(run[i:i + 2])[:1] in ("v", "p", "d", "c"))
-                or run[i] in "的等在和与及"), len(run))
-    return run[:cut]
+    # a group of people named by a verb (脱贫) is a noun whole: 108.6万名脱贫劳动力; after words of its own it ends the
+    # noun (1864名建档立卡脱贫户无一返贫)
+    group = SUBGROUP.search(phrase)
+    if group and group.start() and _noun_end(phrase, 0, group.start()) == group.start():
+        return phrase[:group.end()]
+    return run[:_noun_end(run, group.end() if group and not group.start() else 0, len(run))]
+
+
+def _noun_end(run: str, start: int, end: int) -> int:
+    """Where a noun starting run ends: a verb (or preposition…) of two characters ends it; one character at the end
+    does not (县处级领导); a verb used as a noun after a noun is part of it (53万亩粮食生产功能区, not 122家培育农民合作社)."""
+    return next((i for i in range(start, end) if (len(run[i:i + 2]) == 2 and (grammar_tag(run[i:i + 2]) != "vn" or not i)
+                                             and grammar_tag(run[i:i + 2])[:1] in ("v", "p", "d", "c"))
+                 or run[i] in "的等在和与及"), end)
 
 
 SUBGROUP = re.compile(r"(城镇|农村|城乡)(?:常住)?(?:居民|人口|劳动力)|(脱贫人口|脱贫地区|脱贫县|脱贫劳动力|脱贫户|低收入|监测对象|易地搬迁)")

@@ -92,7 +92,7 @@ class Query:
         tokens = tuple(vocab.tokens(norm))
         return cls(text=question, normalized=norm, places=places, kind=kind, tokens=tokens,
                    terms=terms, weights=tuple(weights.items()), attribute=attribute(norm, terms),
-                   head=asked_head(norm), units=expected_units(norm) if kind == "quantity" else frozenset(),
+                   head=asked_head(norm, tokens), units=expected_units(norm) if kind == "quantity" else frozenset(),
                    years=tuple(dict.fromkeys(tuple(years) + years_in(norm))),
                    wants_target=wants_target(norm, tokens, unknown), notices=notices,
                    unknown=frozenset(unknown), synonyms=reports_synonyms(norm, unknown, vocab, never))
@@ -211,9 +211,14 @@ def attribute(normalized: str, terms: tuple[str, ...]) -> str:
     return max(found)[1] if found else ""
 
 
-def asked_head(normalized: str) -> str:
+def asked_head(normalized: str, tokens: tuple[str, ...]) -> str:
+    """The first word after 什么/哪个, its shortest reading of two characters or more (什么管理模式 → 管理), else of
+    one (哪个村被评为 → 村, not 村被)."""
     m = words.ASKED_HEAD.search(normalized)
-    return m.group(1) if m else ""
+    if not m:
+        return ""
+    found = [t for t in tokens if normalized.startswith(t, m.end()) and re.fullmatch(r"[\u4e00-\u9fff]+", t)]
+    return min(found, key=lambda t: (len(t) < 2, len(t)), default="")
 
 
 def expected_units(normalized: str) -> frozenset[str]:

@@ -17,7 +17,7 @@ from functools import lru_cache
 from ruralqa.config import AnswerParams
 from ruralqa.figures import COUNTERS as FIGURE_COUNTERS
 from ruralqa.figures import FIGURE, LINK, SUBGROUP, UNIT_WORDS, Figure, figures, noun_after
-from ruralqa.query import UNIT_AFTER, YEAR, Query
+from ruralqa.query import PEOPLE, UNIT_AFTER, YEAR, Query
 from ruralqa.text.normalize import NUMERAL_RUN, UNITS, normalize, unit_family
 from ruralqa.text.synonyms import names_a_thing
 from ruralqa.text.words import EXPECTED_UNITS, VARIANTS
@@ -310,13 +310,13 @@ def why_not(query: Query, figure: Figure, chunk: Chunk | None = None,
             figure.year_from in query.years and figure.year in query.years):
         return "span"  # 2021—2025年累计, the “十五五” goal: not one year's figure (which no year asked may be)
     asked = asked_subgroups(q)
+    group = _group(figure)
     # 脱贫群众 asks of 脱贫人口: the question says the group's own word, if not the report's whole name for it
-    if figure.subgroup and figure.subgroup not in asked and figure.subgroup[:2] not in q \
-            and not (figure.subgroup == "城乡" and _ratio_asked(query)):
+    if group and group not in asked and group[:2] not in q and not (group == "城乡" and _ratio_asked(query)):
         return "subgroup"
     # 高素质农民, 村民, 克尔赛村年人均收入: a village's or farmers' figure is a rural one
     said = normalize(figure.metric) + ("农村" if FARMERS.search(figure.metric) or "村" in figure.metric else "")
-    if asked - {"城乡"} and not (asked & {figure.subgroup}) and not any(g in said for g in asked):
+    if asked - {"城乡"} and not (asked & {group}) and not any(g in said for g in asked):
         return "subgroup"
     if figure.kind == "target" and not query.wants_target:
         return "target"  # 稳定在1100亿斤以上 in a plan is no result
@@ -363,6 +363,13 @@ def why_not(query: Query, figure: Figure, chunk: Chunk | None = None,
         if _unnamed_thing(query, figure, chunk):
             return "unnamed"
     return ""
+
+
+def _group(figure: Figure) -> str:
+    """The figure's part of the population; households counted in people are their members (843户1864名建档立卡脱贫户:
+    1864 脱贫人口)."""
+    group = figure.subgroup
+    return group[:-1] + "人口" if group.endswith("户") and unit_family(figure.unit) in PEOPLE else group
 
 
 def _unnamed_thing(query: Query, figure: Figure, chunk: Chunk | None) -> bool:
@@ -485,3 +492,4 @@ def same_measure(a: Figure, b: Figure) -> bool:
 def _bare_metric(figure: Figure) -> str:
     """The figure's metric, normalized, its word characters only."""
     return re.sub(r"[^\w]", "", normalize(figure.metric))
+

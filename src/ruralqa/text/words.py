@@ -25,7 +25,7 @@ YESNO_WORDS = re.compile(r"是否|有没有|是不是|能否|吗")
 # The word that asks: the content word just before it is the attribute asked about (香菇产值是多少 → 产值).
 ASKED = re.compile(r"(?:多少|几|什么|哪些|哪个|哪家|哪种|哪|谁)")
 # After 什么/哪种…, the noun that names the kind of thing the answer is (什么管理 → 管理).
-ASKED_HEAD = re.compile(r"(?:什么|哪种|哪个|哪家|哪类)([\u4e00-\u9fff]{2})")
+ASKED_HEAD = re.compile(r"什么|哪种|哪个|哪家|哪类")
 # Removed from a question before its content words are taken: question words, particles, 称号/名称-type fillers.
 FILLER = re.compile(r"多少|几|多大|多高|多长|什么|哪些|哪个|哪家|哪种|哪|谁|是否|有没有|是不是|吗|呢|请问|"
                     r"称号|名称|名字|叫做|叫|内容|指的是|指|的|了|是|有|为|共|一共|总共|？|\?")
