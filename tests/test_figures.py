@@ -549,3 +549,24 @@ def test_people_of_a_group_of_households_are_that_group_s_people():
     q = Query.parse("有多少建档立卡脱贫人口无一返贫", WordsVocab())
     assert records.why_not(q, people) == "" and records.why_not(q, households) != ""
 
+
+
+def test_where_a_measure_began_a_per_unit_word_and_a_ratio_said_as_beicha():
+    from ruralqa import records
+    from ruralqa.query import Query
+    from conftest import WordsVocab
+
+    # 从A缩小至B with no year of A's own: A is where it began (a start), not a level of the year; with a year it is
+    # that year's (从2021年的A)
+    got = _records("城乡居民收入比从2.50:1缩小至2.27:1，收入从2021年的16935元提高到2025年的23184元。", year=2025)
+    assert [(r[2], r[4], r[5]) for r in got] == [("2.50:1", "start", 2025), ("2.27:1", "exact", 2025),
+                                                 ("16935元", "exact", 2021), ("23184元", "exact", 2025)]
+    start, *_ = figures(_chunk("城乡居民收入比从2.50:1缩小至2.27:1。", year=2025))
+    vocab = WordsVocab()
+    assert records.why_not(Query.parse("城乡居民收入比缩小到了多少", vocab), start) == "start"
+    assert records.why_not(Query.parse("城乡居民收入比从多少缩小到2.27", vocab), start) != "start"
+    # 每月 belongs to the unit: the two values are the 城乡 measure's two parts
+    assert [(r[0], r[2]) for r in _records("城乡低保标准提高到每月815元和615元。")] == \
+        [("城镇低保标准", "815元"), ("农村低保标准", "615元")]
+    # 倍差 is a ratio said without its ∶1
+    assert _records("城乡居民收入倍差缩小至1.83。")[0][:4] == ("城乡居民收入倍差", "城乡", "1.83", "比")

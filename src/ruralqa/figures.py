@@ -34,7 +34,7 @@ FIGURE = re.compile(r"(?<![\d.A-Za-z])(?:\d+(?:\.\d+)?\s?(?:至|到|-|—|~|～)
                     r"(以上|以下|左右|以内)?")
 RATIO = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s?[:：∶]\s?1(?![\d.])")
 # A ratio stated without its ∶1, right after the measure (城乡收入比缩小至2.12): the number is the ratio.
-RATIO_BARE = re.compile(r"比(?:值)?(?:缩小|下降|降低|降|扩大|提高|为|是|达到|达)?(?:至|到|为)?\s?(\d+(?:\.\d+)?)(?![\d.%‰]|\s?[万亿千:：∶])")
+RATIO_BARE = re.compile(r"(?:比|倍差)(?:值)?(?:缩小|下降|降低|降|扩大|提高|为|是|达到|达)?(?:至|到|为)?\s?(\d+(?:\.\d+)?)(?![\d.%‰]|\s?[万亿千:：∶])")
 SENTENCE = re.compile(r"[^。！？；;\n]*[。！？；;\n]?")
 CLAUSE_BREAK = re.compile(r"[，,、：:（）()]")  # not quotes: “吨粮田”855万亩 is measured by what they hold
 YEAR = re.compile(r"(19[5-9]\d|20\d\d)年")
@@ -63,7 +63,7 @@ class Figure:
     value_text: str  # as written: 259.2亿斤, 1.81∶1
     value: float | None  # in the family's unit (259.2亿斤 → 12960000 吨); a ratio's first term
     unit: str  # the family's unit (元, 亩, 吨, %, 人 …; "比" for a ratio)
-    qualifier: str  # exact, bound, sustained (稳定在…以上), range, change, average, cumulative, share
+    qualifier: str  # exact, bound, sustained (稳定在…以上), range, change, average, cumulative, share, start (从A…)
     sign: str  # bound: ≥ ≤ ≈; change: + -; else ""
     year: int | None  # the year the figure is of (a span's last year)
     year_from: int | None  # a span's first year (2021 of 2021—2025年), else None
@@ -90,7 +90,7 @@ class Figure:
 FIELDS = tuple(Figure.__dataclass_fields__)
 # Stored with an index's records; raised whenever what a figure is read as changes, so that records stored by an
 # earlier version are read again from their passages (`ruralqa facts` then agrees with the answers).
-VERSION = 8
+VERSION = 10
 
 
 def _number(m: re.Match) -> float:
@@ -262,9 +262,12 @@ def _metric(sentence: str, prev_end: int, a: int, b: int, unit: str) -> tuple[st
         qualifier = "cumulative"
     elif unit == "%" and qualifier == "exact" and re.search(r"占|比重|比例|份额", words):
         qualifier = "share"
+    if re.search(r"(?:从|由)\s*$", words) and re.match(r"\s*(?:[^，,；;。\d]{0,6})(?:提高|增加|增长|提升|上升|缩小|扩大|降低|下降|减少)?(?:到|至)",
+                                                   sentence[b:]):
+        qualifier, sign = "start", ""  # 从2.50:1缩小至2.27:1: where it began, of no year said (从2021年的A is 2021's)
     words = re.sub(r"(?:从|由)\s*(?:(?:19|20)\d\d年)?(?:底|末)?的?\s*$", "", words)  # 收入从2021年的A
     words = re.sub(r"(?:(?:19|20)\d\d年)?(?:底|末)?的\s*$", "", words)
-    metric = LINK.sub("", words).strip()
+    metric = LINK.sub("", PER.sub("", words)).strip()
     metric = SCOPE.sub("", re.sub(r"^[\s“”\"]*(?:(?:\d{4}\s?[—–\-~至到]\s?)?\d{4}年(?:底|末|初|度)?|[“\"]?十[三四五]五[”\"]?(?:时期|期间)?)", "", metric))
     # how it is meant or that it was done (力争, 实现) is no part of what is measured: 实现脱贫退出495户
     metric = re.sub(r"^(?:力争|确保|争取|计划|预计|预期|目标是?|要|实现|完成)+", "", metric.strip(" ，,、：:“”\""))
@@ -332,6 +335,7 @@ def _subgroup(metric: str) -> str:
 
 # Values in the order of the items before them, 分别 or not: two values of a 城乡 measure (城乡居民人均可支配收入完成2.57万元和
 # 1.68万元), or a list of items (粮食播种面积、产量稳定在35万亩、15万吨左右; 城镇、农村居民收入增长4.3%、5.7%).
+PER = re.compile(r"每(?:月|年|人|户|亩|天)$")  # 提高到每月815元: the unit's "per", no part of the item or its link
 PAIR = re.compile(r"(城乡[\u4e00-\u9fff]{2,16}?|(?:[\u4e00-\u9fff]{1,12}、)+[\u4e00-\u9fff]{1,16}?)"
                   r"\s*\d[\d.,]*\s*[万亿]?[^\d，,；;。、和]{0,3}[和、]\s*\d")
 
@@ -342,7 +346,7 @@ def _respectively(sentence: str, found: list) -> list[str] | None:
     up to the next; a head that lists nothing (粮肉奶产量分别稳定在…) is the metric of all its values."""
     marks = [m.start() for m in re.finditer("分别", sentence)]
     # two values of a 城乡 measure are its two parts, and values listed after items are theirs, 分别 or not (PAIR)
-    marks = sorted(set(marks) | {m.start(1) + len(LINK.sub("", m.group(1))) for m in PAIR.finditer(sentence)
+    marks = sorted(set(marks) | {m.start(1) + len(LINK.sub("", PER.sub("", m.group(1)))) for m in PAIR.finditer(sentence)
                                  if "分别" not in m.group(0)})
     if not marks:
         return None

@@ -328,6 +328,8 @@ def why_not(query: Query, figure: Figure, chunk: Chunk | None = None,
     if figure.qualifier == "sustained" and query.years and not query.wants_target and \
             not re.search(r"稳定|保持|维持", q):
         return "sustained"  # 粮食产量稳定在760亿斤以上 holds over years: no one year's figure
+    if figure.qualifier == "start" and not re.search(r"[从由](?:多少|几)", q):
+        return "start"  # 从2.50:1缩小至2.27:1: where it began, no level of a year (unless 从多少 is asked)
     if figure.qualifier == "change" and not CHANGE_ASKED.search(q):
         return "change"
     if figure.qualifier == "average" and not AVERAGE_ASKED.search(q):
