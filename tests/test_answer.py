@@ -227,3 +227,19 @@ def test_a_name_is_what_the_question_does_not_say_word_for_word(tmp_path):
         a = answer_question(index, "清苑区哪个村被评为2021年全国乡村特色产业亿元村", mode="bm25",
                             embedder=CountingEmbedder()).answer
     assert a is not None and a.text == "南王庄村" and a.form == "name"
+
+
+def test_where_is_answered_by_names_of_places(tmp_path):
+    from ruralqa.answer import _only_places
+    from ruralqa.config import resolve
+    from ruralqa.stores import open_index
+    from conftest import CountingEmbedder, indexed
+
+    assert _only_places("宁德古田") and not _only_places("东山澳角村渔获满舱") and not _only_places("渔获")
+    ws = indexed(tmp_path, {"fujian.txt": "# 福建省2025年政府工作报告\n\n做强特色农业，新增国家级优势特色产业集群1个，"
+                                          "食用菌栽培技术与可持续农业国际培训基地在宁德古田挂牌成立，东山澳角村渔获满舱，"
+                                          "福建工夫茶韵味悠长。\n"})
+    with open_index(resolve(cwd=ws)) as index:
+        a = answer_question(index, "食用菌栽培技术与可持续农业国际培训基地在福建哪里挂牌", mode="bm25",
+                            embedder=CountingEmbedder()).answer
+    assert a is not None and a.text == "宁德古田" and a.form == "name"

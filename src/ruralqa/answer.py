@@ -22,6 +22,7 @@ from ruralqa.query import PEOPLE, Query
 from ruralqa.records import AVERAGE_ASKED, CHANGE_ASKED, asked_subgroups, asking_unit, counted, figure_at, figures_of
 from ruralqa.text.normalize import (NUMERAL_RUN, QUANTITY, UNITS, normalize, parse_chinese_number, parse_quantity,
                                     to_family)
+from ruralqa.text import gazetteer
 from ruralqa.text.places import passage_is_about
 from ruralqa.text.words import TARGET_WORDS, grammar_tag, shortened
 from ruralqa.text.words import forms as word_forms
@@ -655,6 +656,8 @@ def whole_name(query: Query, s: Scored) -> bool:
     asked for, ending in the noun asked for (哪个村 → 下西坑村), or, when none is asked, a run of at least four
     characters that fills its clause (what is left of a clause elsewhere is a fragment, not a name: 着力, 市、区)."""
     text, c = s.hit.chunk.text, s.cand
+    if _WHERE_ASKED.search(query.normalized) and _only_places(text[c.start:c.end]):
+        return True  # 在福建哪里挂牌 → 宁德古田: where is asked, and the words left are names of places
     head = _name_head(query)
     asked = ASKED_WORD.search(query.normalized)
     # the words right after the question word that name a kind (社会力量 of 哪家社会力量), not a verb (被评 of 哪个村被评为)
@@ -670,6 +673,17 @@ def whole_name(query: Query, s: Scored) -> bool:
             or text[c.start:c.end].endswith(head[-1])
     left, right = _clause_bounds(text, c.start, c.end)
     return c.end - c.start >= 4 and c.start - left <= 2 and right - c.end <= 1
+
+
+_WHERE_ASKED = re.compile(r"哪里|哪儿|何处|何地|什么地方")
+
+
+def _only_places(span: str) -> bool:
+    """Whether a span is names of divisions and nothing else (宁德古田: 宁德市, 古田县), by the gazetteer."""
+    covered = 0
+    for i, d in gazetteer.mentions(span):
+        covered += len(next((n for n in (d.name, d.short) if span.startswith(n, i)), ""))
+    return len(span) >= 2 and covered == len(span)
 
 
 def period_fits(query: Query, chunk) -> bool:
