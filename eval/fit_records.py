@@ -5,10 +5,11 @@ besides (AnswerParams.record_coverage); the share of the words the reports use t
 question's other words are none of the reports' (AnswerParams.everyday_cover, ruralqa.records.in_everyday_words);
 then how many of the top passages give candidates (AnswerParams.top).
 
-    python eval/fit_records.py SEED_WS COUNTY_WS PROVINCIAL_WS
+    python eval/fit_records.py SEED_WS COUNTY_WS PROVINCIAL_WS [BAODING_WS GAOYANG_WS]
 
 Each WS is a folder with corpus/ and index/ (the shipped corpus, ../shared/realworld/county, ../shared/realworld/
-corpus). The objective counts a wrong answer three times a right one: a wrong figure is the worst outcome.
+corpus; the 保定 spreadsheet and 高阳 reports of ../shared/realworld/county2, whose sets join the fit when given).
+The objective counts a wrong answer three times a right one: a wrong figure is the worst outcome.
 """
 
 from __future__ import annotations
@@ -24,7 +25,10 @@ from score_sets import grade  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 SETS = [("eval/questions.jsonl", 0), ("eval/realworld/county.jsonl", 1), ("eval/realworld/provincial.jsonl", 2),
         ("eval/realworld/everyday.jsonl", 2), ("eval/everyday_seed.jsonl", 0),
-        ("eval/realworld/everyday_county.jsonl", 1)]
+        ("eval/realworld/everyday_county.jsonl", 1), ("eval/realworld/provincial_new.jsonl", 2),
+        ("eval/realworld/provincial_new2.jsonl", 2), ("eval/realworld/baoding.jsonl", 3),
+        ("eval/realworld/baoding2.jsonl", 3), ("eval/realworld/baoding3.jsonl", 3),
+        ("eval/realworld/baoding4.jsonl", 3), ("eval/realworld/gaoyang.jsonl", 4)]
 GRIDS = {"min_metric_cover": (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6),
          "record_coverage": (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.55),
          "everyday_cover": (0.6, 0.7, 0.8, 0.9, 0.999),
@@ -38,6 +42,8 @@ def run(workspaces: list[Path], split: str, params) -> dict:
 
     counts = {"right": 0, "wrong": 0, "declined": 0, "imprecise": 0, "n": 0, "un_declined": 0, "un": 0}
     for path, w in SETS:
+        if w >= len(workspaces):
+            continue  # the county2 sets, when their workspaces are not given
         rows = [json.loads(x) for x in (ROOT / path).read_text(encoding="utf-8").splitlines() if x.strip()]
         with open_index(resolve(cwd=workspaces[w])) as index:
             for r in rows:
@@ -57,7 +63,7 @@ def run(workspaces: list[Path], split: str, params) -> dict:
 def main() -> None:
     from ruralqa.config import AnswerParams
 
-    workspaces = [Path(p) for p in sys.argv[1:4]]
+    workspaces = [Path(p) for p in sys.argv[1:6]]
     params = AnswerParams()
     for name, grid in GRIDS.items():
         best = None

@@ -244,3 +244,12 @@ def test_a_title_counts_only_for_a_place_related_to_the_reports_own():
     assert not is_about(("安新县",), "新安县", "安新县2024年政府工作报告", "新安县粮食总产4.6亿斤")
     assert is_about(("运城",), "闻喜县", "运城日报 第3版", "")  # the prefecture of the page's county
     assert is_about(("甘肃",), "甘肃省", "2025年甘肃省政府工作报告", "")
+
+
+def test_a_goal_met_is_a_result_and_a_goal_to_meet_a_plan():
+    report = Article("2021年涞源县政府工作报告", "", 1, 2, year=2021)
+    # the words of a goal met (超额完成…目标任务) make no passage a plan; the goal words of a plan still do
+    met = "全部财政收入完成11.27亿元，超额完成市核目标任务；城乡居民人均可支配收入分别达到30283元和10324元。"
+    assert period("", met, report)[1] != "target"
+    assert period("", "坚决完成“六清”目标任务，力争增长5%左右。", report) == (2021, "target")
+    assert period("", "确保完成全年目标任务，力争增长5%左右。", report) == (2021, "target")

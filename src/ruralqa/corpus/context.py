@@ -26,6 +26,9 @@ LOOKS_BACK = re.compile(r"回顾|过去|成效|成绩|成就|进展|总结|完�
 PLAN = re.compile(r"目标|重点工作|工作安排|总体要求|工作打算|工作部署|工作思路|重点任务|主要任务")
 TARGET_WORDS = re.compile(r"预期目标|主要目标|目标是|目标任务|力争|确保.{0,30}(以上|以内|左右)|左右|以上|以内")
 REVIEWS_LAST_YEAR = re.compile(r"工作报告")
+# a goal met (超额完成市核目标任务), said in words only a past event takes; not one to meet (确保完成全年目标任务,
+# 坚决完成“六清”目标任务)
+MET = re.compile(r"(?:(?:超额|圆满|如期|提前|顺利|已经?)完成|完成了|实现了)[^，,。；;]{0,8}?目标(?:任务)?")
 # Lines scraped with a web page that are no part of the report (download/print buttons, font-size controls,
 # source and time stamps), and Markdown rules (---, |---|---|).
 FURNITURE = re.compile(r"(下载|打印|全屏|收藏|分享|关闭|返回顶部|加大|还原|减小|[【】]|【?字号[:：].{0,20}"
@@ -159,10 +162,11 @@ def period(section: str, text: str, article: Article, after_review: bool = False
         return named or article.year, "target"
     if after_review and work_report:
         return article.year, "target"  # 二、牢记历史使命… after 一、2024年工作回顾: the year's plans
-    if TARGET_WORDS.search(text) and re.search(r"目标|力争|预期", text):
+    plans = MET.sub("", text)  # 超额完成市核目标任务 reports a goal met: a result
+    if TARGET_WORDS.search(plans) and re.search(r"目标|力争|预期", plans):
         return year_of(text) or article.year, "target"
     # Years relative to the report: 今年 sets goals for its year, 过去一年/去年/上年 review the year before.
-    if article.year and re.search(r"今年", text) and re.search(r"目标|力争|预期|计划", text):
+    if article.year and re.search(r"今年", text) and re.search(r"目标|力争|预期|计划", plans):
         return article.year, "target"
     if work_report and re.search(r"过去一年|去年|上年|上一年", text):
         return article.year - 1, "achieved"
