@@ -243,3 +243,37 @@ def test_where_is_answered_by_names_of_places(tmp_path):
         a = answer_question(index, "食用菌栽培技术与可持续农业国际培训基地在福建哪里挂牌", mode="bm25",
                             embedder=CountingEmbedder()).answer
     assert a is not None and a.text == "宁德古田" and a.form == "name"
+
+
+LIXIAN = """# 2022年蠡县政府工作报告
+
+农业产业增量提质。实施高标准农田建设3.12万亩。麻山药获评2021年中国农产品区域公用品牌、市场竞争力品牌，成功举办麻山药产业发展大会。培育农民专业合作社981家，全县农产品加工产值超65亿元。
+
+乡村面貌持续改善，冉庄镇冉庄村被评为“保定市美丽休闲乡村”，西林水村被评为“中国最美乡村”。
+"""
+
+
+@pytest.mark.parametrize("question, expected", [
+    # the name right before the verb the question puts after the kind asked, its clause saying the rest of the
+    # question (not the longest leftover of that clause, 市场竞争力, nor a fragment after 农产品)
+    ("蠡县哪个农产品获评2021年中国农产品区域公用品牌", "麻山药"),
+    # the honour after 被评为 (“中国最美乡村”) is not the one honoured
+    ("蠡县哪个村被评为“保定市美丽休闲乡村”", "冉庄镇冉庄村"),
+])
+def test_a_name_stands_where_the_question_puts_the_one_asked(tmp_path, question, expected):
+    from ruralqa.config import resolve
+    from ruralqa.stores import open_index
+    from conftest import CountingEmbedder, indexed
+
+    ws = indexed(tmp_path, {"lixian.txt": LIXIAN})
+    with open_index(resolve(cwd=ws)) as index:
+        a = answer_question(index, question, mode="bm25", embedder=CountingEmbedder()).answer
+    assert a is not None and a.text == expected and a.form == "name"
+
+
+def test_city_people_are_the_urban_residents():
+    from conftest import WordsVocab
+    from ruralqa.records import asked_subgroups
+
+    q = Query.parse("蠡县2021年城里人的收入涨了多少", WordsVocab(regions=("蠡县",)))
+    assert asked_subgroups(q.normalized) == {"城镇"}

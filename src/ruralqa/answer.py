@@ -40,7 +40,7 @@ QUOTED_LIST = re.compile(r"[“\"][^”\"]{1,12}[”\"](?:、[“\"][^”\"]{1,1
 class Candidate:
     start: int  # offsets in the chunk text
     end: int
-    kind: str  # quantity, quoted, enum, clause
+    kind: str  # quantity, quoted, enum, clause (a clause's longest leftover run), part (its other runs)
     unit: str = ""
     value: float | None = None
 
@@ -101,12 +101,14 @@ def _enum(text: str, m: re.Match) -> Candidate:
 
 
 def _residues(text: str, covered: list[bool], head: str, kind: str = "") -> list[Candidate]:
-    """Within each clause, the longest run the question's words do not cover: 引进社会力量中航环卫进驻 → 中航环卫.
+    """Within each clause, the longest run the question's words do not cover (引进社会力量中航环卫进驻 → 中航环卫), and
+    its other runs as parts, which answer only where they stand as the one asked (_slot: 麻山药获评…区域公用品牌、
+    市场竞争力品牌 → 市场竞争力, and the part 麻山药).
     A run followed by the noun the question asks for (什么管理 → 星级化管理) keeps that noun. A run that goes on a
     list of names of the kind asked (…北龙化村和小王果庄乡李果庄村, 村 being a word of 哪些村) takes the names before it."""
     out, pos = [], 0
     for piece in re.split(r"(?<=[，,；;。！？：:])", text):
-        best = None
+        runs = []
         i = pos
         while i < pos + len(piece):
             if covered[i] or not _is_word_char(text[i]):
@@ -115,11 +117,9 @@ def _residues(text: str, covered: list[bool], head: str, kind: str = "") -> list
             j = i
             while j < pos + len(piece) and not covered[j] and _is_word_char(text[j]):
                 j += 1
-            if best is None or j - i > best[1] - best[0]:
-                best = (i, j)
+            runs.append((i, j))
             i = j
-        if best and best[1] - best[0] >= 2:
-            a, b = best
+        for n, (a, b) in enumerate(sorted((r for r in runs if r[1] - r[0] >= 2), key=lambda r: r[0] - r[1])):
             while kind and a - 1 > pos and text[a] in "和与及、" and text[a - 1] == kind[-1] and \
                     covered[a - 1] and a - 2 >= pos and not covered[a - 2] and _is_word_char(text[a - 2]):
                 a -= 1  # back over the kind's word and the name before it
@@ -127,7 +127,7 @@ def _residues(text: str, covered: list[bool], head: str, kind: str = "") -> list
                     a -= 1
             if head and text.startswith(head, b):
                 b += len(head)
-            out.append(Candidate(a, b, "clause"))
+            out.append(Candidate(a, b, "clause" if not n else "part"))
         pos += len(piece)
     return out
 
@@ -337,7 +337,7 @@ def candidates(query: Query, hits: list[Hit], params: AnswerParams = AnswerParam
                 "unit_fit": 1.0 if not expect or cand.unit in expect or _counts_said(query, cand, text) else 0.0,
                 "respectively": _respectively(cand, text, attr, weights, cands) if quantity else 1.0,
                 "kind_quantity": float(cand.kind == "quantity"), "kind_quoted": float(cand.kind == "quoted"),
-                "kind_enum": float(cand.kind == "enum"), "kind_clause": float(cand.kind == "clause"),
+                "kind_enum": float(cand.kind == "enum"), "kind_clause": float(cand.kind in ("clause", "part")),
                 "head_after": float(bool(head) and after.startswith(head)),
                 "attr_after": float(not quantity and bool(attr) and attr in after[:len(attr) + 4]),
                 "attr_local": float(bool(attr) and attr in before),
@@ -457,7 +457,12 @@ def extract(query: Query, hits: list[Hit], params: AnswerParams = AnswerParams()
             if fitting:
                 break
             checks = _checks(query, best.hit.chunk)
-            if _own_words(query, best.cand, best.hit.chunk.text) or _list_item(best.cand, best.hit.chunk.text):
+            slot = _slot(query, best)
+            if slot == "subject":  # before the verb, saying what is asked of it: the one asked for
+                return _answer(_with_head(query, best), best.hit, confidence=round(confidence, 3), checks=checks,
+                               form="name")
+            if slot == "object" or best.cand.kind == "part" or _own_words(query, best.cand, best.hit.chunk.text) or \
+                    _list_item(best.cand, best.hit.chunk.text):
                 top, tried = (None, tried - 1) if named_kind else (top, tried)
                 continue
             if best.cand.kind == "clause" and not whole_name(query, best):
@@ -593,6 +598,39 @@ def of_kind(query: Query, s: Scored) -> bool:
 
 
 ONE_ASKED = re.compile(r"哪(?:一)?(?:个|家|座|所|条)(?![\u4e00-\u9fff]{0,6}(?:和|与|及|、))")  # not 哪两个, 哪些, 哪个县和…
+
+
+SLOT_SAID = 0.8  # the share of the question's words after the kind asked that a clause must say of a name before them
+
+
+def _slot(query: Query, s: Scored) -> str:
+    """Where a span stands to the verb the question puts right after the kind asked (哪个村被评为…, 哪个农产品获评…):
+    "subject" right before it, its clause saying what the question says of the one asked (麻山药获评2021年中国农产品
+    区域公用品牌: the one asked for; not “清苑西瓜”被评为省级区域公用品牌 for …被评为…亿元村), "object" right after a verb
+    (被评为“中国最美乡村”: the honour, not the one honoured), else ""."""
+    m = _KIND_ASKED.search(query.normalized)
+    if not m or query.kind == "quantity":
+        return ""
+    # what follows the question word, less none, one, or more of the kind's words (jieba tags no noun, and not every
+    # verb: 获评)
+    rests, rest = [], query.normalized[m.end():]
+    for k in ("", *kind_words(query)):
+        if not rest.startswith(k):
+            break
+        rest = rest[len(k):]
+        rests.append(re.sub(r"[？?。！!\s]", "", rest))
+    text, c = s.hit.chunk.text, s.cand
+    said = normalize(text[c.end:_clause_bounds(text, c.start, c.end)[1]]).lstrip("”」』\"*")
+    before = re.sub(r"[“「『\"*\s]+$", "", normalize(text[max(0, c.start - 6):c.start]))
+    for rest in rests:
+        verb = rest[:2]
+        if not re.fullmatch(r"[\u4e00-\u9fff]{2}", verb) or verb[0] in "的是在":
+            continue
+        if said.startswith(verb) and sum(ch in said for ch in rest) >= SLOT_SAID * len(rest):
+            return "subject"
+        if grammar_tag(verb)[:1] == "v" and before.endswith((verb, verb + "为")):
+            return "object"
+    return ""
 
 
 def _one_asked_of_many(query: Query, span: str) -> bool:

@@ -109,7 +109,8 @@ EXPECTED_UNITS = [
 TARGET_WORDS = re.compile(r"目标|预期|计划|力争|规划|打算|要求达到")
 
 # Everyday words for the reports' terms, rewritten in a question before its words are matched (not in what is shown).
-EVERYDAY = (("农民人均", "农村居民人均"), ("农民收入", "农村居民收入"), ("农民的收入", "农村居民收入"))
+EVERYDAY = (("农民人均", "农村居民人均"), ("农民收入", "农村居民收入"), ("农民的收入", "农村居民收入"),
+            ("城里人", "城镇居民"))
 
 # Shorter forms reports use for a question's word (粮食总产762亿斤 states the 产量): a passage with the form counts.
 # 城乡居民…分别 speaks of 城镇 and 农村 居民 at once (村居 is jieba's piece of 农村居民).
