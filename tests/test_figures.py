@@ -570,3 +570,10 @@ def test_where_a_measure_began_a_per_unit_word_and_a_ratio_said_as_beicha():
         [("城镇低保标准", "815元"), ("农村低保标准", "615元")]
     # 倍差 is a ratio said without its ∶1
     assert _records("城乡居民收入倍差缩小至1.83。")[0][:4] == ("城乡居民收入倍差", "城乡", "1.83", "比")
+
+
+def test_how_a_figure_is_meant_is_no_item_of_a_list():
+    # 预计 says how the figures are meant: the 城乡 measure's two values are still its 城镇 and 农村 parts
+    got = _records("全年生产总值同比增长7.2%，预计城乡居民人均可支配收入分别增长9%和11%。", year=2021)
+    assert [(r[0], r[1], r[2]) for r in got[1:]] == [("城镇居民人均可支配收入", "城镇", "+9%"),
+                                                     ("农村居民人均可支配收入", "农村", "+11%")]

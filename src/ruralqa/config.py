@@ -75,7 +75,7 @@ class AnswerParams:
     record_tries: int = 5  # candidates, best first, whose figure records are checked and ranked before declining
     name_tries: int = 8  # …of a name question: spans that are no whole name of the kind asked are passed over
     record_margin: float = 0.5  # …among those scoring at least this share of the best
-    record_coverage: float = 0.2  # …for a figure, whose record must fit besides (fitted)
+    record_coverage: float = 0.1  # …for a figure, whose record must fit besides (fitted: eval/fit_records.py)
     min_metric_cover: float = 0.45  # share of the question's words (idf-weighted) a figure's metric must hold (fitted)
     everyday_cover: float = 0.999  # …of the words the reports use, for a question in everyday words (fitted)
     min_sentence_coverage: float = 0.0  # share of the question's words a figure's own sentence must hold (compare: 0.7)

@@ -90,7 +90,7 @@ class Figure:
 FIELDS = tuple(Figure.__dataclass_fields__)
 # Stored with an index's records; raised whenever what a figure is read as changes, so that records stored by an
 # earlier version are read again from their passages (`ruralqa facts` then agrees with the answers).
-VERSION = 10
+VERSION = 11
 
 
 def _number(m: re.Match) -> float:
@@ -270,8 +270,11 @@ def _metric(sentence: str, prev_end: int, a: int, b: int, unit: str) -> tuple[st
     metric = LINK.sub("", PER.sub("", words)).strip()
     metric = SCOPE.sub("", re.sub(r"^[\s“”\"]*(?:(?:\d{4}\s?[—–\-~至到]\s?)?\d{4}年(?:底|末|初|度)?|[“\"]?十[三四五]五[”\"]?(?:时期|期间)?)", "", metric))
     # how it is meant or that it was done (力争, 实现) is no part of what is measured: 实现脱贫退出495户
-    metric = re.sub(r"^(?:力争|确保|争取|计划|预计|预期|目标是?|要|实现|完成)+", "", metric.strip(" ，,、：:“”\""))
+    metric = MEANT.sub("", metric.strip(" ，,、：:“”\""))
     return metric, qualifier, sign
+
+
+MEANT = re.compile(r"^(?:初步)?(?:力争|确保|争取|计划|预计|预期|目标是?|要|实现|完成)+")  # how it is meant, not what
 
 
 def _unmarked(text: str, keep: str = "") -> str:
@@ -364,7 +367,7 @@ def _respectively(sentence: str, found: list) -> list[str] | None:
             idx.append(i)
         head = sentence[:at]
         head = head[max([m.end() for m in re.finditer(r"[，,；;：:]", head)] + [0]):]
-        head = SCOPE.sub("", re.sub(r"^\s*\d{4}年", "", head.strip()))
+        head = MEANT.sub("", SCOPE.sub("", re.sub(r"^\s*\d{4}年", "", head.strip())))  # 预计城乡居民…分别
         if re.search(r"\d", head):
             continue  # …增长4.5%，分别高于全国: the words before are a figure's, not a list of measures
         # a 分别 that opens its clause (…1.68万元，分别增长9%和9.8%) goes through the items before it again

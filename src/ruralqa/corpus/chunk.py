@@ -30,7 +30,7 @@ from ruralqa.types import Article, Chunk, Citation, Report
 # sections after a work report's review are its plans; 11: 分别 lists bounded, 增量; 12: 其中 stays with its sentence,
 # report titles settle places, relative years; 19-26: a colon line above a table captions its rows,
 # a place column the text never names gives way to the county it names
-CHUNKER_VERSION = 31
+CHUNKER_VERSION = 32
 SENTENCE_END = re.compile(r"[。！？!?；;…]+[”’」』）)\"']*")
 CLAUSE_END = re.compile(r"[，,、：:]")
 _HEADING_STOPS = ("。", "！", "？", "!", "?", "；", ";", "…", "，", ",", "、", "：", ":")
