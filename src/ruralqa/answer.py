@@ -461,20 +461,21 @@ def extract(query: Query, hits: list[Hit], params: AnswerParams = AnswerParams()
             if slot == "subject":  # before the verb, saying what is asked of it: the one asked for
                 return _answer(_with_head(query, best), best.hit, confidence=round(confidence, 3), checks=checks,
                                form="name")
-            if slot == "object" or best.cand.kind == "part" or _own_words(query, best.cand, best.hit.chunk.text) or \
-                    _list_item(best.cand, best.hit.chunk.text):
-                top, tried = (None, tried - 1) if named_kind else (top, tried)
-                continue
-            if best.cand.kind == "clause" and not whole_name(query, best):
-                top, tried = (None, tried - 1) if named_kind else (top, tried)
-                continue  # a clause's leftover words (着力, 市、区) are no name; a whole name below may be
-            if best.cand.kind != "clause" and not of_kind(query, best):
+            # no whole name: a span beside the verb as the object, a part, the question's own words, one item of a
+            # list, or a clause's leftover words (着力, 市、区)
+            passed = slot == "object" or best.cand.kind == "part" or \
+                _own_words(query, best.cand, best.hit.chunk.text) or _list_item(best.cand, best.hit.chunk.text)
+            if not passed and best.cand.kind == "clause":
+                passed = not whole_name(query, best)
+            elif not passed and not of_kind(query, best):
                 # A list or quotation that is not a whole name of the kind asked (理示范村、水乡渔村 for 哪个村; a slogan
                 # for 哪家公司): unless a whole name follows, the sentence that says it, as a sentence, never the
                 # fragment; with no word for the kind asked (a person, a place), nothing.
                 if not_named is None and i == order[0]:
                     not_named = _sentence_answer(best.cand, best.hit, round(confidence, 3), checks) \
                         if kind_word(query) else False
+                passed = True
+            if passed:  # a whole name below may be; for a name of a kind asked this one uses up no try, sets no margin
                 top, tried = (None, tried - 1) if named_kind else (top, tried)
                 continue
             return _answer(_with_head(query, best), best.hit, confidence=round(confidence, 3), checks=checks,
