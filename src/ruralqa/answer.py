@@ -24,14 +24,15 @@ from ruralqa.text.normalize import (NUMERAL_RUN, QUANTITY, UNITS, normalize, par
                                     to_family)
 from ruralqa.text import gazetteer
 from ruralqa.text.places import passage_is_about
-from ruralqa.text.words import TARGET_WORDS, grammar_tag, shortened
+from ruralqa.text.words import ASKED_HEAD, TARGET_WORDS, grammar_tag, shortened
 from ruralqa.text.words import forms as word_forms
 from ruralqa.types import Answer, Chunk, Hit
 
 CLAUSE = re.compile(r"[，,；;：:]")
+WHERE_WORDS = "哪里|哪儿|何处|何地"  # asking where
 QUOTED = re.compile(r"[“「『\"]([^”」』\"]{1,30})[”」』\"]")
 BOLD = re.compile(r"\*\*([^*\d\n]{2,30})\*\*")  # Markdown's emphasis marks a name as quotes do (**白羽肉鸡**)
-ASKED_WORD = re.compile(r"什么|哪种|哪个|哪家|哪类|哪些")
+ASKED_WORD = re.compile(ASKED_HEAD.pattern + "|哪些")  # a question word naming a kind, or several (哪些)
 ENUM = re.compile(r"[\u4e00-\u9fff]{1,8}(?:、[\u4e00-\u9fff]{1,8})+")
 QUOTED_LIST = re.compile(r"[“\"][^”\"]{1,12}[”\"](?:、[“\"][^”\"]{1,12}[”\"])+")  # “宁夏大米”、“宁夏小麦”
 
@@ -573,7 +574,7 @@ def _located(query: Query) -> tuple[str, ...]:
     return (min(words, key=len),) if words else ()
 
 
-_WHERE = re.compile(r"(?:在|位于|于|落户|建在)(?:哪里|哪儿|何处|何地|哪(?![\u4e00-\u9fff\d]))")
+_WHERE = re.compile(r"(?:在|位于|于|落户|建在)(?:" + WHERE_WORDS + r"|哪(?![\u4e00-\u9fff\d]))")
 
 
 def of_kind(query: Query, s: Scored) -> bool:
@@ -714,7 +715,7 @@ def whole_name(query: Query, s: Scored) -> bool:
     return c.end - c.start >= 4 and c.start - left <= 2 and right - c.end <= 1
 
 
-_WHERE_ASKED = re.compile(r"哪里|哪儿|何处|何地|什么地方")
+_WHERE_ASKED = re.compile(WHERE_WORDS + "|什么地方")
 
 
 def _only_places(span: str) -> bool:
