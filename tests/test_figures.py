@@ -577,3 +577,33 @@ def test_how_a_figure_is_meant_is_no_item_of_a_list():
     got = _records("全年生产总值同比增长7.2%，预计城乡居民人均可支配收入分别增长9%和11%。", year=2021)
     assert [(r[0], r[1], r[2]) for r in got[1:]] == [("城镇居民人均可支配收入", "城镇", "+9%"),
                                                      ("农村居民人均可支配收入", "农村", "+11%")]
+
+
+def test_full_width_figures_a_change_beside_its_level_and_a_total_of_what_the_clause_before_names():
+    from ruralqa import records
+    from ruralqa.answer import _quantity_candidates
+    from ruralqa.query import Query
+    from conftest import WordsVocab
+
+    # ５．８％ and 90％ are figures, cited at the characters as written
+    text = "农村卫生厕所普及率超过90％，增长５．８％。"
+    chunk = _chunk(text)
+    got = [(f.metric, f.shown, f.qualifier, text[f.char_start:f.char_end]) for f in figures(chunk)]
+    assert got == [("农村卫生厕所普及率", "≥90%", "bound", "90％"), ("农村卫生厕所普及率", "+5.8%", "change", "５．８％")]
+    assert [text[c.start:c.end] for c in _quantity_candidates(chunk)] == ["90％", "５．８％"]
+    # 新增 right before a value of the measure named before is its change; before a counted noun, how many new ones
+    area = "全疆粮食播种面积4440万亩、新增202.9万亩。"
+    assert [r[2:5] for r in _records(area)] == [("4440万亩", "亩", "exact"), ("+202.9万亩", "亩", "change")]
+    assert _records("新增3个国家现代农业产业园。")[0][4] == "exact"
+    # a question asking the change is not answered by the level stated beside it; 增加到多少 asks the level
+    vocab = WordsVocab()
+    level, change = figures(_chunk(area))
+    q = Query.parse("2024年粮食播种面积新增了多少", vocab)
+    assert records.why_not(q, level, _chunk(area)) == "level" and records.why_not(q, change, _chunk(area)) == ""
+    assert records.why_not(Query.parse("2024年粮食播种面积增加到多少", vocab), level, _chunk(area)) != "level"
+    # 总产 alone names no thing: its clause speaks of what the clause before names (粮食)
+    harvest = "粮食生产再获丰收，总产达到557亿斤。"
+    [total] = figures(_chunk(harvest))
+    q = Query.parse("2024年地里一共打了多少粮食", vocab)
+    assert not records._not_of_the_thing(q, total, _chunk(harvest))
+    assert records._not_of_the_thing(q, total, _chunk("蔬菜生产再获丰收，总产达到557万吨。"))

@@ -20,8 +20,8 @@ from ruralqa.corpus.chunk import SENTENCE_END
 from ruralqa.figures import COUNTERS, Figure
 from ruralqa.query import PEOPLE, Query
 from ruralqa.records import AVERAGE_ASKED, CHANGE_ASKED, asked_subgroups, asking_unit, counted, figure_at, figures_of
-from ruralqa.text.normalize import (NUMERAL_RUN, QUANTITY, UNITS, normalize, parse_chinese_number, parse_quantity,
-                                    to_family)
+from ruralqa.text.normalize import (NUMERAL_RUN, QUANTITY, UNITS, fold_figures, normalize, parse_chinese_number,
+                                    parse_quantity, to_family)
 from ruralqa.text import gazetteer
 from ruralqa.text.places import passage_is_about
 from ruralqa.text.words import ASKED_HEAD, TARGET_WORDS, grammar_tag, shortened
@@ -78,7 +78,7 @@ def _quantity_candidates(chunk) -> list[Candidate]:
     """The passage's numbers with units, and every figure its records hold that those miss (ratios 1.47:1, ranges)."""
     from ruralqa import records
 
-    out = quantities(chunk.text)
+    out = quantities(fold_figures(chunk.text))  # 90％ is 90%, at the same offsets
     base = chunk.citation.char_start
     for f in records.figures_of(chunk):
         a, b = f.char_start - base, f.char_end - base

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from ruralqa.config import AnswerParams
 from ruralqa.figures import COUNTERS as FIGURE_COUNTERS
-from ruralqa.figures import FIGURE, LINK, SUBGROUP, UNIT_WORDS, Figure, figures, noun_after
+from ruralqa.figures import FIGURE, LINK, MOVES, SUBGROUP, UNIT_WORDS, Figure, figures, noun_after
 from ruralqa.query import PEOPLE, UNIT_AFTER, YEAR, Query
 from ruralqa.text.normalize import NUMERAL_RUN, UNITS, normalize, unit_family
 from ruralqa.text.synonyms import names_a_thing
@@ -29,6 +29,7 @@ HEADING = 0.6  # …in the passage's heading
 EARLIER = 0.5  # …in a sentence of the passage before its own
 CHANGE_ASKED = re.compile(r"增长|增加|提高|涨了|上涨|增速|增幅|增产|增收|新增|减少|下降|提升|变化|多了|少了|降低|缩小|扩大|"
                           r"[多少][用产收花卖挣]了|比以前|比过去|比上年|比去年|较上年|同比")
+MOVED_TO = re.compile(r"(?:" + MOVES + r")(?:到|至)")  # 提高到多少 asks the level reached, not the change
 AVERAGE_ASKED = re.compile(r"年均|平均每年|每年平均")
 FARMERS = re.compile(r"农民|村民|农户")  # everyday names of the rural population (农村居民)
 PER_PERSON = re.compile(r"人均|每人|一年到手")
@@ -238,7 +239,7 @@ AMOUNT_OF = re.compile(r"(?:多少|几)(?!" + UNIT_AFTER + ")")
 MEASURE_ASKED = re.compile(r"^(?:是|为|有|达到|达|共|一共|总共)?" + AMOUNT_OF.pattern)
 # a span's total or change is asked (五年 reads 5年 once normalized; not the 5年 of 2025年)
 SPAN_ASKED = re.compile(r"十[三四五]五|(?<!\d)[五5]年|累计|以来|期间")
-GENERIC_MEASURE = re.compile(r"(?:其中)?(?:总数|总量|总额|数量|规模|总规模|累计|合计|共计|比重|占比)")
+GENERIC_MEASURE = re.compile(r"(?:其中)?(?:总产量?|总数|总量|总额|数量|规模|总规模|累计|合计|共计|比重|占比)")
 FLOW_ASKED = re.compile(r"新建|新增|新改建|改造|当年|全年")  # what one year added
 # what follows the measure word: words, led by a number where it is part of their name (90后干部)
 _COUNTED = re.compile(r"(?:多少|几)(?:个|家|座|所|处|条|项|名|位|批|支|种|类)(\d*[\u4e00-\u9fff][\u4e00-\u9fff\d]{0,11})")
@@ -332,6 +333,10 @@ def why_not(query: Query, figure: Figure, chunk: Chunk | None = None,
         return "start"  # 从2.50:1缩小至2.27:1: where it began, no level of a year (unless 从多少 is asked)
     if figure.qualifier == "change" and not CHANGE_ASKED.search(q):
         return "change"
+    if figure.qualifier in ("exact", "bound") and chunk and CHANGE_ASKED.search(q) and not MOVED_TO.search(q) and any(
+            g.qualifier == "change" and g.metric == figure.metric and g.sentence_start == figure.sentence_start
+            for g in _figures(chunk)):
+        return "level"  # 播种面积4440万亩、新增202.9万亩: the change asked is stated beside the level
     if figure.qualifier == "average" and not AVERAGE_ASKED.search(q):
         return "average"
     if figure.unit == "元" and PER_PERSON.search(q) and (figure.value or 0) > PER_PERSON_MAX:
@@ -411,14 +416,15 @@ def _clause_end(text: str, b: int) -> int:
 @lru_cache(maxsize=1024)  # several checks of one figure read them
 def _clause_words(figure: Figure, chunk: Chunk | None) -> str:
     """The figure's metric and group, its clause, and its passage's heading (a table row's column names: | 县 | 粮食产量 |)
-    (normalized); a clause that says only how it is linked (突破1600亿斤大关) speaks of what the clause before names
-    (粮食总产量再上新台阶，)."""
+    (normalized); a clause that says only how it is linked (突破1600亿斤大关) or only a total (总产达到557亿斤) speaks of
+    what the clause before names (粮食总产量再上新台阶，; 粮食生产再获丰收，)."""
     text = chunk.text if chunk else figure.sentence
     base = chunk.citation.char_start if chunk else figure.sentence_start
     a, b = figure.char_start - base, figure.char_end - base
     breaks = [m.end() for m in re.finditer(r"[，,；;。]", text[:a])]
     clause_a = max(breaks + [0])
-    if not re.sub(r"\W", "", LINK.sub("", text[clause_a:a])) and text[clause_a - 1:clause_a] in "，,":
+    own = re.sub(r"\W", "", LINK.sub("", text[clause_a:a]))
+    if (not own or GENERIC_MEASURE.fullmatch(own)) and text[clause_a - 1:clause_a] in "，,":
         clause_a = max([e for e in breaks if e < clause_a] + [0])
     return normalize(figure.metric + figure.subgroup + text[clause_a:_clause_end(text, b)] + " " + (chunk.heading if chunk else ""))
 
