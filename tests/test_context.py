@@ -253,3 +253,10 @@ def test_a_goal_met_is_a_result_and_a_goal_to_meet_a_plan():
     assert period("", met, report)[1] != "target"
     assert period("", "坚决完成“六清”目标任务，力争增长5%左右。", report) == (2021, "target")
     assert period("", "确保完成全年目标任务，力争增长5%左右。", report) == (2021, "target")
+
+
+def test_a_section_named_by_an_earlier_year_reviews_that_year():
+    report = Article("2015年徐水县政府工作报告", "徐水区", 1, 9, year=2015)
+    assert period("一、关于2014年政府工作", "全县生猪出栏70.6万头。", report) == (2014, "achieved")
+    assert period("二、2015年工作安排", "生猪出栏75万头。", report) == (2015, "target")
+    assert period("", "过去的一年，全县生猪出栏70.6万头。", report) == (2014, "achieved")

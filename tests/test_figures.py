@@ -607,3 +607,28 @@ def test_full_width_figures_a_change_beside_its_level_and_a_total_of_what_the_cl
     q = Query.parse("2024年地里一共打了多少粮食", vocab)
     assert not records._not_of_the_thing(q, total, _chunk(harvest))
     assert records._not_of_the_thing(q, total, _chunk("蔬菜生产再获丰收，总产达到557万吨。"))
+
+
+def test_the_reports_old_names_parts_of_a_from_to_and_the_other_side_of_town_and_country():
+    from ruralqa import records
+    from ruralqa.query import Query
+    from conftest import WordsVocab
+
+    vocab = WordsVocab(regions=("清苑县",))
+    # 农民人均纯收入, the measure's name until 2013, is read as the question is (农民人均 → 农村居民人均)
+    income = "农民人均纯收入达到4551元，增长8.6%。"
+    level, _ = figures(_chunk(income, region="清苑县", year=2007))
+    q = Query.parse("清苑县2007年农民人均纯收入是多少", vocab)
+    assert records.why_not(q, level, _chunk(income, region="清苑县", year=2007)) == ""
+    # 总产 is how the report says 产量: 粮食总产 is a measure of another thing than the 小麦 asked
+    [grain] = figures(_chunk("全县粮食总产达到40.55万吨。", region="清苑县", year=2007))
+    assert records.why_not(Query.parse("清苑县2007年小麦产量是多少", vocab), grain) == "metric"
+    # 由人均68元提高到72元: 68元 is where it began (人均 is the unit's "per"); the clause naming only 农村 is the
+    # rural part of the measure the clause before names for 城镇
+    text = "逐步提高城乡低保标准，城镇低保补差额由人均68元提高到72元，农村由人均13元提高到18元。"
+    got = _records(text, region="清苑县", year=2007)
+    assert [(r[0], r[2], r[4]) for r in got] == [("城镇低保补差额", "68元", "start"), ("城镇低保补差额", "72元", "exact"),
+                                                 ("农村低保补差额", "13元", "start"), ("农村低保补差额", "18元", "exact")]
+    # the town's figure does not answer a question about the country
+    town = figures(_chunk(text, region="清苑县", year=2007))[1]
+    assert records.why_not(Query.parse("清苑县2007年农村低保标准提高到了多少", vocab), town) == "subgroup"

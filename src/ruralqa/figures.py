@@ -91,7 +91,7 @@ class Figure:
 FIELDS = tuple(Figure.__dataclass_fields__)
 # Stored with an index's records; raised whenever what a figure is read as changes, so that records stored by an
 # earlier version are read again from their passages (`ruralqa facts` then agrees with the answers).
-VERSION = 12
+VERSION = 13
 
 
 def _number(m: re.Match) -> float:
@@ -153,6 +153,8 @@ def figures(chunk: Chunk) -> list[Figure]:
             elif qualifier == "change" and unit not in LEVELS and len(after := noun_after(sentence, b)) >= 2:
                 # 改造提升112万亩高标准农田: an amount of the thing named after it, which the verb acts on, not a change
                 metric, qualifier, sign = metric + after, "exact", ""
+            if metric in COUNTERPART and prev_metric.startswith(COUNTERPART[metric]):
+                metric += prev_metric[len(COUNTERPART[metric]):]  # 农村 after 城镇低保补差额…: 农村低保补差额
             if not metric:  # 人均地区生产总值突破5万关口、达到5.28万元: the words of its clause, links and all
                 metric = _unmarked(sentence[clause_a:a]).strip(" 、，,：:")
             # 其中, 82个村达到30万元以上: a part of what the sentence before counts, of its year
@@ -265,10 +267,10 @@ def _metric(sentence: str, prev_end: int, a: int, b: int, unit: str) -> tuple[st
         qualifier = "cumulative"
     elif unit == "%" and qualifier == "exact" and re.search(r"占|比重|比例|份额", words):
         qualifier = "share"
-    if re.search(r"(?:从|由)\s*$", words) and \
+    if re.search(r"(?:从|由)\s*" + PER_HEAD + r"?\s*$", words) and \
             re.match(r"\s*(?:[^，,；;。\d]{0,6})(?:" + MOVES + r")?(?:到|至)", sentence[b:]):
         qualifier, sign = "start", ""  # 从2.50:1缩小至2.27:1: where it began, of no year said (从2021年的A is 2021's)
-    words = re.sub(r"(?:从|由)\s*(?:(?:19|20)\d\d年)?(?:底|末)?的?\s*$", "", words)  # 收入从2021年的A
+    words = re.sub(r"(?:从|由)\s*(?:(?:19|20)\d\d年)?(?:底|末)?的?\s*" + PER_HEAD + r"?\s*$", "", words)  # 从2021年的A
     words = re.sub(r"(?:(?:19|20)\d\d年)?(?:底|末)?的\s*$", "", words)
     metric = LINK.sub("", PER.sub("", words)).strip()
     metric = SCOPE.sub("", re.sub(r"^[\s“”\"]*(?:(?:\d{4}\s?[—–\-~至到]\s?)?\d{4}年(?:底|末|初|度)?|[“\"]?十[三四五]五[”\"]?(?:时期|期间)?)", "", metric))
@@ -342,6 +344,9 @@ def _subgroup(metric: str) -> str:
 # Values in the order of the items before them, 分别 or not: two values of a 城乡 measure (城乡居民人均可支配收入完成2.57万元和
 # 1.68万元), or a list of items (粮食播种面积、产量稳定在35万亩、15万吨左右; 城镇、农村居民收入增长4.3%、5.7%).
 PER = re.compile(r"每(?:月|年|人|户|亩|天)$")  # 提高到每月815元: the unit's "per", no part of the item or its link
+PER_HEAD = r"(?:(?:月|年)?人均|每(?:月|年|人|户|亩|天))"  # 由人均13元: the unit's "per" after 从/由
+# 城镇低保补差额由人均68元提高到72元，农村由人均13元提高到18元: the other part's clause names only its part
+COUNTERPART = {"农村": "城镇", "城镇": "农村", "乡村": "城市", "城市": "乡村"}
 PAIR = re.compile(r"(城乡[\u4e00-\u9fff]{2,16}?|(?:[\u4e00-\u9fff]{1,12}、)+[\u4e00-\u9fff]{1,16}?)"
                   r"\s*\d[\d.,]*\s*[万亿]?[^\d，,；;。、和]{0,3}[和、]\s*\d")
 

@@ -69,9 +69,7 @@ class Query:
         if len(question) > MAX_QUESTION_CHARS:
             notices += (f"the question was cut to its first {MAX_QUESTION_CHARS} of {len(question)} characters",)
             question = question[:MAX_QUESTION_CHARS]
-        norm = normalize(question)
-        for everyday, report_word in words.EVERYDAY:
-            norm = norm.replace(everyday, report_word)
+        norm = words.reworded(normalize(question))
         given = tuple(n for p in places  # a place neither the index nor the gazetteer knows still restricts
                       for n in places_in_question(normalize(p), vocab.regions, vocab.places) or (normalize(p),))
         places = tuple(dict.fromkeys(given + places_in_question(norm, vocab.regions, vocab.places)))

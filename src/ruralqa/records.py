@@ -20,7 +20,7 @@ from ruralqa.figures import FIGURE, LINK, MOVES, SUBGROUP, UNIT_WORDS, Figure, f
 from ruralqa.query import PEOPLE, UNIT_AFTER, YEAR, Query
 from ruralqa.text.normalize import NUMERAL_RUN, UNITS, normalize, unit_family
 from ruralqa.text.synonyms import names_a_thing
-from ruralqa.text.words import EXPECTED_UNITS, VARIANTS
+from ruralqa.text.words import EXPECTED_UNITS, VARIANTS, reworded
 from ruralqa.text.words import forms as word_forms
 from ruralqa.types import Chunk
 
@@ -79,7 +79,7 @@ def _cover(query: Query, figure: Figure, chunk: Chunk | None) -> tuple[float, bo
     weights = {t: w for t, w in weights.items() if t not in UNIT_WORDS} or weights  # 万亩 of 多少万亩 names no measure
     if not weights:
         return 1.0, True
-    metric = normalize(figure.metric + figure.subgroup)
+    metric = reworded(normalize(figure.metric + figure.subgroup))
     text = chunk.text if chunk else figure.sentence
     base = chunk.citation.char_start if chunk else figure.sentence_start
     a, b = figure.char_start - base, figure.char_end - base
@@ -91,17 +91,17 @@ def _cover(query: Query, figure: Figure, chunk: Chunk | None) -> tuple[float, bo
     # names its own measure; a one-character attribute the question uses as a verb (种 of 种了多少亩: an aspect
     # particle follows it) is no measure: it is inside 播种 by chance (村 of 过百万的村 is one)
     verb = len(attr) == 1 and re.search(re.escape(attr) + "[了过着]", query.normalized)
-    own = bool(attr) and not verb and attr in metric and not GENERIC_MEASURE.fullmatch(metric)
-    # A measure of another thing (蔬菜产量, 夏粮产量 for 粮食产量): the words before the measure asked name a thing the
-    # question does not; no sentence around it makes it the measure asked.
-    before = metric[:-len(attr)] if own and metric.endswith(attr) else ""
+    said_as = next((f for f in query.forms(attr) if metric.endswith(f)), "") if attr and not verb else ""
+    # A measure of another thing (蔬菜产量, 夏粮产量 for 粮食产量; 粮食总产 for 小麦产量): the words before the measure
+    # asked, as the report says it, name a thing the question does not; no sentence around it makes it the measure asked.
+    before = metric[:-len(said_as)] if said_as and not GENERIC_MEASURE.fullmatch(metric) else ""
     unasked = _values_asked(query, before)
     if any(m.group(3) or m.group(5) for m in FIGURE.finditer(unasked)):
         return 0.0, False  # 100万元以上村 counts other villages than 超过五十万的村 (or than all villages)
     modifier = _BARE_MODIFIER.sub("", unasked)
     if len(modifier) >= 2 and sum(ch in query.normalized for ch in modifier) * 2 < len(modifier):
         return 0.0, False
-    around = normalize(text[s_a:a] + text[a:clause_end])
+    around = reworded(normalize(text[s_a:a] + text[a:clause_end]))
     heading = normalize(chunk.heading + " " + chunk.context) if chunk else ""  # its section's titles too
     earlier = normalize(text[:s_a])  # the passage's sentences before it (…解决钱从哪里来的问题。…累计投入25.5亿元)
     if figure.unit in COUNTERS or not figure.unit:  # what a count counts may be said after it: 94个行政村,全部实现通公交车
@@ -221,6 +221,15 @@ def _chars(forms: tuple[str, ...], text: str) -> float:
     return max(sum(1 for ch in f if ch in text) / len(f) for f in forms) if text else 0.0
 
 
+URBAN, RURAL = re.compile(r"城镇|城市|城区|城里"), re.compile(r"农村|乡村|农民|农户|村民")
+
+
+def _other_side(q: str, metric: str) -> bool:
+    """The question speaks of one side of the town/country divide only, the metric of the other only."""
+    return any(side.search(q) and not other.search(q) and other.search(metric) and not side.search(metric)
+               for side, other in ((URBAN, RURAL), (RURAL, URBAN)))
+
+
 def asked_subgroups(q: str) -> set[str]:
     """The parts of the population a question asks of (农村人均收入, 城镇居民, 农民 → 农村; 脱贫人口)."""
     return ({m.group(1) or m.group(2) for m in SUBGROUP.finditer(q)} | {m.group(1) for m in _BARE_GROUP.finditer(q)}
@@ -319,6 +328,8 @@ def why_not(query: Query, figure: Figure, chunk: Chunk | None = None,
     said = normalize(figure.metric) + ("农村" if FARMERS.search(figure.metric) or "村" in figure.metric else "")
     if asked - {"城乡"} and not (asked & {group}) and not any(g in said for g in asked):
         return "subgroup"
+    if _other_side(q, normalize(figure.metric)):
+        return "subgroup"  # 城镇低保补差额 for 农村低保标准: the other side of the town/country divide
     if figure.kind == "target" and not query.wants_target:
         return "target"  # 稳定在1100亿斤以上 in a plan is no result
     if figure.kind == "achieved" and query.wants_target:

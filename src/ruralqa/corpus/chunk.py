@@ -30,8 +30,9 @@ from ruralqa.types import Article, Chunk, Citation, Report
 # sections after a work report's review are its plans; 11: 分别 lists bounded, 增量; 12: 其中 stays with its sentence,
 # report titles settle places, relative years; 19-26: a colon line above a table captions its rows,
 # a place column the text never names gives way to the county it names; 27-32: the records' VERSION 8-11 (a group ends
-# the noun counted, 从 a start, per-unit words, 预计 in lists) and a goal met is no plan
-CHUNKER_VERSION = 32
+# the noun counted, 从 a start, per-unit words, 预计 in lists) and a goal met is no plan; 33: a work report's section
+# named by an earlier year (一、关于2014年政府工作) reviews that year, 过去的一年
+CHUNKER_VERSION = 33
 SENTENCE_END = re.compile(r"[。！？!?；;…]+[”’」』）)\"']*")
 CLAUSE_END = re.compile(r"[，,、：:]")
 _HEADING_STOPS = ("。", "！", "？", "!", "?", "；", ";", "…", "，", ",", "、", "：", ":")

@@ -160,6 +160,8 @@ def period(section: str, text: str, article: Article, after_review: bool = False
         return named or (article.year - 1 if work_report else None), "achieved"
     if section and PLAN.search(section):
         return named or article.year, "target"
+    if section and work_report and named and named < article.year:
+        return named, "achieved"  # 一、关于2014年政府工作 in the report of 2015: that year's results
     if after_review and work_report:
         return article.year, "target"  # 二、牢记历史使命… after 一、2024年工作回顾: the year's plans
     plans = MET.sub("", text)  # 超额完成市核目标任务 reports a goal met: a result
@@ -168,7 +170,7 @@ def period(section: str, text: str, article: Article, after_review: bool = False
     # Years relative to the report: 今年 sets goals for its year, 过去一年/去年/上年 review the year before.
     if article.year and re.search(r"今年", text) and re.search(r"目标|力争|预期|计划", plans):
         return article.year, "target"
-    if work_report and re.search(r"过去一年|去年|上年|上一年", text):
+    if work_report and re.search(r"过去的?一年|去年|上年|上一年", text):
         return article.year - 1, "achieved"
     return None, ""
 

@@ -112,6 +112,14 @@ TARGET_WORDS = re.compile(r"目标|预期|计划|力争|规划|打算|要求达�
 EVERYDAY = (("农民人均", "农村居民人均"), ("农民收入", "农村居民收入"), ("农民的收入", "农村居民收入"),
             ("城里人", "城镇居民"))
 
+
+def reworded(text: str) -> str:
+    """`text` with EVERYDAY's words as the reports say them; a report in those words (农民人均纯收入, the measure's
+    name until 2013) is read the same way, so that it still says what the question says."""
+    for everyday, report_word in EVERYDAY:
+        text = text.replace(everyday, report_word)
+    return text
+
 # Shorter forms reports use for a question's word (粮食总产762亿斤 states the 产量): a passage with the form counts.
 # 城乡居民…分别 speaks of 城镇 and 农村 居民 at once (村居 is jieba's piece of 农村居民).
 VARIANTS = {"产量": ("总产",), "总产量": ("总产",), "增速": ("增长",), "增幅": ("增长",), "农村": ("城乡",),
