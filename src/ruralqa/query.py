@@ -149,8 +149,11 @@ def content_terms(normalized: str, places: tuple[str, ...], tokenize) -> tuple[s
     """The question's content words: no question words, no place names (those are checked separately)."""
     # Years and goal words, like places, are checked against the passage's period, not matched as its words.
     q = words.TARGET_WORDS.sub(" ", YEAR.sub(" ", _DATE.sub(" ", normalized)))
+    # whole names first: 徐水县 (as asked) before the short name of 徐水区 (the index's) leaves no 县 behind
+    for p in sorted(places, key=len, reverse=True):
+        q = q.replace(p, " ")
     for p in places:
-        q = q.replace(p, " ").replace(short_name(p), " ")
+        q = q.replace(short_name(p), " ")
     q = words.FILLER.sub(" ", q)
     # the measure word asked and the one character it counts are two words, however jieba joins them (多少株树: 株树)
     tokens = [p for t in tokenize(q) for p in ((t[0], t[1]) if len(t) == 2 and t[0] in UNITS
