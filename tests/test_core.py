@@ -238,3 +238,19 @@ def test_a_part_of_the_population_is_not_the_whole(vocab):
     assert q.units == {"%", "倍"}  # growth: 增长5.8% or 增长3倍
     text = "脱贫地区农村居民收入增长6.3%。全省居民人均可支配收入增长5%，其中农村居民收入增长5.8%。"
     assert extract(q, _hits(_chunk(text, region="湖南省", title="湖南省报告"))).text == "5.8%"
+
+
+def test_a_passage_naming_the_year_asked_is_not_demoted_for_its_sections_year(vocab):
+    from ruralqa.config import RetrievalParams
+    from ruralqa.search import period_factor
+
+    params = RetrievalParams()
+    q = Query.parse("徐水县2015年生猪出栏的目标是多少", vocab)
+
+    def plan(text):
+        from dataclasses import replace
+        return replace(_chunk(text, region="徐水区"), period_year=2011, period_kind="target")
+
+    # a 2011 plan that says what 2015 is to reach speaks of 2015; one that does not is of another year
+    assert period_factor(q, plan("2015年生猪存栏60万头、出栏90万头。"), params) == 1.0
+    assert period_factor(q, plan("年内力争生猪存栏47万头、出栏62万头。"), params) == params.year_mismatch

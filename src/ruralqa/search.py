@@ -71,7 +71,9 @@ def place_factor(query: Query, chunk: Chunk, regions: set[str], mismatch: float)
 def period_factor(query: Query, chunk: Chunk, params: RetrievalParams) -> float:
     """Demote passages about another year than the one asked, and targets for results (or the reverse)."""
     factor = 1.0
-    if query.years and chunk.period_year and chunk.period_year not in query.years:
+    # a passage that names the year asked speaks of it, whatever its section's year (2015年…出栏90万头 in a 2011 plan)
+    if query.years and chunk.period_year and chunk.period_year not in query.years and \
+            not any(f"{y}年" in chunk.text for y in query.years):
         factor *= params.year_mismatch
     if chunk.period_kind and (chunk.period_kind == "target") != query.wants_target:
         factor *= params.kind_mismatch
