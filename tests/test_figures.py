@@ -632,3 +632,25 @@ def test_the_reports_old_names_parts_of_a_from_to_and_the_other_side_of_town_and
     # the town's figure does not answer a question about the country
     town = figures(_chunk(text, region="清苑县", year=2007))[1]
     assert records.why_not(Query.parse("清苑县2007年农村低保标准提高到了多少", vocab), town) == "subgroup"
+
+
+def test_more_than_before_its_multiplier_a_change_asked_in_per_cent_and_words_of_an_earlier_figure():
+    from ruralqa import records
+    from ruralqa.answer import quantities
+    from ruralqa.query import Query, expected_units
+    from conftest import WordsVocab
+
+    # 30多万 (多 before 万) is 300000 of what follows, as 3.5万余人 is 35000 people
+    text = "脱贫攻坚成果巩固拓展，30多万监测对象稳定消除返贫致贫风险。"
+    [f] = figures(_chunk(text))
+    assert (f.value_text, f.value, f.subgroup, f.qualifier) == ("30多万", 300000, "监测对象", "bound")
+    assert [(text[c.start:c.end], c.value) for c in quantities(text)] == [("30多万", 300000)]
+    # 提高多少 of an income asks its change in per cent as well as in 元
+    assert {"元", "%"} <= expected_units("农民的工资性收入提高了多少")
+    # the words of a figure of an earlier sentence are its own: a later figure in the same unit does not borrow
+    # them; 农民 before the measure's name earlier in its sentence makes 工资性收入 a rural figure
+    passage = "实施农民工资性收入提升行动，工资性收入提高20％以上。深入实施“十百千万”工程，行政村清洁覆盖率保持100％。"
+    wages, cleaning = figures(_chunk(passage))
+    q = Query.parse("2024年农民的工资性收入提高了多少", WordsVocab())
+    assert records.why_not(q, wages, _chunk(passage)) == ""
+    assert records.why_not(q, cleaning, _chunk(passage)) != ""

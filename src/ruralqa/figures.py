@@ -23,14 +23,15 @@ from ruralqa.text.normalize import MULTIPLIERS, UNITS, fold_figures, to_family
 from ruralqa.text.words import grammar_tag
 from ruralqa.types import Chunk
 
-# A figure as written: digits (1,234.5), an optional 万/亿, an optional 余/多, a unit; or a ratio 1.81∶1.
+# A figure as written: digits (1,234.5), an optional 万/亿, 余/多 before or after it (30多万, 3.5万余人), a unit; or a
+# ratio 1.81∶1.
 # Units a figure may have: those questions are read with (ruralqa.text.normalize.UNITS; not 月 and 周年, which
 # date things) and a few more.
 UNIT_WORDS = sorted(set(UNITS) - {"月", "周年"} | set("""万人次 羽 万斤 亿斤 千米 千瓦 万千瓦 千瓦时 度 立方米 亿立方米 标准箱 个百分点 百分点 万户 万人
     万元/人 元/亩 蒸吨 兆瓦""".split()), key=len, reverse=True)
 _UNIT = "|".join(re.escape(u) for u in UNIT_WORDS)
 FIGURE = re.compile(r"(?<![\d.A-Za-z])(?:\d+(?:\.\d+)?\s?(?:至|到|-|—|~|～)\s?)?"  # a range: 5至7天 (its upper value)
-                    r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(万亿|亿|万|千)?(余|多)?(" + _UNIT + r")?"
+                    r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(?:[余多](?=万亿|亿|万|千))?(万亿|亿|万|千)?(余|多)?(" + _UNIT + r")?"
                     r"(以上|以下|左右|以内)?")
 RATIO = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s?[:：∶]\s?1(?![\d.])")
 # A ratio stated without its ∶1, right after the measure (城乡收入比缩小至2.12): the number is the ratio.
@@ -91,7 +92,7 @@ class Figure:
 FIELDS = tuple(Figure.__dataclass_fields__)
 # Stored with an index's records; raised whenever what a figure is read as changes, so that records stored by an
 # earlier version are read again from their passages (`ruralqa facts` then agrees with the answers).
-VERSION = 13
+VERSION = 14
 
 
 def _number(m: re.Match) -> float:

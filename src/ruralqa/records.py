@@ -104,6 +104,9 @@ def _cover(query: Query, figure: Figure, chunk: Chunk | None) -> tuple[float, bo
     around = reworded(normalize(text[s_a:a] + text[a:clause_end]))
     heading = normalize(chunk.heading + " " + chunk.context) if chunk else ""  # its section's titles too
     earlier = normalize(text[:s_a])  # the passage's sentences before it (…解决钱从哪里来的问题。…累计投入25.5亿元)
+    # …but not the words of a figure of theirs in the same unit (工资性收入提高20％ two sentences before 覆盖率100％)
+    earlier_rivals = [normalize(f.metric) for f in (_figures(chunk) if chunk else ())
+                      if f.sentence_start < figure.sentence_start and f.unit == figure.unit]
     if figure.unit in COUNTERS or not figure.unit:  # what a count counts may be said after it: 94个行政村,全部实现通公交车
         s_b = next((m.end() for m in re.finditer(r"[。！？；;\n]", text[b:])), len(text) - b) + b
         earlier += " " + normalize(text[clause_end:s_b])
@@ -136,7 +139,8 @@ def _cover(query: Query, figure: Figure, chunk: Chunk | None) -> tuple[float, bo
             credit = max(AROUND * (term in around), HEADING * (term in heading))
         else:
             credit = max(AROUND * _chars(forms, around), HEADING * _chars(forms, heading), _chars(forms, metric),
-                         EARLIER * any(f in earlier for f in forms))
+                         EARLIER * (any(f in earlier for f in forms)
+                                    and not any(f in o for o in earlier_rivals for f in forms)))
         got += w * credit
         named = named or (term not in implied and credit >= 0.5)
     return got / sum(weights.values()), named
@@ -221,6 +225,18 @@ def _chars(forms: tuple[str, ...], text: str) -> float:
     return max(sum(1 for ch in f if ch in text) / len(f) for f in forms) if text else 0.0
 
 
+GROUP_SAID = 4  # characters before a measure's name that may name its group (农村居民, 农民)
+
+
+def _group_words(figure: Figure) -> str:
+    """Where the figure's group may be said: its metric, and the characters right before the measure's name where its
+    sentence names it earlier (实施农民工资性收入提升行动，工资性收入提高20％: 农民); a village's or farmers' figure is a
+    rural one (高素质农民, 村民, 克尔赛村年人均收入)."""
+    before = figure.sentence[:max(0, figure.char_start - figure.sentence_start)]
+    said = normalize(figure.metric) + ("".join(before[max(0, m.start() - GROUP_SAID):m.start()]
+                                               for m in re.finditer(re.escape(figure.metric), before))
+                                       if len(figure.metric) >= 2 else "")
+    return said + ("农村" if FARMERS.search(said) or "村" in figure.metric else "")
 URBAN, RURAL = re.compile(r"城镇|城市|城区|城里"), re.compile(r"农村|乡村|农民|农户|村民")
 
 
@@ -324,8 +340,7 @@ def why_not(query: Query, figure: Figure, chunk: Chunk | None = None,
     # 脱贫群众 asks of 脱贫人口: the question says the group's own word, if not the report's whole name for it
     if group and group not in asked and group[:2] not in q and not (group == "城乡" and _ratio_asked(query)):
         return "subgroup"
-    # 高素质农民, 村民, 克尔赛村年人均收入: a village's or farmers' figure is a rural one
-    said = normalize(figure.metric) + ("农村" if FARMERS.search(figure.metric) or "村" in figure.metric else "")
+    said = _group_words(figure)
     if asked - {"城乡"} and not (asked & {group}) and not any(g in said for g in asked):
         return "subgroup"
     if _other_side(q, normalize(figure.metric)):

@@ -31,8 +31,9 @@ from ruralqa.types import Article, Chunk, Citation, Report
 # report titles settle places, relative years; 19-26: a colon line above a table captions its rows,
 # a place column the text never names gives way to the county it names; 27-32: the records' VERSION 8-11 (a group ends
 # the noun counted, 从 a start, per-unit words, 预计 in lists) and a goal met is no plan; 33: a work report's section
-# named by an earlier year (一、关于2014年政府工作) reviews that year, 过去的一年
-CHUNKER_VERSION = 33
+# named by an earlier year (一、关于2014年政府工作) reviews that year, 过去的一年; 34: 余/多 before 万 (30多万) in tokens
+# and records
+CHUNKER_VERSION = 34
 SENTENCE_END = re.compile(r"[。！？!?；;…]+[”’」』）)\"']*")
 CLAUSE_END = re.compile(r"[，,、：:]")
 _HEADING_STOPS = ("。", "！", "？", "!", "?", "；", ";", "…", "，", ",", "、", "：", ":")

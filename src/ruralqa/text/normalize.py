@@ -23,7 +23,7 @@ _UNIT_AT = re.compile("|".join(re.escape(u) for u in UNITS))
 _UNIT_ALT = "|".join(re.escape(u) for u in UNITS)
 QUANTITY = re.compile(  # a space may stand between a number and its unit (户籍人口 1403 人)
     r"(?<![\d.])(\d+(?:,\d{3})*(?:\.\d+)?)(?:[ \u00a0](?=万亿|亿|万|千|百|余|多|" + _UNIT_ALT + r"))?"
-    r"(万亿|亿|万|千|百)?(余|多)?(" + _UNIT_ALT + r")?(以上|以下|左右)?"
+    r"(?:[余多](?=万亿|亿|万|千|百))?(万亿|亿|万|千|百)?(余|多)?(" + _UNIT_ALT + r")?(以上|以下|左右)?"
 )
 
 

@@ -104,6 +104,8 @@ EXPECTED_UNITS = [
     (re.compile(r"产量|亩产|单产|多少吨"), frozenset({"吨"})),  # 亩产: 斤 per 亩, in the 吨 family
     (re.compile(r"多长|多远|长度|里程"), frozenset({"公里", "千米", "米", "万公里"})),  # a length
 ]
+# 提高多少 asks a change, said in per cent or in the measure's own unit (工资性收入提高20％以上)
+MOVE_ASKED = re.compile(r"(?:提高|提升|增加)了?(?:多少|几)")
 
 # A question about goals rather than results.
 TARGET_WORDS = re.compile(r"目标|预期|计划|力争|规划|打算|要求达到")
