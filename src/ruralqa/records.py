@@ -237,6 +237,8 @@ def _group_words(figure: Figure) -> str:
                                                for m in re.finditer(re.escape(figure.metric), before))
                                        if len(figure.metric) >= 2 else "")
     return said + ("农村" if FARMERS.search(said) or "村" in figure.metric else "")
+
+
 URBAN, RURAL = re.compile(r"城镇|城市|城区|城里"), re.compile(r"农村|乡村|农民|农户|村民")
 
 
