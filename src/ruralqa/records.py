@@ -239,7 +239,7 @@ def _group_words(figure: Figure) -> str:
     return said + ("农村" if FARMERS.search(said) or "村" in figure.metric else "")
 
 
-URBAN, RURAL = re.compile(r"城镇|城市|城区|城里"), re.compile(r"农村|乡村|农民|农户|村民")
+URBAN, RURAL = re.compile(r"城镇|城市|城区|城里"), re.compile(r"农村|乡村|" + FARMERS.pattern)
 
 
 def _other_side(q: str, metric: str) -> bool:
