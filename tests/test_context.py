@@ -260,3 +260,13 @@ def test_a_section_named_by_an_earlier_year_reviews_that_year():
     assert period("一、关于2014年政府工作", "全县生猪出栏70.6万头。", report) == (2014, "achieved")
     assert period("二、2015年工作安排", "生猪出栏75万头。", report) == (2015, "target")
     assert period("", "过去的一年，全县生猪出栏70.6万头。", report) == (2014, "achieved")
+
+
+def test_headings_titled_as_the_top_sections_are_top_sections():
+    from ruralqa.types import Report
+
+    text = ("站在新起点：2012年工作回顾\n农民人均纯收入完成3262元。\n"
+            "开启新征程：确保五年稳定脱贫强势开局\n年内新建生猪标准化规模场20个。\n")
+    report = Report(path="f.txt", text=text, sha256="x", format="txt", encoding="utf-8")
+    chunks = chunk_report(report, [Article("2013年阜平县政府工作报告", "阜平县", 1, 4, year=2013)])
+    assert [(c.period_year, c.period_kind) for c in chunks] == [(2012, "achieved"), (2013, "target")]

@@ -654,3 +654,23 @@ def test_more_than_before_its_multiplier_a_change_asked_in_per_cent_and_words_of
     q = Query.parse("2024年农民的工资性收入提高了多少", WordsVocab())
     assert records.why_not(q, wages, _chunk(passage)) == ""
     assert records.why_not(q, cleaning, _chunk(passage)) != ""
+
+
+def test_values_after_fenbie_in_turn_a_rival_named_by_the_question_and_the_head_of_what_is_counted():
+    from ruralqa import records
+    from ruralqa.query import Query
+    from conftest import WordsVocab
+
+    # A达X元，B达Y元，同比分别增长p、q: p and q are A's and B's changes, in turn
+    got = _records("城镇居民人均可支配收入达21560元，农村居民人均纯收入达9173元，同比分别增长12.1%、17.2%。", year=2012)
+    assert [(r[0], r[1], r[2]) for r in got[2:]] == [("城镇居民人均可支配收入", "城镇", "+12.1%"),
+                                                     ("农村居民人均纯收入", "农村", "+17.2%")]
+    # 大棚 is said by the other figure of the sentence, not by 品牌西瓜种植面积, and outweighs the 种植 that one lacks
+    # (as the index weighs them): that one is asked
+    text = "品牌西瓜种植面积9万亩，其中大棚西瓜突破1万亩。"
+    brand, greenhouse = figures(_chunk(text, year=2004))
+    q = Query.parse("2004年大棚西瓜种植面积有多大", WordsVocab(idf={"大棚": 6.8, "种植": 5.0}))
+    assert records.why_not(q, brand, _chunk(text, year=2004)) == "rival"
+    assert records.why_not(q, greenhouse, _chunk(text, year=2004)) == ""
+    # 多少粮农直补资金 asks an amount of 资金 (粮农直补 says which): 发放直补资金726万元 is one
+    assert records.amount_of(Query.parse("2004年发放了多少粮农直补资金", WordsVocab())) == "资金"

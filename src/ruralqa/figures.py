@@ -16,7 +16,7 @@ passages in each segment (`figures` table of chunks.sqlite).
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from ruralqa.corpus.context import REVIEWS_LAST_YEAR
 from ruralqa.text.normalize import MULTIPLIERS, UNITS, fold_figures, to_family
@@ -92,7 +92,7 @@ class Figure:
 FIELDS = tuple(Figure.__dataclass_fields__)
 # Stored with an index's records; raised whenever what a figure is read as changes, so that records stored by an
 # earlier version are read again from their passages (`ruralqa facts` then agrees with the answers).
-VERSION = 14
+VERSION = 15
 
 
 def _number(m: re.Match) -> float:
@@ -124,6 +124,7 @@ def figures(chunk: Chunk) -> list[Figure]:
             continue
         metrics = _respectively(sentence, found)
         spans = _from_to(sentence, found)
+        first = len(out)
         prev_end, prev_metric = 0, ""  # prev_metric: the measure before the previous figure (not what it counts)
         for i, (a, b, value_text, value, unit) in enumerate(found):
             metric, qualifier, sign = _metric(sentence, prev_end, a, b, unit)
@@ -181,6 +182,25 @@ def figures(chunk: Chunk) -> list[Figure]:
                 sentence_end=base + s_a + len(sentence.rstrip()), chunk=chunk.id, title=chunk.citation.title,
                 sentence=sentence.strip()))
             prev_end, prev_metric = b, (base_metric if unit in COUNTERS and base_metric else metric)
+        out[first:] = _each_in_turn(sentence, out[first:], base + s_a)
+    return out
+
+
+_LINK_ONLY = re.compile(r"同比|比上年|较上年|比去年")
+
+
+def _each_in_turn(sentence: str, found: list[Figure], offset: int) -> list[Figure]:
+    """A达X元，B达Y元，同比分别增长p、q: the values after 分别, which say no measure of their own, are of the measures
+    stated before it, in turn (the last as many of them)."""
+    at = sentence.find("分别")
+    heads = [f for f in found if f.char_end - offset <= at]
+    tail = [i for i, f in enumerate(found) if f.char_start - offset > at]
+    if at < 0 or not tail or len(heads) < len(tail) or any(
+            re.search(r"[\u4e00-\u9fff]{2}", _LINK_ONLY.sub("", found[i].metric)) for i in tail):
+        return found
+    out = list(found)
+    for i, head in zip(tail, heads[-len(tail):]):
+        out[i] = replace(found[i], metric=head.metric, subgroup=head.subgroup)
     return out
 
 

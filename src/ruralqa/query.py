@@ -69,7 +69,8 @@ class Query:
         if len(question) > MAX_QUESTION_CHARS:
             notices += (f"the question was cut to its first {MAX_QUESTION_CHARS} of {len(question)} characters",)
             question = question[:MAX_QUESTION_CHARS]
-        norm = words.reworded(normalize(question))
+        asked = normalize(question)
+        norm = words.reworded(asked)
         given = tuple(n for p in places  # a place neither the index nor the gazetteer knows still restricts
                       for n in places_in_question(normalize(p), vocab.regions, vocab.places) or (normalize(p),))
         places = tuple(dict.fromkeys(given + places_in_question(norm, vocab.regions, vocab.places)))
@@ -87,7 +88,8 @@ class Query:
             terms = tuple(t for t in terms if t not in verbs)
             weights = {t: w for t, w in weights.items() if t not in verbs}
         unknown = [t for t, w in weights.items() if w >= never]
-        tokens = tuple(vocab.tokens(norm))
+        # the words as asked are looked for too: a report may say 农民人均纯收入 as the question does
+        tokens = tuple(dict.fromkeys(vocab.tokens(norm) + (vocab.tokens(asked) if asked != norm else [])))
         return cls(text=question, normalized=norm, places=places, kind=kind, tokens=tokens,
                    terms=terms, weights=tuple(weights.items()), attribute=attribute(norm, terms),
                    head=asked_head(norm, tokens), units=expected_units(norm) if kind == "quantity" else frozenset(),

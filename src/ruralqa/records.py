@@ -20,7 +20,7 @@ from ruralqa.figures import FIGURE, LINK, MOVES, SUBGROUP, UNIT_WORDS, Figure, f
 from ruralqa.query import PEOPLE, UNIT_AFTER, YEAR, Query
 from ruralqa.text.normalize import NUMERAL_RUN, UNITS, normalize, unit_family
 from ruralqa.text.synonyms import names_a_thing
-from ruralqa.text.words import EXPECTED_UNITS, VARIANTS, reworded
+from ruralqa.text.words import EXPECTED_UNITS, VARIANTS, grammar_tag, reworded
 from ruralqa.text.words import forms as word_forms
 from ruralqa.types import Chunk
 
@@ -72,13 +72,14 @@ def metric_cover(query: Query, figure: Figure, chunk: Chunk | None = None) -> fl
     return _cover(query, figure, chunk)[0]
 
 
-def _cover(query: Query, figure: Figure, chunk: Chunk | None) -> tuple[float, bool]:
+def _cover(query: Query, figure: Figure, chunk: Chunk | None) -> tuple[float, bool, bool]:
     """(metric_cover, whether the metric or sentence says at least half of one question word beyond those its unit
-    answers: 粮食 of 粮食产量, not only 产量, which any 万吨 answers: 航空货邮420.6万吨)."""
+    answers: 粮食 of 粮食产量, not only 产量, which any 万吨 answers: 航空货邮420.6万吨, whether a question word names
+    another figure of its sentence instead)."""
     weights = dict(query.weights) or {t: 1.0 for t in query.terms}
     weights = {t: w for t, w in weights.items() if t not in UNIT_WORDS} or weights  # 万亩 of 多少万亩 names no measure
     if not weights:
-        return 1.0, True
+        return 1.0, True, False
     metric = reworded(normalize(figure.metric + figure.subgroup))
     text = chunk.text if chunk else figure.sentence
     base = chunk.citation.char_start if chunk else figure.sentence_start
@@ -97,10 +98,10 @@ def _cover(query: Query, figure: Figure, chunk: Chunk | None) -> tuple[float, bo
     before = metric[:-len(said_as)] if said_as and not GENERIC_MEASURE.fullmatch(metric) else ""
     unasked = _values_asked(query, before)
     if any(m.group(3) or m.group(5) for m in FIGURE.finditer(unasked)):
-        return 0.0, False  # 100万元以上村 counts other villages than 超过五十万的村 (or than all villages)
+        return 0.0, False, False  # 100万元以上村 counts other villages than 超过五十万的村 (or than all villages)
     modifier = _BARE_MODIFIER.sub("", unasked)
     if len(modifier) >= 2 and sum(ch in query.normalized for ch in modifier) * 2 < len(modifier):
-        return 0.0, False
+        return 0.0, False, False
     around = reworded(normalize(text[s_a:a] + text[a:clause_end]))
     heading = normalize(chunk.heading + " " + chunk.context) if chunk else ""  # its section's titles too
     earlier = normalize(text[:s_a])  # the passage's sentences before it (…解决钱从哪里来的问题。…累计投入25.5亿元)
@@ -123,6 +124,17 @@ def _cover(query: Query, figure: Figure, chunk: Chunk | None) -> tuple[float, bo
               if f.sentence_start == figure.sentence_start and f.char_start != figure.char_start
               and f.unit == figure.unit and (not attr or says_attr(normalize(f.metric)) or not says_attr(metric))]
     implied = asking_unit(query, weights, figure.unit)  # 面积 is answered by 亩, 钱 of 多少钱 by 元
+    # Another figure of the sentence in its unit is the one asked where its metric says question words that neither
+    # this metric nor this clause says, and they outweigh those this metric says and its does not (品牌西瓜种植面积9万亩，
+    # 其中大棚西瓜突破1万亩 for 大棚西瓜种植面积: 大棚 outweighs 种植; not 上海今迈网上销售额 for 三利毛巾…网上: 三利毛巾 outweighs 网上).
+    def said(t: str, words: str) -> bool:
+        return len(t) >= 2 and t not in implied and any(f in words for f in query.forms(t))
+
+    siblings = [normalize(f.metric) for f in (_figures(chunk) if chunk else ())
+                if f.sentence_start == figure.sentence_start and f.char_start != figure.char_start
+                and f.unit == figure.unit]
+    taken = any(sum(w for t, w in weights.items() if said(t, o) and not said(t, metric) and not said(t, around))
+                > sum(w for t, w in weights.items() if said(t, metric) and not said(t, o)) for o in siblings)
     # A piece of a longer word of the question (生产 of 生产总值) counts only whole: 产 in 农产品加工总产值 is no part of it.
     pieces = {t for t in weights if any(len(o) > len(t) and t in o for o in query.tokens)}
     got, named = 0.0, all(t in implied for t in weights)
@@ -143,7 +155,7 @@ def _cover(query: Query, figure: Figure, chunk: Chunk | None) -> tuple[float, bo
                                     and not any(f in o for o in earlier_rivals for f in forms)))
         got += w * credit
         named = named or (term not in implied and credit >= 0.5)
-    return got / sum(weights.values()), named
+    return got / sum(weights.values()), named, taken
 
 
 def _ratio_asked(query: Query) -> bool:
@@ -386,9 +398,11 @@ def why_not(query: Query, figure: Figure, chunk: Chunk | None = None,
         if counts and not any(ch in q for ch in counts):
             return "count"  # 带动153个村 counts 村, not the 棚子 asked
     if figure.metric:
-        cover, named = _cover(query, figure, chunk)
+        cover, named, taken = _cover(query, figure, chunk)
         if cover < params.min_metric_cover or not named:
             return "metric"
+        if taken:
+            return "rival"
         if _another_measure(query, figure):
             return "measure"
         if _not_of_the_thing(query, figure, chunk):
@@ -488,13 +502,18 @@ def _says(query: Query, term: str, words: str) -> bool:
 
 
 def amount_of(query: Query) -> str:
-    """The thing an amount question asks of, right after 多少 (多少粮食 → 粮食), or "" (多少亩, 多少钱 → 钱 is checked by
-    its unit)."""
+    """The thing an amount question asks of: the last word of the run of words right after 多少 (多少粮食 → 粮食,
+    多少粮农直补资金 → 资金: the words before it say which), or "" (多少亩, 多少钱 → 钱 is checked by its unit)."""
     m = AMOUNT_OF.search(query.normalized)
     if not m:
         return ""
-    return next((t for t in query.terms if query.normalized.startswith(t, m.end()) and t not in UNITS
-                 and len(t) >= 2), "")
+    thing, at = "", m.end()
+    while word := next((t for t in query.terms if query.normalized.startswith(t, at) and t not in UNITS
+                        and len(t) >= 2), ""):
+        if thing and grammar_tag(word) == "v":
+            break  # the phrase ends where a verb begins (多少农村劳力出去打工)
+        thing, at = word, at + len(word)
+    return thing
 
 
 def _another_measure(query: Query, figure: Figure) -> bool:

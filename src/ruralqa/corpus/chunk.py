@@ -32,8 +32,9 @@ from ruralqa.types import Article, Chunk, Citation, Report
 # a place column the text never names gives way to the county it names; 27-32: the records' VERSION 8-11 (a group ends
 # the noun counted, 从 a start, per-unit words, 预计 in lists) and a goal met is no plan; 33: a work report's section
 # named by an earlier year (一、关于2014年政府工作) reviews that year, 过去的一年; 34: 余/多 before 万 (30多万) in tokens
-# and records
-CHUNKER_VERSION = 34
+# and records; 35: headings titled as the top sections are (站在新起点：…, 开启新征程：…) are top sections, 分别 after
+# values stated in turn
+CHUNKER_VERSION = 35
 SENTENCE_END = re.compile(r"[。！？!?；;…]+[”’」』）)\"']*")
 CLAUSE_END = re.compile(r"[，,、：:]")
 _HEADING_STOPS = ("。", "！", "？", "!", "?", "；", ";", "…", "，", ",", "、", "：", ":")
@@ -146,11 +147,13 @@ def chunk_report(
     leads = _leads(text, lines, kinds, settings)
     chunks, heading, sections, header, lead, article_i = [], "", [], "", "", -1
     reviewed = after_review = False  # a top section reviewing the past has been read; one after it has begun
+    shape = None  # how the article's top sections are titled (站在新起点：2012年工作回顾: a 5-character lead and a colon)
     for paragraph, ((number, s, e), kind) in enumerate(zip(lines, kinds), start=1):
         art = _article_at(articles, number)
         if art != article_i:
             article_i, heading, sections = art, "", []
             reviewed = after_review = False
+            shape = None
         article = articles[art] if articles else Article("", "", 1, number)
         line = text[s:e]
         if kind in ("title", "furniture", "rule"):
@@ -162,8 +165,11 @@ def chunk_report(
             header, lead = "", leads.get(paragraph - 1, "")
         if kind == "heading":
             heading = line.lstrip("#").strip().strip("*").strip()
-            if is_section(line):
-                level = _level(line)
+            # a heading titled as the top sections are (开启新征程：… after 站在新起点：…回顾) is one of them
+            if is_section(line) or (shape is not None and _shape(heading) == shape):
+                level = _level(line) if is_section(line) else 1
+                if level == 1 and shape is None and not _SECTION.match(line):  # titled, not numbered
+                    shape = _shape(heading)
                 sections = [(lv, h) for lv, h in sections if lv < level] + [(level, heading)]
                 if level == 1:
                     after_review = reviewed and not REVIEW.search(heading)
@@ -209,6 +215,12 @@ _ITEM = re.compile(r"([-*+•·]\s|\d{1,2}[.、)）]\s?|[（(]\d{1,2}[)）])")
 _SECTION = re.compile(r"#{1,2}\s|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[部分章]")
 _SECTION_WORDS = re.compile(r"回顾|目标任务|主要目标|预期目标|重点工作|主要工作|工作安排|总体要求|发展成就")
 _SUBHEADING = re.compile(r"[（(]|[一二三四五六七八九十]+是")
+
+
+def _shape(heading: str) -> int | None:
+    """Where a titled heading's lead ends (its colon, within the first few characters), else None."""
+    at = min((heading.find(c) for c in "：:" if c in heading), default=-1)
+    return at if 2 <= at <= 8 else None
 
 
 def _level(heading: str) -> int:
