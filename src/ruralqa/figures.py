@@ -47,7 +47,8 @@ FIVE_YEAR = {"十三五": (2016, 2020), "十四五": (2021, 2025), "十五五": 
 TARGET = re.compile(r"目标|力争|确保|预期|预测|计划|争取|将达到|要达到|达到.*以上的目标")
 # The words that link a metric to its value (粮食产量达到259.2亿斤): not part of what is measured.
 MOVES = "缩小|扩大|降低|下降|减少|增加|提高|增长|提升|上升"  # verbs that move a measure from one level to another
-LINK = re.compile(r"(?:同比|比上年|较上年|比去年|比2\d{3}年)?(?:分别)?(?:(?:" + MOVES + r")(?:到|至|为)|达到了?|达|为|是|实现|完成|突破|超过|超|逾|稳定在|保持在|维持在|控制在|不低于|不少于|不超过|"
+COMPARED = "同比|比上年|较上年|比去年"  # what a change is measured against
+LINK = re.compile(r"(?:" + COMPARED + r"|比2\d{3}年)?(?:分别)?(?:(?:" + MOVES + r")(?:到|至|为)|达到了?|达|为|是|实现|完成|突破|超过|超|逾|稳定在|保持在|维持在|控制在|不低于|不少于|不超过|"
                   r"提高到|增加到|增长到|提升到|上升到|下降到|减少到|降至|降到|增至|近|约|共|总计|合计|累计|年均|平均|"
                   r"增长了?|增加了?|提高了?|提升了?|下降了?|减少了?|增产|减产|增收|增量|新增|分别|已|就|超出|占)+$")
 CHANGE = re.compile(r"(增长|增加|提高|提升|上升|增产|增收|增量|新增|多|扩大)了?$")
@@ -186,7 +187,7 @@ def figures(chunk: Chunk) -> list[Figure]:
     return out
 
 
-_LINK_ONLY = re.compile(r"同比|比上年|较上年|比去年")
+_LINK_ONLY = re.compile(COMPARED)
 
 
 def _each_in_turn(sentence: str, found: list[Figure], offset: int) -> list[Figure]:

@@ -120,9 +120,11 @@ def _cover(query: Query, figure: Figure, chunk: Chunk | None) -> tuple[float, bo
     def says_attr(words: str) -> bool:  # 总产 says the 产量 asked
         return any(f in words for f in query.forms(attr))
 
-    others = [normalize(f.metric) for f in (_figures(chunk) if chunk and not counts_asked else ())
-              if f.sentence_start == figure.sentence_start and f.char_start != figure.char_start
-              and f.unit == figure.unit and (not attr or says_attr(normalize(f.metric)) or not says_attr(metric))]
+    siblings = [normalize(f.metric) for f in (_figures(chunk) if chunk else ())
+                if f.sentence_start == figure.sentence_start and f.char_start != figure.char_start
+                and f.unit == figure.unit]
+    others = [o for o in (siblings if not counts_asked else ())
+              if not attr or says_attr(o) or not says_attr(metric)]
     implied = asking_unit(query, weights, figure.unit)  # 面积 is answered by 亩, 钱 of 多少钱 by 元
     # Another figure of the sentence in its unit is the one asked where its metric says question words that neither
     # this metric nor this clause says, and they outweigh those this metric says and its does not (品牌西瓜种植面积9万亩，
@@ -130,9 +132,6 @@ def _cover(query: Query, figure: Figure, chunk: Chunk | None) -> tuple[float, bo
     def said(t: str, words: str) -> bool:
         return len(t) >= 2 and t not in implied and any(f in words for f in query.forms(t))
 
-    siblings = [normalize(f.metric) for f in (_figures(chunk) if chunk else ())
-                if f.sentence_start == figure.sentence_start and f.char_start != figure.char_start
-                and f.unit == figure.unit]
     taken = any(sum(w for t, w in weights.items() if said(t, o) and not said(t, metric) and not said(t, around))
                 > sum(w for t, w in weights.items() if said(t, metric) and not said(t, o)) for o in siblings)
     # A piece of a longer word of the question (生产 of 生产总值) counts only whole: 产 in 农产品加工总产值 is no part of it.
