@@ -194,9 +194,11 @@ def _each_in_turn(sentence: str, found: list[Figure], offset: int) -> list[Figur
     """A达X元，B达Y元，同比分别增长p、q: the values after 分别, which say no measure of their own, are of the measures
     stated before it, in turn (the last as many of them)."""
     at = sentence.find("分别")
+    if at < 0:
+        return found
     heads = [f for f in found if f.char_end - offset <= at]
     tail = [i for i, f in enumerate(found) if f.char_start - offset > at]
-    if at < 0 or not tail or len(heads) < len(tail) or any(
+    if not tail or len(heads) < len(tail) or any(
             re.search(r"[\u4e00-\u9fff]{2}", _LINK_ONLY.sub("", found[i].metric)) for i in tail):
         return found
     out = list(found)

@@ -224,9 +224,6 @@ def asked_head(normalized: str, tokens: tuple[str, ...]) -> str:
     return min(found, key=lambda t: (len(t) < 2, len(t)), default="")
 
 
-CHANGE_UNITS = frozenset({"%", "倍"})
-
-
 def expected_units(normalized: str) -> frozenset[str]:
     """Unit families the answer may have: 多少座 → 座; 产值 → 元; 比例 → %; nothing said → any."""
     explicit = _EXPLICIT_UNIT.search(normalized)
@@ -235,7 +232,7 @@ def expected_units(normalized: str) -> frozenset[str]:
         return PEOPLE if family in PEOPLE else frozenset({family})
     for pattern, units in words.EXPECTED_UNITS:
         if pattern.search(normalized):
-            return units | (CHANGE_UNITS if words.MOVE_ASKED.search(normalized) else frozenset())
+            return units | (words.CHANGE_UNITS if words.MOVE_ASKED.search(normalized) else frozenset())
     if _AMOUNT_ASKED.search(normalized):
         # 多少农村劳力, 多少牲口和家禽的粪便: an amount of it, never a share of something, nor an area unless land is
         # spoken of (多少粮食 is no 种植粮食62万亩)

@@ -92,13 +92,15 @@ def grammar_tag(word: str) -> str:
     return _grammar_tags().get(word, "")
 
 
+CHANGE_UNITS = frozenset({"%", "倍"})  # a change asked (增长多少) is said in per cent, or as a multiple (增长3倍)
+
 # What kind of quantity a question asks for, by the words it uses; the first match wins.
 EXPECTED_UNITS = [
     (re.compile(r"多少(?:个)?(?:村|行政村)(?![\u4e00-\u9fff])|几个(?:村|行政村)"), frozenset({"个"})),  # not 村干部
     (re.compile(r"多少人|几人|人数|多少名|多少户|几户|户数"), frozenset({"人", "名", "户", "人次"})),
     (re.compile(r"收入比|之比|比值|倍差"), frozenset({"比"})),  # a ratio (1.47:1): no quantity ruralqa reads is one
     (re.compile(r"率|比例|比重|占比|百分之|百分比|满意度"), frozenset({"%"})),
-    (re.compile(r"(?:增长|涨).{0,4}多少|增长了?几|增长$|增幅|增速|涨幅"), frozenset({"%", "倍"})),  # 增长3倍 answers too
+    (re.compile(r"(?:增长|涨).{0,4}多少|增长了?几|增长$|增幅|增速|涨幅"), CHANGE_UNITS),
     (re.compile(r"产值|收入|投入|资金|金额|贷款|销售额|多少钱|营收|元"), frozenset({"元"})),
     (re.compile(r"面积|多少亩|几亩"), frozenset({"亩"})),
     (re.compile(r"产量|亩产|单产|多少吨"), frozenset({"吨"})),  # 亩产: 斤 per 亩, in the 吨 family
