@@ -674,3 +674,63 @@ def test_values_after_fenbie_in_turn_a_rival_named_by_the_question_and_the_head_
     assert records.why_not(q, greenhouse, _chunk(text, year=2004)) == ""
     # 多少粮农直补资金 asks an amount of 资金 (粮农直补 says which): 发放直补资金726万元 is one
     assert records.amount_of(Query.parse("2004年发放了多少粮农直补资金", WordsVocab())) == "资金"
+
+
+def test_spaced_digits_the_end_of_a_move_over_years_examples_and_a_word_the_passages_say_whole():
+    from dataclasses import replace as with_
+    from ruralqa import records
+    from ruralqa.query import Query, expected_units
+    from ruralqa.text import gazetteer
+    from conftest import WordsVocab
+
+    # 4 3 %: a PDF's text spaced the digits of 43%; its last digit is no figure of its own
+    values = [f.value_text for f in figures(_chunk("完成人工造林35.95万亩，森林覆盖率达到 4 3 %，提高了6个百分点。"))]
+    assert values == ["35.95万亩", "6个百分点"]
+    # the value a measure reached over the five years reviewed is its level at their end, not a span's figure
+    text = "这五年，我们连续实施民生工程，居民人均可支配收入从27136元增长到36439元。"
+    start, end = figures(_chunk(text, year=2025))
+    assert (start.qualifier, end.qualifier, end.year, end.year_from) == ("start", "exact", 2025, None)
+    assert records.why_not(Query.parse("2025年居民人均可支配收入是多少", WordsVocab()), end, _chunk(text, year=2025)) == ""
+    # 范县 inside 示范县 is no place; 多少…人口 counts people whatever words (低收入) say which; 递增 asks a change
+    assert [d.name for d in gazetteer.find("湖北有多少个县市获批创建国家乡村振兴示范县")] == ["湖北省"]
+    assert expected_units("有多少贫困和低收入人口脱贫") >= {"人", "名"}
+    assert expected_units("农民人均纯收入年均递增的目标是多少") == {"%", "倍"}
+    assert Query.parse("近几年粮食产量稳定在多少", WordsVocab()).units == {"吨"}  # no count of years
+    # the names before 等 are examples of what is counted, no words of the measure
+    text = "罗田、钟祥2个县市获批创建国家现代农业产业园，赤壁、恩施等14个县市获批创建国家乡村振兴示范县。"
+    two, fourteen = figures(_chunk(text))
+    q = Query.parse("有多少个县市获批创建国家乡村振兴示范县", WordsVocab())
+    assert records.metric_precision(q, fourteen) == records.metric_precision(q, two) == 1.0
+    # 食 of 粮食 is half of 食糖 only where the passages looked at never say 食糖 whole; where they do, 粮食产量
+    # measures another thing
+    text = "粮食产量280.76亿斤。食糖产量连续33个榨季排全国第一。"
+    [grain] = [f for f in figures(_chunk(text)) if f.unit == "吨"]
+    q = Query.parse("2024年食糖产量是多少吨", WordsVocab(idf={"食糖": 8.2, "产量": 3.8}))
+    assert records.metric_cover(q, grain, _chunk(text)) > 0.45
+    assert records.metric_cover(with_(q, said_whole=frozenset({"食糖"})), grain, _chunk(text)) < 0.45
+    from ruralqa.answer import _words_said, extract
+    from ruralqa.config import AnswerParams
+    from ruralqa.types import Hit
+    hits = [Hit(chunk=_chunk(text), score=1.0, rank=1)]
+    assert _words_said(q, hits, AnswerParams()).said_whole == {"食糖"}
+    assert extract(q, hits) is None
+    # 粪便 said whole beside another measure (畜禽粪便量) leaves 粪污 half of it
+    q = Query.parse("台安县牲口家禽的粪便有多大比例被重新利用了", WordsVocab())
+    assert _words_said(q, [Hit(chunk=_chunk("年处理畜禽粪便量40万吨以上。粪污利用率80.7%。"), score=1.0, rank=1)],
+                       AnswerParams()).said_whole == frozenset()
+
+
+def test_a_group_named_by_two_words_and_parts_of_a_sentence_joined_by_semicolons():
+    # 6000名贫困和低收入人口: one group, named by two words (a question naming 低收入 is of it)
+    [f] = figures(_chunk("深入实施“四大扶贫工程”，6000名贫困和低收入人口顺利脱贫。", year=2007))
+    assert (f.metric, f.subgroup) == ("贫困和低收入", "低收入")
+    # goals a ；joins to the sentence that opens them: of its year, and goals (not results of the review around them)
+    text = "新一届政府的奋斗目标是：到2007年，国内生产总值比2002年翻一番；城镇居民人均可支配收入年均递增6%；农民人均纯收入年均递增4%；"
+    got = [(f.value_text, f.year, f.kind) for f in figures(_chunk(text, year=2002)) if f.unit == "%"]
+    assert got == [("6%", 2007, "target"), ("4%", 2007, "target")]
+    # a line of its own is not joined to the one before
+    lines = "主要预期目标是：到2007年国内生产总值翻一番；\n财政收入增长9%；"
+    assert [(f.year, f.kind) for f in figures(_chunk(lines, year=2003)) if f.unit == "%"] == [(2003, "achieved")]
+    # …but not a year a from-to starts at (从2015年的87.55亿元), which is no year of its end nor of the clauses after
+    text = "全县生产总值从2015年的87.55亿元增长到118.32亿元，年均增长5.02%；城乡居民人均可支配收入分别达到29508元、11308元。"
+    assert [f.year for f in figures(_chunk(text, year=2020)) if f.unit == "元"] == [2015, 2020, 2020, 2020]

@@ -427,6 +427,7 @@ def extract(query: Query, hits: list[Hit], params: AnswerParams = AnswerParams()
     fits; when none does, there is no answer."""
     from ruralqa import records
 
+    query = _words_said(query, hits, params)
     scored = candidates(query, hits, params)
     if not scored:
         return None
@@ -494,6 +495,22 @@ def extract(query: Query, hits: list[Hit], params: AnswerParams = AnswerParams()
     if query.kind == "quantity" and query.unknown:
         return _in_everyday_words(query, scored, params)
     return not_named or None
+
+
+def _words_said(query: Query, hits: list[Hit], params: AnswerParams) -> Query:
+    """The query with the words that the passages it may be answered from (those about its place and period) say
+    whole right before the measure asked (食糖产量, with no figure): they name that measure in full, so a figure's
+    metric that shares only a character of them (粮食产量) measures another thing (ruralqa.records)."""
+    attr = query.attribute
+    if not attr:
+        return query
+    looked = itertools.islice((h for h in hits if (not query.places or passage_is_about(query.places, h.chunk))
+                               and period_fits(query, h.chunk)), params.top)
+    text = " ".join(normalize(h.chunk.text) for h in looked)
+    measure = "(?:的)?(?:" + "|".join(map(re.escape, query.forms(attr))) + ")"
+    said = frozenset(t for t in query.terms if len(t) >= 2 and t != attr and t not in query.unknown
+                     and re.search(re.escape(t) + measure, text))
+    return replace(query, said_whole=said)
 
 
 def _in_everyday_words(query: Query, scored: list[Scored], params: AnswerParams) -> Answer | None:

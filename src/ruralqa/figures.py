@@ -19,7 +19,7 @@ import re
 from dataclasses import asdict, dataclass, replace
 
 from ruralqa.corpus.context import REVIEWS_LAST_YEAR
-from ruralqa.text.normalize import MULTIPLIERS, UNITS, fold_figures, to_family
+from ruralqa.text.normalize import MULTIPLIERS, SPACED_DIGITS, UNITS, fold_figures, to_family
 from ruralqa.text.words import grammar_tag
 from ruralqa.types import Chunk
 
@@ -30,7 +30,7 @@ from ruralqa.types import Chunk
 UNIT_WORDS = sorted(set(UNITS) - {"月", "周年"} | set("""万人次 羽 万斤 亿斤 千米 千瓦 万千瓦 千瓦时 度 立方米 亿立方米 标准箱 个百分点 百分点 万户 万人
     万元/人 元/亩 蒸吨 兆瓦""".split()), key=len, reverse=True)
 _UNIT = "|".join(re.escape(u) for u in UNIT_WORDS)
-FIGURE = re.compile(r"(?<![\d.A-Za-z])(?:\d+(?:\.\d+)?\s?(?:至|到|-|—|~|～)\s?)?"  # a range: 5至7天 (its upper value)
+FIGURE = re.compile(r"(?<![\d.A-Za-z])" + SPACED_DIGITS + r"(?:\d+(?:\.\d+)?\s?(?:至|到|-|—|~|～)\s?)?"  # a range: 5至7天 (its upper value)
                     r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(?:[余多](?=万亿|亿|万|千))?(万亿|亿|万|千)?(余|多)?(" + _UNIT + r")?"
                     r"(以上|以下|左右|以内)?")
 RATIO = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s?[:：∶]\s?1(?![\d.])")
@@ -93,7 +93,7 @@ class Figure:
 FIELDS = tuple(Figure.__dataclass_fields__)
 # Stored with an index's records; raised whenever what a figure is read as changes, so that records stored by an
 # earlier version are read again from their passages (`ruralqa facts` then agrees with the answers).
-VERSION = 15
+VERSION = 18
 
 
 def _number(m: re.Match) -> float:
@@ -161,14 +161,18 @@ def figures(chunk: Chunk) -> list[Figure]:
             if not metric:  # 人均地区生产总值突破5万关口、达到5.28万元: the words of its clause, links and all
                 metric = _unmarked(sentence[clause_a:a]).strip(" 、，,：:")
             # 其中, 82个村达到30万元以上: a part of what the sentence before counts, of its year
+            lead = _lead(text[:s_a])
             year, year_from = _period((prev_sentence if sentence.lstrip().startswith("其中") else "") + sentence[:a],
-                                      chunk, text[:s_a])
+                                      chunk, text[:s_a], lead)
             if spans and i in spans:
                 year, year_from = spans[i], None
+            elif year_from and out and out[-1].qualifier == "start" and out[-1].metric == metric \
+                    and out[-1].sentence_start == base + s_a + len(sentence) - len(sentence.lstrip()):
+                year_from = None  # 从27136元增长到36439元 over the five years reviewed: the level at their end
             # A goal where its own clause or the sentence's opening says so (力争…, 目标是…), not where a word of an
             # earlier clause does (打造…品牌整体形象目标，全区共有无公害农产品34个).
             kind = "target" if TARGET.search(sentence[clause_a:b]) or TARGET.search(sentence.lstrip()[:6]) \
-                else chunk.period_kind
+                or TARGET.search(re.split(r"[，,：:]", lead.lstrip())[0]) else chunk.period_kind
             if (year and not year_from and year >= (chunk.citation.year or 9999)
                     and REVIEWS_LAST_YEAR.search(chunk.citation.title)):
                 kind = "target"  # a work report given early in its year speaks of that year only in plans
@@ -343,8 +347,9 @@ def noun_after(sentence: str, b: int) -> str:
     # a group of people named by a verb (脱贫) is a noun whole: 108.6万名脱贫劳动力; after words of its own it ends the
     # noun (1864名建档立卡脱贫户无一返贫)
     group = SUBGROUP.search(phrase)
-    if group and group.start() and _noun_end(phrase, 0, group.start()) == group.start():
-        return phrase[:group.end()]
+    if group and group.start() and _noun_end(phrase, 0, group.start()) >= group.start() - (phrase[group.start() - 1]
+                                                                                          in "和与及、"):
+        return phrase[:group.end()]  # 6000名贫困和低收入人口: one group named by two words
     return run[:_noun_end(run, group.end() if group and not group.start() else 0, len(run))]
 
 
@@ -435,13 +440,14 @@ def _from_to(sentence: str, found: list) -> dict[int, int]:
     m = re.search(r"(?:从|由)\s*((?:19|20)\d\d)年?", sentence)
     if not m:
         return {}
-    years = {}
-    for i, (a, *_rest) in enumerate(found):
+    years, since = {}, m.start()
+    for i, (a, b, *_rest) in enumerate(found):
         if a < m.end():
             continue
-        named = YEAR.findall(sentence[:a])
+        named = YEAR.findall(sentence[since:a])  # named since the value before: 从2015年的A增长到B leaves B's unsaid
         if named:
             years[i] = int(named[-1])
+        since = b
     return years
 
 
@@ -454,11 +460,25 @@ def _span_of(said: str, year: int | None) -> tuple[int | None, int | None]:
     return year, year - 4
 
 
-def _period(before: str, chunk: Chunk, earlier: str = "") -> tuple[int | None, int | None]:
-    """(year, first year of a span) the figure is of: named in its sentence before it, else the passage's
-    (`earlier`: the passage's sentences before the figure's)."""
+# a year that opens a clause as its topic (到2007年，…), not one a from-to or a comparison names (从2015年的, 比2002年)
+LEAD_YEAR = re.compile(r"(?:^|[，,：:；;])\s*(?:到|至|在)?(19[5-9]\d|20\d\d)年(?:底|末)?[，,]")
+
+
+def _lead(earlier: str) -> str:
+    """The parts of its sentence that a ；joins before a figure's (奋斗目标是：到2007年，…；农民人均纯收入年均递增4%): its
+    opening and its year are theirs."""
+    part = re.split(r"[。！？\n]", earlier)[-1]
+    return part if part.rstrip().endswith(("；", ";")) else ""
+
+
+def _period(before: str, chunk: Chunk, earlier: str = "", lead: str = "") -> tuple[int | None, int | None]:
+    """(year, first year of a span) the figure is of: named in its sentence before it, else opening a clause of the
+    parts of its sentence before (`lead`), else the passage's (`earlier`: the passage's sentences before the
+    figure's)."""
     spans = list(SPAN.finditer(before))
-    named = list(YEAR.finditer(before))
+    # not the year a from-to starts at where its value stands between (从2015年的87.55亿元增长到118.32亿元: not 2015's)
+    named = [m for m in YEAR.finditer(before)
+             if not (before[max(0, m.start() - 1):m.start()] in ("从", "由") and re.search(r"\d", before[m.end():]))]
     if named and spans and named[-1].start() >= spans[-1].end():
         spans = []  # “十四五”以来…，2024年达到1.3万亿元: the nearer year is the figure's
     years = [int(m.group(1)) for m in named]
@@ -473,6 +493,9 @@ def _period(before: str, chunk: Chunk, earlier: str = "") -> tuple[int | None, i
     relative = RELATIVE_YEAR.findall(before)
     if relative and chunk.citation.year:  # 去年粮食产量…, 今年力争…: years counted from the report's own
         return chunk.citation.year + RELATIVE[relative[-1]], None
+    led = LEAD_YEAR.findall(lead)
+    if led:
+        return int(led[-1]), None
     opening = SPAN.match(earlier.lstrip())
     if opening and not opening.group(1) and chunk.period_year and not named:
         # 这五年，我们在攻坚克难中…。…农村公路157.5公里: a passage that opens on five years speaks of them throughout

@@ -19,6 +19,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]+")
 UNIT_AFTER = r"(?:十|百|千|万|亿)*(" + "|".join(re.escape(u) for u in UNITS) + ")"
 _EXPLICIT_UNIT = re.compile(r"(?:多少|几)" + UNIT_AFTER)
 _AMOUNT_ASKED = re.compile(r"(?:(?:多少|几)(?:十|百|千|万|亿)*|多大的?)(?![是有的在呢吗个])[\u4e00-\u9fff]")  # 多少 + a noun
+# 多少 + a noun phrase ending in a word for people: what is counted is people
+_PEOPLE_COUNTED = re.compile(r"(?:多少|几)(?:个|名|位)?[\u4e00-\u9fff、]{0,10}?(?:人口|人员|劳动力|群众)(?!人均|的?收入)")
 PEOPLE = frozenset({"人", "名", "位"})  # measure words that count people: 多少人 is answered by 37名
 _LAND = re.compile(r"面积|土地|耕地|用地|田|的地|块地|亩")
 _NOT_A_SHARE = frozenset(unit_family(u) for u in UNITS) - {"%", "比"} | {""}
@@ -57,6 +59,9 @@ class Query:
     # (unknown term, the words of its meaning that reports use): 城里 of 城里人 → 城市居民, 市民
     synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()
     notices: tuple[str, ...] = ()  # what was done to the question before it was asked (cut to length)
+    # terms the passages looked at say whole before the measure asked (食糖产量; ruralqa.answer.extract): a metric
+    # sharing only a character with one of them (粮食产量) measures another thing, as the reports name this one in full
+    said_whole: frozenset[str] = frozenset()
 
     @classmethod
     def parse(cls, question: str, vocab: Vocabulary, places: tuple[str, ...] = (),
@@ -230,6 +235,8 @@ def expected_units(normalized: str) -> frozenset[str]:
     if explicit:
         family = unit_family(explicit.group(1))
         return PEOPLE if family in PEOPLE else frozenset({family})
+    if _PEOPLE_COUNTED.search(normalized):
+        return PEOPLE | {"户", "人次"}  # 多少贫困和低收入人口: people, whatever words (收入) name which ones
     for pattern, units in words.EXPECTED_UNITS:
         if pattern.search(normalized):
             return units | (words.CHANGE_UNITS if words.MOVE_ASKED.search(normalized) else frozenset())

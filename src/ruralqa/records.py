@@ -40,7 +40,7 @@ YEAR_UNKNOWN = 0.8  # a record of no known year, where the question names one an
 COUNT_NAMED, COUNT_OTHER = 0.75, 0.6  # a count whose metric names what is asked; one counting something else
 PER_PERSON_MAX = 1_000_000  # 元: no per-person income, spending or wage in these reports comes near it
 PER_AREA = re.compile(r"亩产|单产|每亩")
-PER_AREA_MAX = 5  # 吨 per 亩: ten times the best grain yields
+PER_AREA_MAX = 50  # 吨 per 亩: above the best greenhouse vegetables (a potato record is 6.5); a harvest is in 万吨
 
 
 @lru_cache(maxsize=256)
@@ -149,7 +149,8 @@ def _cover(query: Query, figure: Figure, chunk: Chunk | None) -> tuple[float, bo
         elif term in pieces:
             credit = max(AROUND * (term in around), HEADING * (term in heading))
         else:
-            credit = max(AROUND * _chars(forms, around), HEADING * _chars(forms, heading), _chars(forms, metric),
+            part = _whole if term in query.said_whole else _chars
+            credit = max(AROUND * part(forms, around), HEADING * part(forms, heading), part(forms, metric),
                          EARLIER * (any(f in earlier for f in forms)
                                     and not any(f in o for o in earlier_rivals for f in forms)))
         got += w * credit
@@ -230,6 +231,10 @@ def _level(figure: Figure) -> bool:
 
 LEVEL_WORDS = re.compile(r"总|保有|共有|稳定在|保持在")
 ADDED_WORDS = re.compile(r"新建|新增|建设|建成|改造|完成|实施|整治|新改建")
+
+
+def _whole(forms: tuple[str, ...], text: str) -> float:
+    return float(any(f in text for f in forms))
 
 
 def _chars(forms: tuple[str, ...], text: str) -> float:
@@ -323,9 +328,13 @@ def match(query: Query, figure: Figure, chunk: Chunk | None = None) -> float:
     return score
 
 
+EXAMPLES = re.compile(r"^[\u4e00-\u9fff]{1,8}等(?![级于同])")
+
+
 def metric_precision(query: Query, figure: Figure) -> float:
-    """The share of the metric's characters the question says (itself or its words' variants)."""
-    metric = _bare_metric(figure)
+    """The share of the metric's characters the question says (itself or its words' variants); the names before 等
+    are examples of what is counted (赤壁、恩施等14个县市), no part of the measure."""
+    metric = EXAMPLES.sub("", _bare_metric(figure))
     if not metric:
         return 1.0
     said = set(YEAR.sub("", query.normalized))  # 年 of 2024年 says nothing of the measure asked (年营收)

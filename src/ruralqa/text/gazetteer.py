@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ruralqa.text.words import grammar_tag
+
 LEVELS = {0: "province", 1: "city", 2: "county"}
 # Longest first: 新疆维吾尔自治区 → 新疆, 黔东南苗族侗族自治州 → 黔东南.
 _SUFFIXES = sorted(["壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "特别行政区", "省", "市", "自治州", "自治县",
@@ -138,6 +140,8 @@ def mentions(text: str) -> list[tuple[int, Division]]:
                 continue  # ambiguous and nothing else in the text resolves it
             if by_short and not _stands_alone(text, i, ends):
                 continue  # 振兴 in 全面振兴, 安新 in 雄安新区: a county's short name inside a word is no mention
+        if i and i not in ends and grammar_tag(text[i - 1:i + 1]):
+            continue  # 范县 in 示范县: its first character ends a word (示范) begun before it
         out.append((i, d))
     return sorted(out, key=lambda t: t[0])
 

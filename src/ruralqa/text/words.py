@@ -100,7 +100,7 @@ EXPECTED_UNITS = [
     (re.compile(r"多少人|几人|人数|多少名|多少户|几户|户数"), frozenset({"人", "名", "户", "人次"})),
     (re.compile(r"收入比|之比|比值|倍差"), frozenset({"比"})),  # a ratio (1.47:1): no quantity ruralqa reads is one
     (re.compile(r"率|比例|比重|占比|百分之|百分比|满意度"), frozenset({"%"})),
-    (re.compile(r"(?:增长|涨).{0,4}多少|增长了?几|增长$|增幅|增速|涨幅"), CHANGE_UNITS),
+    (re.compile(r"(?:增长|涨|递增).{0,4}多少|增长了?几|增长$|增幅|增速|涨幅"), CHANGE_UNITS),
     (re.compile(r"产值|收入|投入|资金|金额|贷款|销售额|多少钱|营收|元"), frozenset({"元"})),
     (re.compile(r"面积|多少亩|几亩"), frozenset({"亩"})),
     (re.compile(r"产量|亩产|单产|多少吨"), frozenset({"吨"})),  # 亩产: 斤 per 亩, in the 吨 family
@@ -114,7 +114,7 @@ TARGET_WORDS = re.compile(r"目标|预期|计划|力争|规划|打算|要求达�
 
 # Everyday words for the reports' terms, rewritten in a question before its words are matched (not in what is shown).
 EVERYDAY = (("农民人均", "农村居民人均"), ("农民收入", "农村居民收入"), ("农民的收入", "农村居民收入"),
-            ("城里人", "城镇居民"))
+            ("城里人", "城镇居民"), ("近几年", "近年"), ("这几年", "近年"))
 
 
 def reworded(text: str) -> str:
