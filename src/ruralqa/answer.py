@@ -1,6 +1,6 @@
 """The extracted answer: the span of a retrieved passage that answers the question, with its own citation.
 
-Candidates are quantities (a number with its unit), quoted names, enumerations (A、B、C) and clauses of the
+Candidates are the passages' figures as their records read them (ruralqa.records), quoted names, enumerations (A、B、C) and clauses of the
 sentences in the top passages. A candidate is scored by how much of the question's content (its rarer words
 weigh more) stands near it: in the same clause, in the same sentence, or in the passage's heading. A question
 that expects a kind of quantity (产值 → 元, 多少人 → 人, 比例 → %) rejects other units. When the best candidate's
@@ -20,8 +20,7 @@ from ruralqa.corpus.chunk import SENTENCE_END
 from ruralqa.figures import COUNTERS, Figure
 from ruralqa.query import PEOPLE, Query
 from ruralqa.records import AVERAGE_ASKED, CHANGE_ASKED, asked_subgroups, asking_unit, counted, figure_at, figures_of
-from ruralqa.text.normalize import (NUMERAL_RUN, QUANTITY, UNITS, fold_figures, normalize, parse_chinese_number,
-                                    parse_quantity, to_family)
+from ruralqa.text.normalize import normalize
 from ruralqa.text import gazetteer
 from ruralqa.text.places import passage_is_about
 from ruralqa.text.words import ASKED_HEAD, TARGET_WORDS, grammar_tag, shortened
@@ -46,45 +45,10 @@ class Candidate:
     value: float | None = None
 
 
-def quantities(text: str) -> list[Candidate]:
-    """Numbers with units, as written; years, dates and bare codes (“1+5”) are not answers."""
-    out = []
-    for m in QUANTITY.finditer(text):
-        unit = m.group(4) or ""
-        if not unit and not m.group(2):
-            continue
-        nxt = text[m.end():m.end() + 1]  # "" at the end of the passage
-        if unit in ("年", "月", "天", "周年") and (len(m.group(1)) == 4 or (nxt and nxt in "至—-")):
-            continue
-        if nxt and nxt in "月日级":
-            continue  # a date; 3000吨级: a size class, not an amount
-        parsed = to_family(*parse_quantity(m.group(0)))
-        end = m.end() - len(m.group(5) or "")
-        out.append(Candidate(m.start(), end, "quantity", parsed[1], parsed[0]))
-    for m in NUMERAL_RUN.finditer(text):
-        unit = next((u for u in UNITS if text.startswith(u, m.end())), "")
-        value = parse_chinese_number(m.group(2))
-        if not any(ch in "一二两三四五六七八九〇零" for ch in m.group(2)):
-            continue  # 千万吨级, 百亿元: an order of magnitude, not a figure
-        if unit and value is not None and m.group(2) != "一" and not (m.group(1)):
-            parsed = parse_quantity(text[m.start():m.end() + len(unit)])
-            if parsed:
-                value, family = to_family(*parsed)
-                out.append(Candidate(m.start(), m.end() + len(unit), "quantity", family, value))
-    return out
-
-
 def _quantity_candidates(chunk) -> list[Candidate]:
-    """The passage's numbers with units, and every figure its records hold that those miss (ratios 1.47:1, ranges)."""
-    from ruralqa import records
-
-    out = quantities(fold_figures(chunk.text))  # 90％ is 90%, at the same offsets
+    """The passage's figures, as its records read them: a number no record reads measures nothing known."""
     base = chunk.citation.char_start
-    for f in records.figures_of(chunk):
-        a, b = f.char_start - base, f.char_end - base
-        if not any(c.start < b and a < c.end for c in out):
-            out.append(Candidate(a, b, "quantity", f.unit, f.value))
-    return out
+    return [Candidate(f.char_start - base, f.char_end - base, "quantity", f.unit, f.value) for f in figures_of(chunk)]
 
 
 def _enum(text: str, m: re.Match) -> Candidate:
@@ -239,45 +203,8 @@ def _sentence_coverage(text: str, cand: Candidate, terms: dict[str, float], form
     return sum(w for t, w in terms.items() if any(f in sentence for f in forms_of(t))) / total
 
 
-def _distinct_parts(items: list[str]) -> list[str]:
-    """What tells the items of a list apart: the first item's words before its neighbours' length and the last
-    item's words after it are shared by all (农产品加工销售收入、产值 → 收入, 产值; 苹果、食用菌、中药材产量 → 苹果,
-    食用菌, 中药材)."""
-    if len(items) < 2:
-        return items
-    width = max([len(x) for x in items[1:-1]] or [min(len(items[0]), len(items[-1]))])
-    return [items[0][-width:], *items[1:-1], items[-1][:width]]
-
-
-def _respectively(cand: Candidate, text: str, attr: str, terms: dict[str, float], cands: list[Candidate]) -> float:
-    """A、B分别达到X、Y: the quantity in the position of the item that names the attribute asked about (else holds
-    most of the question's words) answers; the others do not. 城乡居民…分别 names two items, 城镇 and 农村."""
-    cl_a, cl_b = _clause_bounds(text, cand.start, cand.end)
-    clause = text[cl_a:cl_b]
-    at = clause.find("分别")
-    if at < 0 or cand.start - cl_a < at:
-        return 1.0
-    after = [c for c in cands if cl_a + at <= c.start < cl_b]
-    items = normalize(clause[:at]).split("、")
-    if len(items) == 1 and len(after) > 1:
-        items = re.split(r"和|与|及", items[0])  # 城镇和农村居民…分别
-    if len(items) == 1 and items[0].startswith("城乡"):
-        items = ["城镇" + items[0][2:], "农村" + items[0][2:]]
-    items = _distinct_parts(items)
-    if len(items) != len(after) or cand not in after:
-        return 1.0
-    owners = [i for i, item in enumerate(items) if attr and attr in item]
-    if len(owners) == 1:
-        return 1.0 if after.index(cand) == owners[0] else 0.2
-    overlap = [sum(w for t, w in terms.items() if t in item) for item in items]
-    best = max(overlap)
-    if best == 0 or overlap.count(best) > 1:
-        return 1.0
-    return 1.0 if overlap[after.index(cand)] == best else 0.2
-
-
 # The features of an answer candidate (about 0 to 1); a fitted model (data/answer_model.json) weighs them.
-FEATURES = ("proximity", "coverage", "unit_fit", "respectively", "kind_quantity", "kind_quoted", "kind_enum",
+FEATURES = ("proximity", "coverage", "unit_fit", "kind_quantity", "kind_quoted", "kind_enum",
             "kind_clause", "head_after", "attr_after", "attr_local", "rank", "year_match", "period_known", "bound",
             "wants_target", "change", "change_asked", "average", "subgroup",
             "score", "log_score", "passes")  # the last three: the hand-set score and checks, which the model weighs
@@ -336,7 +263,6 @@ def candidates(query: Query, hits: list[Hit], params: AnswerParams = AnswerParam
             out.append(Scored(cand, hit, {
                 "proximity": proximity, "coverage": coverage,
                 "unit_fit": 1.0 if not expect or cand.unit in expect or _counts_said(query, cand, text) else 0.0,
-                "respectively": _respectively(cand, text, attr, weights, cands) if quantity else 1.0,
                 "kind_quantity": float(cand.kind == "quantity"), "kind_quoted": float(cand.kind == "quoted"),
                 "kind_enum": float(cand.kind == "enum"), "kind_clause": float(cand.kind in ("clause", "part")),
                 "head_after": float(bool(head) and after.startswith(head)),
@@ -379,7 +305,7 @@ def _counts_said(query: Query, cand: Candidate, text: str) -> bool:
 def heuristic(f: dict[str, float], params: AnswerParams) -> tuple[float, bool]:
     """The hand-set score (proximity and coverage, times unit fit, kind and rank priors) and whether it passes the
     hand-set checks; used when no fitted model is given."""
-    fit = (1.0 if f["unit_fit"] else params.unit_mismatch) * f["respectively"]
+    fit = 1.0 if f["unit_fit"] else params.unit_mismatch
     prior = 1.0 * f["kind_quantity"] + 1.0 * f["kind_quoted"] + 0.95 * f["kind_enum"] + 0.8 * f["kind_clause"]
     prior *= 2.0 if f["head_after"] else 1.3 if f["attr_after"] else 1.0
     prior *= params.bound_factor if f.get("bound") and not f.get("wants_target") else 1.0
@@ -672,6 +598,16 @@ def _kind_at(query: Query, kind: str, after: str) -> bool:
     at = after.find(kind)
     return at >= 0 and not any(len(t) > len(kind) and t.startswith(kind) and after.startswith(t, at)
                                for t in query.tokens)
+
+
+def _distinct_parts(items: list[str]) -> list[str]:
+    """What tells the items of a list apart: the first item's words before its neighbours' length and the last
+    item's words after it are shared by all (农产品加工销售收入、产值 → 收入, 产值; 苹果、食用菌、中药材产量 → 苹果,
+    食用菌, 中药材)."""
+    if len(items) < 2:
+        return items
+    width = max([len(x) for x in items[1:-1]] or [min(len(items[0]), len(items[-1]))])
+    return [items[0][-width:], *items[1:-1], items[-1][:width]]
 
 
 def _own_words(query: Query, cand: Candidate, text: str) -> bool:

@@ -93,7 +93,7 @@ class Figure:
 FIELDS = tuple(Figure.__dataclass_fields__)
 # Stored with an index's records; raised whenever what a figure is read as changes, so that records stored by an
 # earlier version are read again from their passages (`ruralqa facts` then agrees with the answers).
-VERSION = 18
+VERSION = 19
 
 
 def _number(m: re.Match) -> float:
@@ -408,9 +408,12 @@ def _respectively(sentence: str, found: list) -> list[str] | None:
         if re.search(r"\d", head):
             continue  # …增长4.5%，分别高于全国: the words before are a figure's, not a list of measures
         # a 分别 that opens its clause (…1.68万元，分别增长9%和9.8%) goes through the items before it again
-        items = [part for it in head.split("、") if it for part in _conjoined(it)] or items
+        listed = [it for it in head.split("、") if it]
+        items = [part for it in listed for part in _conjoined(it)] or items
         if not items:
             continue
+        if idx and len(idx) % len(items) and not len(idx) % len(listed):
+            items = listed  # A、B与C分别X、Y: 与 joins within the last item (农村信用贷款与抵押贷款改革试点)
         if len(items) == 1 and items[0].startswith("城乡"):
             items = ["城镇" + items[0][2:], "农村" + items[0][2:]]
         if len(items) == 1:
