@@ -270,3 +270,10 @@ def test_headings_titled_as_the_top_sections_are_top_sections():
     report = Report(path="f.txt", text=text, sha256="x", format="txt", encoding="utf-8")
     chunks = chunk_report(report, [Article("2013年阜平县政府工作报告", "阜平县", 1, 4, year=2013)])
     assert [(c.period_year, c.period_kind) for c in chunks] == [(2012, "achieved"), (2013, "target")]
+
+
+def test_a_section_of_achievements_and_goals_reviews_in_its_paragraph_opening_on_the_years_past():
+    report = Article("2026年广西壮族自治区政府工作报告", "", 1, 2, year=2026)
+    section = "二、“十四五”时期发展成就和“十五五”时期主要目标任务"
+    assert period(section, "过去五年，我们牢记嘱托……城乡居民收入倍差从2.42缩小至2.12。", report) == (2025, "achieved")
+    assert period(section, "根据建议，“十五五”时期主要目标是：经济保持合理增长。", report) == (2026, "target")

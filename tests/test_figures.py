@@ -739,6 +739,26 @@ def test_a_conjunction_inside_the_last_item_of_a_fenbie_list():
     text = "中小企业商业价值信用贷款、农村信用贷款与抵押贷款改革试点分别发放贷款671亿元、86亿元。"
     assert [(f.metric, f.value_text) for f in figures(_chunk(text))] == [
         ("中小企业商业价值信用贷款", "671亿元"), ("农村信用贷款与抵押贷款改革试点", "86亿元")]
+    # a 分别 that opens its clause goes through the items before it: a count they do not divide reads no items
+    # (it crashed the index build: an empty list divided the count)
+    assert len(figures(_chunk("城镇、农村居民人均可支配收入分别达到3万元、1.5万元，分别增长5%、6%、7%。"))) == 5
     # …where the 与 does make the count, its parts are the items (城镇与农村居民…分别)
     text = "城镇与农村居民人均可支配收入分别增长4.3%、7.1%。"
     assert [f.subgroup for f in figures(_chunk(text))] == ["城镇", "农村"]
+
+
+def test_a_section_of_the_period_s_goals_and_the_year_s_work_a_ratio_from_to_and_a_place_before_chengxiang():
+    from dataclasses import replace as with_
+    from ruralqa.text.places import places_in_question
+
+    plans = _chunk("新建改造高标准农田443.9万亩。", region="辽宁省", year=2026, kind="target")
+    period_only = with_(plans, heading="二、“十五五”时期目标任务")
+    with_year = with_(plans, heading="二、“十五五”时期目标任务和2026年工作安排")
+    assert [(f.year, f.year_from) for f in figures(period_only)] == [(2030, 2026)]
+    assert [(f.year, f.year_from) for f in figures(with_year)] == [(2026, None)]
+    # 倍差从2.42缩小至2.12: the ratio now is 2.12, and where it began is no word of the metric
+    assert [(f.metric, f.value_text, f.unit) for f in figures(_chunk("城乡居民收入倍差从2.42缩小至2.12。"))] == [
+        ("城乡居民收入倍差", "2.12", "比")]
+    # 城乡 after 广西 is no township: what follows a place found must be a name of its own
+    assert places_in_question("广西城乡居民收入倍差缩小到了多少", ["广西壮族自治区"], []) == ("广西壮族自治区",)
+    assert places_in_question("新丝路村村集体收入有多少", [], []) == ("新丝路村",)

@@ -35,7 +35,7 @@ FIGURE = re.compile(r"(?<![\d.A-Za-z])" + SPACED_DIGITS + r"(?:\d+(?:\.\d+)?\s?(
                     r"(以上|以下|左右|以内)?")
 RATIO = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s?[:：∶]\s?1(?![\d.])")
 # A ratio stated without its ∶1, right after the measure (城乡收入比缩小至2.12): the number is the ratio.
-RATIO_BARE = re.compile(r"(?:比|倍差)(?:值)?(?:缩小|下降|降低|降|扩大|提高|为|是|达到|达)?(?:至|到|为)?\s?(\d+(?:\.\d+)?)(?![\d.%‰]|\s?[万亿千:：∶])")
+RATIO_BARE = re.compile(r"(?:比|倍差)(?:值)?(?:[从由]\d+(?:\.\d+)?)?(?:缩小|下降|降低|降|扩大|提高|为|是|达到|达)?(?:至|到|为)?\s?(\d+(?:\.\d+)?)(?![\d.%‰]|\s?[万亿千:：∶])")
 SENTENCE = re.compile(r"[^。！？；;\n]*[。！？；;\n]?")
 CLAUSE_BREAK = re.compile(r"[，,、：:（）()]")  # not quotes: “吨粮田”855万亩 is measured by what they hold
 YEAR = re.compile(r"(19[5-9]\d|20\d\d)年")
@@ -93,7 +93,7 @@ class Figure:
 FIELDS = tuple(Figure.__dataclass_fields__)
 # Stored with an index's records; raised whenever what a figure is read as changes, so that records stored by an
 # earlier version are read again from their passages (`ruralqa facts` then agrees with the answers).
-VERSION = 19
+VERSION = 20
 
 
 def _number(m: re.Match) -> float:
@@ -301,6 +301,7 @@ def _metric(sentence: str, prev_end: int, a: int, b: int, unit: str) -> tuple[st
     words = re.sub(r"(?:从|由)\s*(?:(?:19|20)\d\d年)?(?:底|末)?的?\s*" + PER_HEAD + r"?\s*$", "", words)  # 从2021年的A
     words = re.sub(r"(?:(?:19|20)\d\d年)?(?:底|末)?的\s*$", "", words)
     metric = LINK.sub("", PER.sub("", words)).strip()
+    metric = re.sub(r"[从由]\s*\d+(?:\.\d+)?$", "", metric)  # 倍差从2.42缩小至2.12: where it began is no word of it
     metric = SCOPE.sub("", re.sub(r"^[\s“”\"]*(?:(?:\d{4}\s?[—–\-~至到]\s?)?\d{4}年(?:底|末|初|度)?|[“\"]?十[三四五]五[”\"]?(?:时期|期间)?)", "", metric))
     # how it is meant or that it was done (力争, 实现) is no part of what is measured: 实现脱贫退出495户
     metric = MEANT.sub("", metric.strip(" ，,、：:“”\""))
@@ -412,7 +413,7 @@ def _respectively(sentence: str, found: list) -> list[str] | None:
         items = [part for it in listed for part in _conjoined(it)] or items
         if not items:
             continue
-        if idx and len(idx) % len(items) and not len(idx) % len(listed):
+        if idx and listed and len(idx) % len(items) and not len(idx) % len(listed):
             items = listed  # A、B与C分别X、Y: 与 joins within the last item (农村信用贷款与抵押贷款改革试点)
         if len(items) == 1 and items[0].startswith("城乡"):
             items = ["城镇" + items[0][2:], "农村" + items[0][2:]]
@@ -505,7 +506,10 @@ def _period(before: str, chunk: Chunk, earlier: str = "", lead: str = "") -> tup
         return _span_of(opening.group(0), chunk.period_year)
     heading = SPAN.search(chunk.heading or "")
     # A passage that speaks of this year (今年…主要预期目标是：…) is of it, whatever plan period its section opens.
-    if heading and not heading.group(1) and chunk.period_year and not re.search(r"今年|本年", earlier + before):
+    # …unless its heading names the year's work too (“十五五”时期目标任务和2026年工作安排): then its figures are that
+    # year's, and a figure of the period says so in its own sentence
+    if heading and not heading.group(1) and chunk.period_year and not re.search(r"今年|本年", earlier + before) \
+            and f"{chunk.period_year}年" not in (chunk.heading or ""):
         # A section setting goals for a plan period that begins now (“十五五”时期…目标任务 in a 2026 report): its figures
         # are the period's. A section reviewing one that has ended (“十四五”成就) reports the year just past.
         for name, (a, b) in FIVE_YEAR.items():

@@ -26,6 +26,7 @@ LOOKS_BACK = re.compile(r"回顾|过去|成效|成绩|成就|进展|总结|完�
 PLAN = re.compile(r"目标|重点工作|工作安排|总体要求|工作打算|工作部署|工作思路|重点任务|主要任务")
 TARGET_WORDS = re.compile(r"预期目标|主要目标|目标是|目标任务|力争|确保.{0,30}(以上|以内|左右)|左右|以上|以内")
 REVIEWS_LAST_YEAR = re.compile(r"工作报告")
+OPENS_REVIEW = re.compile(r"(?:过去|这|近)五年|五年来|“?十[三四五]五”?(?:时期|期间|以来)")
 # a goal met (超额完成市核目标任务), said in words only a past event takes; not one to meet (确保完成全年目标任务,
 # 坚决完成“六清”目标任务)
 MET = re.compile(r"(?:(?:超额|圆满|如期|提前|顺利|已经?)完成|完成了|实现了)[^，,。；;]{0,8}?目标(?:任务)?")
@@ -159,6 +160,9 @@ def period(section: str, text: str, article: Article, after_review: bool = False
             return named, "target"  # 三、2026年主要工作 in the report of 2026: that year's work is still to be done
         return named or (article.year - 1 if work_report else None), "achieved"
     if section and PLAN.search(section):
+        if LOOKS_BACK.search(section) and OPENS_REVIEW.match(text.lstrip()):
+            # “十四五”时期发展成就和“十五五”时期主要目标任务: its paragraph opening on the years past reviews them
+            return (article.year - 1 if work_report else named), "achieved"
         return named or article.year, "target"
     if section and work_report and named and named < article.year:
         return named, "achieved"  # 一、关于2014年政府工作 in the report of 2015: that year's results

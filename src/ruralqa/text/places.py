@@ -75,7 +75,11 @@ def places_in_question(normalized: str, regions: list[str], known: list[str]) ->
     # (云冈区区域公用品牌, 后江石沽村村集体经济收入).
     leading = PLACE.match(re.sub(r"^\d{4}年", "", normalized))
     names = [m.group(0) for m in PLACE.finditer(normalized) if m.group(0)[-1] == "县"]
-    names += [leading.group(0)] if leading and leading.group(0)[-1] in "区市村镇乡" else []
+    # after a place already found (广西), what is left must be a name of two characters or more and its suffix:
+    # 城乡 of 广西城乡居民 is none
+    rest = leading and next((leading.group(0)[len(n):] for p in places for n in (p, short_name(p))
+                             if leading.group(0).startswith(n)), leading.group(0))
+    names += [leading.group(0)] if leading and leading.group(0)[-1] in "区市村镇乡" and len(rest) >= 3 else []
     for name in names:
         lead = leading is not None and name == leading.group(0)  # 新丝路村… at the question's start is a name
         if (len(name) <= 5 and (name[0] not in NOT_PLACE_START or (lead and name[0] not in _NEVER_FIRST))
