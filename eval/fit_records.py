@@ -27,10 +27,11 @@ SETS = [("eval/questions.jsonl", 0), ("eval/realworld/county.jsonl", 1), ("eval/
         ("eval/realworld/everyday.jsonl", 2), ("eval/everyday_seed.jsonl", 0),
         ("eval/realworld/everyday_county.jsonl", 1), ("eval/realworld/provincial_new.jsonl", 2),
         ("eval/realworld/provincial_new2.jsonl", 2), ("eval/realworld/provincial_new3.jsonl", 2),
-        ("eval/realworld/provincial_new4.jsonl", 2), ("eval/realworld/baoding.jsonl", 3),
+        ("eval/realworld/provincial_new4.jsonl", 2), ("eval/realworld/provincial_new5.jsonl", 2),
+        ("eval/realworld/provincial_new6.jsonl", 2), ("eval/realworld/baoding.jsonl", 3),
         ("eval/realworld/baoding2.jsonl", 3), ("eval/realworld/baoding3.jsonl", 3),
         ("eval/realworld/baoding4.jsonl", 3), ("eval/realworld/baoding5.jsonl", 3),
-        ("eval/realworld/baoding6.jsonl", 3), ("eval/realworld/baoding7.jsonl", 3),
+        ("eval/realworld/baoding6.jsonl", 3), ("eval/realworld/baoding7.jsonl", 3), ("eval/realworld/baoding8.jsonl", 3),
         ("eval/realworld/gaoyang.jsonl", 4)]
 GRIDS = {"min_metric_cover": (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6),
          "record_coverage": (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.55),
