@@ -762,3 +762,16 @@ def test_a_section_of_the_period_s_goals_and_the_year_s_work_a_ratio_from_to_and
     # 城乡 after 广西 is no township: what follows a place found must be a name of its own
     assert places_in_question("广西城乡居民收入倍差缩小到了多少", ["广西壮族自治区"], []) == ("广西壮族自治区",)
     assert places_in_question("新丝路村村集体收入有多少", [], []) == ("新丝路村",)
+
+
+def test_starts_listed_before_fenbie_two_spaced_digits_and_people_counted_without_a_measure_word():
+    # 由A和B分别提高到C和D: A and B are where the town's and the country's began, C and D where they are now
+    got = _records("城乡低保补差标准由 160元和55元分别提高到253元和150元，低收入群体实现应保尽保。")
+    assert [(m, v, q) for m, _g, v, _u, q, _y in got] == [
+        ("城镇低保补差标准", "160元", "start"), ("农村低保补差标准", "55元", "start"),
+        ("城镇低保补差标准", "253元", "exact"), ("农村低保补差标准", "150元", "exact")]
+    # 74 76 元: two digits alone before a space begin a spaced number; its last part is no figure of its own
+    assert [f.value_text for f in figures(_chunk("农村居民人均可支配收入达到 74 76 元，年均增长12.56%。"))] == ["12.56%"]
+    # 32万农村人口: a value without a measure word that people follow counts people, of the group named
+    [f] = figures(_chunk("累计解决了32万农村人口饮水安全问题。"))
+    assert (f.unit, f.subgroup, f.qualifier) == ("人", "农村", "cumulative")

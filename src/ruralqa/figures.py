@@ -93,7 +93,7 @@ class Figure:
 FIELDS = tuple(Figure.__dataclass_fields__)
 # Stored with an index's records; raised whenever what a figure is read as changes, so that records stored by an
 # earlier version are read again from their passages (`ruralqa facts` then agrees with the answers).
-VERSION = 20
+VERSION = 21
 
 
 def _number(m: re.Match) -> float:
@@ -128,6 +128,9 @@ def figures(chunk: Chunk) -> list[Figure]:
         first = len(out)
         prev_end, prev_metric = 0, ""  # prev_metric: the measure before the previous figure (not what it counts)
         for i, (a, b, value_text, value, unit) in enumerate(found):
+            people_after = not unit and PEOPLE_AFTER.match(sentence, b)
+            if people_after:
+                unit = "人"  # 32万农村人口: a value without a measure word that people follow counts them
             metric, qualifier, sign = _metric(sentence, prev_end, a, b, unit)
             base_metric = metric
             clause_a = max([m.end() for m in re.finditer(r"[，,；;]", sentence[:a])] + [0])  # after the last comma
@@ -141,7 +144,7 @@ def figures(chunk: Chunk) -> list[Figure]:
                 metric = f"{metric}（{prev_metric}）"  # 建设高标准农田1040万亩，累计建成近1.2亿亩: of the same thing
             elif spans and i in spans and prev_metric and re.search(r"(到|至)\s*$", _before_year(sentence, a)):
                 metric = prev_metric  # 从A提高到B: B is the same measure as A
-            elif len(metric) <= 2 or unit in COUNTERS or not unit:
+            elif len(metric) <= 2 or unit in COUNTERS or not unit or people_after:
                 # What a measure word counts is the noun right after it (形成5500座菇棚, 对全县61个行政村进行…), not a
                 # verb (龙头企业122家培育…); a value without words of its own is of what came before (增长5.2%).
                 after = noun_after(sentence, b)
@@ -295,8 +298,8 @@ def _metric(sentence: str, prev_end: int, a: int, b: int, unit: str) -> tuple[st
         qualifier = "cumulative"
     elif unit == "%" and qualifier == "exact" and re.search(r"占|比重|比例|份额", words):
         qualifier = "share"
-    if re.search(r"(?:从|由)\s*" + PER_HEAD + r"?\s*$", words) and \
-            re.match(r"\s*(?:[^，,；;。\d]{0,6})(?:" + MOVES + r")?(?:到|至)", sentence[b:]):
+    if re.search(r"(?:从|由)\s*" + PER_HEAD + r"?\s*(?:" + _LISTED + r"\s*[和、与]\s*)*$", words) and \
+            re.match(r"(?:\s*[和、与]\s*" + _LISTED + r")*\s*(?:[^，,；;。\d]{0,6})(?:" + MOVES + r")?(?:到|至)", sentence[b:]):
         qualifier, sign = "start", ""  # 从2.50:1缩小至2.27:1: where it began, of no year said (从2021年的A is 2021's)
     words = re.sub(r"(?:从|由)\s*(?:(?:19|20)\d\d年)?(?:底|末)?的?\s*" + PER_HEAD + r"?\s*$", "", words)  # 从2021年的A
     words = re.sub(r"(?:(?:19|20)\d\d年)?(?:底|末)?的\s*$", "", words)
@@ -377,6 +380,8 @@ PER = re.compile(r"每(?:月|年|人|户|亩|天)$")  # 提高到每月815元: t
 PER_HEAD = r"(?:(?:月|年)?人均|每(?:月|年|人|户|亩|天))"  # 由人均13元: the unit's "per" after 从/由
 # 城镇低保补差额由人均68元提高到72元，农村由人均13元提高到18元: the other part's clause names only its part
 COUNTERPART = {"农村": "城镇", "城镇": "农村", "乡村": "城市", "城市": "乡村"}
+PEOPLE_AFTER = re.compile(r"(?:农村|城镇|城乡|贫困|脱贫)?(?:人口|群众|农民|劳动力)")
+_LISTED = r"\d[\d.,]*\s*[万亿]?[^\d，,；;。、和与]{0,3}"  # a value of a list (160元和55元), with its unit
 PAIR = re.compile(r"(城乡[\u4e00-\u9fff]{2,16}?|(?:[\u4e00-\u9fff]{1,12}、)+[\u4e00-\u9fff]{1,16}?)"
                   r"\s*\d[\d.,]*\s*[万亿]?[^\d，,；;。、和]{0,3}[和、]\s*\d")
 
@@ -406,6 +411,7 @@ def _respectively(sentence: str, found: list) -> list[str] | None:
         head = sentence[:at]
         head = head[max([m.end() for m in re.finditer(r"[，,；;：:]", head)] + [0]):]
         head = MEANT.sub("", SCOPE.sub("", re.sub(r"^\s*\d{4}年", "", head.strip())))  # 预计城乡居民…分别
+        head = re.sub(r"[由从]\s*(?:\d.*)?$", "", head)  # 城乡低保补差标准由160元和55元分别提高到…: where they began
         if re.search(r"\d", head):
             continue  # …增长4.5%，分别高于全国: the words before are a figure's, not a list of measures
         # a 分别 that opens its clause (…1.68万元，分别增长9%和9.8%) goes through the items before it again

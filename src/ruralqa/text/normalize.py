@@ -21,9 +21,9 @@ NUMERAL_RUN = re.compile(
 )
 _UNIT_AT = re.compile("|".join(re.escape(u) for u in UNITS))
 _UNIT_ALT = "|".join(re.escape(u) for u in UNITS)
-# A digit alone before a space is the first of a number whose digits a PDF's text spaced apart (森林覆盖率达到 4 3 %):
-# no figure begins after it.
-SPACED_DIGITS = r"(?<!(?<![\d.])\d[ \u00a0])"
+# One or two digits alone before a space begin a number whose digits a PDF's text spaced apart (森林覆盖率达到 4 3 %,
+# 收入达到 74 76 元): no figure begins after them.
+SPACED_DIGITS = r"(?<!(?<![\d.])\d[ \u00a0])(?<!(?<![\d.])\d\d[ \u00a0])"
 QUANTITY = re.compile(  # a space may stand between a number and its unit (户籍人口 1403 人)
     r"(?<![\d.])" + SPACED_DIGITS + r"(\d+(?:,\d{3})*(?:\.\d+)?)(?:[ \u00a0](?=万亿|亿|万|千|百|余|多|" + _UNIT_ALT + r"))?"
     r"(?:[余多](?=万亿|亿|万|千|百))?(万亿|亿|万|千|百)?(余|多)?(" + _UNIT_ALT + r")?(以上|以下|左右)?"
