@@ -32,6 +32,7 @@ SETS = [("eval/questions.jsonl", 0), ("eval/realworld/county.jsonl", 1), ("eval/
         ("eval/realworld/baoding2.jsonl", 3), ("eval/realworld/baoding3.jsonl", 3),
         ("eval/realworld/baoding4.jsonl", 3), ("eval/realworld/baoding5.jsonl", 3),
         ("eval/realworld/baoding6.jsonl", 3), ("eval/realworld/baoding7.jsonl", 3), ("eval/realworld/baoding8.jsonl", 3),
+        ("eval/realworld/baoding9.jsonl", 3),
         ("eval/realworld/gaoyang.jsonl", 4)]
 GRIDS = {"min_metric_cover": (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6),
          "record_coverage": (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.55),
