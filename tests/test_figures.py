@@ -775,3 +775,11 @@ def test_starts_listed_before_fenbie_two_spaced_digits_and_people_counted_withou
     # 32万农村人口: a value without a measure word that people follow counts people, of the group named
     [f] = figures(_chunk("累计解决了32万农村人口饮水安全问题。"))
     assert (f.unit, f.subgroup, f.qualifier) == ("人", "农村", "cumulative")
+
+
+def test_a_share_is_of_the_group_named_after_it():
+    # 覆盖94%的农村人口: the share is of the rural population, which a question asking of 农村人口 asks
+    [f] = figures(_chunk("5G网络实现行政村全覆盖，规模化供水工程覆盖94%的农村人口。"))
+    assert (f.value_text, f.subgroup) == ("94%", "农村")
+    [f] = figures(_chunk("农村公路优良中等路率达到94%的目标。"))
+    assert f.subgroup == ""

@@ -93,7 +93,7 @@ class Figure:
 FIELDS = tuple(Figure.__dataclass_fields__)
 # Stored with an index's records; raised whenever what a figure is read as changes, so that records stored by an
 # earlier version are read again from their passages (`ruralqa facts` then agrees with the answers).
-VERSION = 21
+VERSION = 22
 
 
 def _number(m: re.Match) -> float:
@@ -182,7 +182,10 @@ def figures(chunk: Chunk) -> list[Figure]:
             if qualifier == "sustained" and kind == "target":
                 qualifier = "bound"  # 确保粮食产量稳定在1300亿斤以上: a goal's lower bound
             out.append(Figure(
-                metric=metric, subject=chunk.citation.region, subgroup=_subgroup(metric),
+                metric=metric, subject=chunk.citation.region,
+                # 覆盖94%的农村人口: a share is of the group named after it
+                subgroup=_subgroup(metric) or (_subgroup(sentence[b:b + 12].partition("的")[2][:8])
+                                               if unit == "%" and sentence[b:b + 1] == "的" else ""),
                 value_text=value_text, value=value, unit=unit, qualifier=qualifier, sign=sign,
                 year=year, year_from=year_from, kind=kind, file=chunk.citation.file, row=chunk.citation.row,
                 char_start=base + s_a + a, char_end=base + s_a + b,
