@@ -783,3 +783,9 @@ def test_a_share_is_of_the_group_named_after_it():
     assert (f.value_text, f.subgroup) == ("94%", "农村")
     [f] = figures(_chunk("农村公路优良中等路率达到94%的目标。"))
     assert f.subgroup == ""
+
+
+def test_four_digits_with_duo_before_nian_are_a_length_of_time():
+    # 树龄达1200多年 is an age; 2024年 stays a date
+    got = [(f.value_text, f.unit) for f in figures(_chunk("金田村的千年古檀树直径达2.8米，树龄达1200多年。2024年新建村道3公里。"))]
+    assert ("1200多年", "年") in got and not any(v.startswith("2024") for v, _u in got)

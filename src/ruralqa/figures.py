@@ -93,7 +93,7 @@ class Figure:
 FIELDS = tuple(Figure.__dataclass_fields__)
 # Stored with an index's records; raised whenever what a figure is read as changes, so that records stored by an
 # earlier version are read again from their passages (`ruralqa facts` then agrees with the answers).
-VERSION = 22
+VERSION = 23
 
 
 def _number(m: re.Match) -> float:
@@ -249,8 +249,8 @@ def _values(sentence: str) -> list[tuple[int, int, str, float | None, str]]:
         if _in_formula(sentence, m.start(), m.end()):
             continue  # “1名县领导＋1个县直单位”: what each place is given, a formula, not an amount stated
         nxt = sentence[m.end():m.end() + 1]
-        if unit in ("年", "天") and (len(m.group(1)) == 4 or (nxt and nxt in "至—-")):
-            continue  # a year or a date, not a figure
+        if unit in ("年", "天") and ((len(m.group(1)) == 4 and not m.group(4)) or (nxt and nxt in "至—-")):
+            continue  # a year or a date, not a figure (1200多年 is a length of time)
         if nxt and nxt in "月日号级":
             continue  # a date; 3000吨级: a size class, not an amount
         value, family = _family(_number(m), unit)
