@@ -233,8 +233,8 @@ def candidates(query: Query, hits: list[Hit], params: AnswerParams = AnswerParam
     # they take no place among those looked at
     # A figure in the unit asked (多大比例 → %) can only come from a passage that states one: the others take no
     # place either.
-    looked_at = (h for h in hits if (not query.places or passage_is_about(query.places, h.chunk))
-                 and period_fits(query, h.chunk) and (not quantity or _states_unit(query, h.chunk)))
+    looked_at = (h for h in hits if _of_place_and_period(query, h.chunk)
+                 and (not quantity or _states_unit(query, h.chunk)))
     for hit in itertools.islice(looked_at, params.top):
         chunk = hit.chunk
         text = chunk.text
@@ -430,13 +430,17 @@ def _words_said(query: Query, hits: list[Hit], params: AnswerParams) -> Query:
     attr = query.attribute
     if not attr:
         return query
-    looked = itertools.islice((h for h in hits if (not query.places or passage_is_about(query.places, h.chunk))
-                               and period_fits(query, h.chunk)), params.top)
+    looked = itertools.islice((h for h in hits if _of_place_and_period(query, h.chunk)), params.top)
     text = " ".join(normalize(h.chunk.text) for h in looked)
-    measure = "(?:的)?(?:" + "|".join(map(re.escape, query.forms(attr))) + ")"
+    measures = [between + f for f in query.forms(attr) for between in ("", "的")]
     said = frozenset(t for t in query.terms if len(t) >= 2 and t != attr and t not in query.unknown
-                     and re.search(re.escape(t) + measure, text))
+                     and any(t + m in text for m in measures))
     return replace(query, said_whole=said)
+
+
+def _of_place_and_period(query: Query, chunk: Chunk) -> bool:
+    """Whether a passage is about the place asked and of the period asked: only such passages' spans may answer."""
+    return (not query.places or passage_is_about(query.places, chunk)) and period_fits(query, chunk)
 
 
 def _in_everyday_words(query: Query, scored: list[Scored], params: AnswerParams) -> Answer | None:

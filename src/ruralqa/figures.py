@@ -125,6 +125,8 @@ def figures(chunk: Chunk) -> list[Figure]:
             continue
         metrics = _respectively(sentence, found)
         spans = _from_to(sentence, found)
+        lead = _lead(text[:s_a])
+        sentence_start = base + s_a + len(sentence) - len(sentence.lstrip())
         first = len(out)
         prev_end, prev_metric = 0, ""  # prev_metric: the measure before the previous figure (not what it counts)
         for i, (a, b, value_text, value, unit) in enumerate(found):
@@ -164,13 +166,12 @@ def figures(chunk: Chunk) -> list[Figure]:
             if not metric:  # 人均地区生产总值突破5万关口、达到5.28万元: the words of its clause, links and all
                 metric = _unmarked(sentence[clause_a:a]).strip(" 、，,：:")
             # 其中, 82个村达到30万元以上: a part of what the sentence before counts, of its year
-            lead = _lead(text[:s_a])
             year, year_from = _period((prev_sentence if sentence.lstrip().startswith("其中") else "") + sentence[:a],
                                       chunk, text[:s_a], lead)
             if spans and i in spans:
                 year, year_from = spans[i], None
             elif year_from and out and out[-1].qualifier == "start" and out[-1].metric == metric \
-                    and out[-1].sentence_start == base + s_a + len(sentence) - len(sentence.lstrip()):
+                    and out[-1].sentence_start == sentence_start:
                 year_from = None  # 从27136元增长到36439元 over the five years reviewed: the level at their end
             # A goal where its own clause or the sentence's opening says so (力争…, 目标是…), not where a word of an
             # earlier clause does (打造…品牌整体形象目标，全区共有无公害农产品34个).
@@ -184,12 +185,12 @@ def figures(chunk: Chunk) -> list[Figure]:
             out.append(Figure(
                 metric=metric, subject=chunk.citation.region,
                 # 覆盖94%的农村人口: a share is of the group named after it
-                subgroup=_subgroup(metric) or (_subgroup(sentence[b:b + 12].partition("的")[2][:8])
+                subgroup=_subgroup(metric) or (_subgroup(sentence[b + 1:b + 9])
                                                if unit == "%" and sentence[b:b + 1] == "的" else ""),
                 value_text=value_text, value=value, unit=unit, qualifier=qualifier, sign=sign,
                 year=year, year_from=year_from, kind=kind, file=chunk.citation.file, row=chunk.citation.row,
                 char_start=base + s_a + a, char_end=base + s_a + b,
-                sentence_start=base + s_a + len(sentence) - len(sentence.lstrip()),
+                sentence_start=sentence_start,
                 sentence_end=base + s_a + len(sentence.rstrip()), chunk=chunk.id, title=chunk.citation.title,
                 sentence=sentence.strip()))
             prev_end, prev_metric = b, (base_metric if unit in COUNTERS and base_metric else metric)
@@ -480,7 +481,7 @@ LEAD_YEAR = re.compile(r"(?:^|[，,：:；;])\s*(?:到|至|在)?(19[5-9]\d|20\d\
 def _lead(earlier: str) -> str:
     """The parts of its sentence that a ；joins before a figure's (奋斗目标是：到2007年，…；农民人均纯收入年均递增4%): its
     opening and its year are theirs."""
-    part = re.split(r"[。！？\n]", earlier)[-1]
+    part = earlier[max(earlier.rfind(c) for c in "。！？\n") + 1:]
     return part if part.rstrip().endswith(("；", ";")) else ""
 
 
