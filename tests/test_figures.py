@@ -203,6 +203,11 @@ def test_an_amount_of_what_follows_it_is_no_change():
     ("甘肃2024年能打多少粮食", "粮食总产13.8万吨，食用菌种植规模6600万棒。", "thing"),
     # the words of another figure of the sentence in that unit are its own (粮食生产功能区 is not 节水小麦's)
     ("甘肃划定了多少亩粮食生产功能区", "53万亩粮食生产功能区划定工作基本结束，3万亩节水小麦示范推广项目全部完成。", "metric"),
+    # 耕地 and 宅基地 are other kinds of land than the 草地 and 园地 asked, though each ends in 地
+    ("甘肃草地面积是多少", "全省耕地面积85.2公顷。", "metric"),
+    ("甘肃园地面积是多少", "全省宅基地面积13.31公顷。", "metric"),
+    # a total is no share per household or head, whatever land it measures
+    ("甘肃户均宅基地面积是多少", "全省宅基地面积13.72公顷。", "total"),
 ])
 def test_records_that_measure_something_else_do_not_answer(question, text, why):
     from ruralqa import records

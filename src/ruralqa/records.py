@@ -32,7 +32,7 @@ CHANGE_ASKED = re.compile(r"增长|增加|提高|涨了|上涨|增速|增幅|增
 MOVED_TO = re.compile(r"(?:" + MOVES + r")(?:到|至)")  # 提高到多少 asks the level reached, not the change
 AVERAGE_ASKED = re.compile(r"年均|平均每年|每年平均")
 FARMERS = re.compile(r"农民|村民|农户")  # everyday names of the rural population (农村居民)
-PER_PERSON = re.compile(r"人均|每人|一年到手")
+PER_PERSON = re.compile(r"人均|户均|每人|每户|一年到手")
 NOT_CUMULATIVE, CUMULATIVE_UNASKED = 0.5, 0.8  # a level where 累计 is asked; a running total where it is not
 BOUND_UNASKED = 0.9  # a bound (突破2万元) where no bound is asked
 BOUND_ASKED = re.compile(r"超过|以上|突破|不低于|不少于|近|约|左右|大约")
@@ -100,7 +100,8 @@ def _cover(query: Query, figure: Figure, chunk: Chunk | None) -> tuple[float, bo
     if any(m.group(3) or m.group(5) for m in FIGURE.finditer(unasked)):
         return 0.0, False, False  # 100万元以上村 counts other villages than 超过五十万的村 (or than all villages)
     modifier = _BARE_MODIFIER.sub("", unasked)
-    if len(modifier) >= 2 and sum(ch in query.normalized for ch in modifier) * 2 < len(modifier):
+    if len(modifier) >= 2 and (sum(ch in query.normalized for ch in modifier) * 2 < len(modifier)
+                               or any(_another_kind(t, modifier) for t in query.terms if t not in metric)):
         return 0.0, False, False
     around = reworded(normalize(text[s_a:a] + text[a:clause_end]))
     heading = normalize(chunk.heading + " " + chunk.context) if chunk else ""  # its section's titles too
@@ -235,6 +236,13 @@ ADDED_WORDS = re.compile(r"新建|新增|建设|建成|改造|完成|实施|整�
 
 def _whole(forms: tuple[str, ...], text: str) -> float:
     return float(any(f in text for f in forms))
+
+
+def _another_kind(term: str, words: str) -> bool:
+    """The words before a measure end in another kind of the thing a two-character question word names: 耕地 or
+    宅基地 (面积) for 草地 or 园地 (面积) — its head character after another character than its own."""
+    return len(term) == 2 and len(words) >= 2 and words[-1] == term[1] and words[-2] != term[0] \
+        and "\u4e00" <= words[-2] <= "\u9fff"
 
 
 def _chars(forms: tuple[str, ...], text: str) -> float:
@@ -389,6 +397,9 @@ def why_not(query: Query, figure: Figure, chunk: Chunk | None = None,
         return "average"
     if figure.unit == "元" and PER_PERSON.search(q) and (figure.value or 0) > PER_PERSON_MAX:
         return "impossible"
+    if figure.unit not in ("元", "%", "百分点", "倍", "比") and PER_PERSON.search(q) \
+            and not PER_PERSON.search(figure.metric):
+        return "total"  # 宅基地面积13.72公顷 is the village's, not 户均宅基地面积: a share per head or household says so
     if figure.unit == "吨" and PER_AREA.search(q) and (figure.value or 0) > PER_AREA_MAX:
         return "impossible"  # 96.5万吨 is a harvest, not a yield per 亩
     if figure.unit == "户" and "户" not in q:
