@@ -794,3 +794,38 @@ def test_four_digits_with_duo_before_nian_are_a_length_of_time():
     # 树龄达1200多年 is an age; 2024年 stays a date
     got = [(f.value_text, f.unit) for f in figures(_chunk("金田村的千年古檀树直径达2.8米，树龄达1200多年。2024年新建村道3公里。"))]
     assert ("1200多年", "年") in got and not any(v.startswith("2024") for v, _u in got)
+
+
+def _table_records(tmp_path, text):
+    from ruralqa.corpus.chunk import chunk_report
+    from ruralqa.corpus.context import report_articles
+    from ruralqa.corpus.ingest import read_report
+
+    (tmp_path / "金田村村庄规划.md").write_text(text, encoding="utf-8")
+    report = read_report(tmp_path / "金田村村庄规划.md", tmp_path)
+    rows = [c for c in chunk_report(report, report_articles(report, None)) if c.kind == "row"]
+    return report, [f for c in rows for f in figures(c)]
+
+
+def test_a_table_row_gives_one_record_per_value_under_its_columns(tmp_path):
+    report, found = _table_records(tmp_path, (
+        "# 金田村村庄规划（2022-2035年）\n\n2022年12月\n\n## 规划指标\n\n"
+        "| 规划指标体系 | 2022年 | 2035年 | 属 性 |\n| --- | --- | --- | --- |\n"
+        "| 人口规模（人） | 1406 | 1681 | 预期性 |\n| 户均宅基地面积（平方米） | 422.18 | 150 | 预期性 |\n\n"
+        "## 设施\n\n单位：公顷\n\n| 序号 | 设施名称 | 空间位置 | 用地 | 占比 |\n| --- | --- | --- | --- | --- |\n"
+        "| 1 | 村委会 | 园寨 | 0.07 | **0.01%** |\n"))
+    got = [(f.metric, f.shown, f.unit, f.year, f.kind) for f in found]
+    # a year column gives its year; a year after the plan's own is its goal; the unit is the row's (（人）)
+    assert got[:4] == [("人口规模", "1406人", "人", 2022, "achieved"), ("人口规模", "1681人", "人", 2035, "target"),
+                       ("户均宅基地面积", "422.18平方米", "亩", 2022, "achieved"),
+                       ("户均宅基地面积", "150平方米", "亩", 2035, "target")]
+    # the table's unit (单位：公顷) for a number without its own; 序号 1 is no value; 空间位置 names no measure
+    assert [(f.metric, f.shown) for f in found[4:]] == [("村委会用地", "0.07公顷"), ("村委会占比", "0.01%")]
+    cited = [report.text[f.char_start:f.char_end] for f in found]  # at the number in the row
+    assert cited == ["1406", "1681", "422.18", "150", "0.07", "0.01%"]
+
+
+def test_a_table_row_of_sentences_is_read_as_sentences(tmp_path):
+    _, found = _table_records(tmp_path, "# 金田村成效\n\n| 项目 | 成效 |\n| --- | --- |\n"
+                                        "| 道路 | 新建道路12公里，硬化3处 |\n")
+    assert [(f.metric.split()[-1], f.shown) for f in found] == [("新建道路", "12公里"), ("硬化", "3处")]

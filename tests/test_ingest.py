@@ -141,3 +141,22 @@ def test_old_word_document_without_a_converter_says_what_to_install(tmp_path, mo
     (tmp_path / "wanrong.doc").write_bytes(OLD_WORD.read_bytes())
     with pytest.raises(ReportError, match="apt install antiword catdoc, or LibreOffice"):
         read_report(tmp_path / "wanrong.doc", tmp_path)
+
+
+def test_html_tables_in_markdown_become_markdown_tables(tmp_path):
+    # as PDF converters (MinerU) write them: two header rows, a cell spanning rows, one spanning columns
+    table = ("<table><tr><td colspan=\"2\" rowspan=\"2\"><p><strong>地类</strong></p></td>"
+             "<td colspan=\"2\"><p><strong>现状基期年</strong></p></td></tr>"
+             "<tr><td><p><strong>面积</strong></p></td><td><p><strong>比重</strong></p></td></tr>"
+             "<tr><td rowspan=\"2\"><p>农业用地</p></td><td><p>耕地</p></td><td><p>85.42</p></td><td><p>3.63%</p></td></tr>"
+             "<tr><td><p>草地</p></td><td><p>3.46</p></td><td><p>0.15%</p></td></tr>"
+             "<tr><td colspan=\"2\"><p>合计</p></td><td><p>88.88</p></td><td><p>3.78%</p></td></tr></table>")
+    (tmp_path / "plan.md").write_text(f"# 金田村村庄规划\n\n单位：公顷\n{table}\n\n规划基期年，耕地85.42公顷。\n",
+                                      encoding="utf-8")
+    text = read_report(tmp_path / "plan.md", tmp_path).text
+    assert "<t" not in text and "规划基期年，耕地85.42公顷。" in text
+    assert text.splitlines()[4:10] == [
+        "| 地类 | 地类 | 现状基期年面积 | 现状基期年比重 |", "| --- | --- | --- | --- |",
+        "| 农业用地 | 耕地 | 85.42 | 3.63% |", "| 农业用地 | 草地 | 3.46 | 0.15% |", "| 合计 |  | 88.88 | 3.78% |", ""]
+    (tmp_path / "plain.md").write_text("# 报告\n\n粮食产量259.2亿斤。\n", encoding="utf-8")
+    assert read_report(tmp_path / "plain.md", tmp_path).text == "# 报告\n\n粮食产量259.2亿斤。\n"  # as written

@@ -10,7 +10,6 @@ answer: ruralqa says the reports do not say, rather than guess. Nothing outside 
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 from dataclasses import dataclass, replace
@@ -233,9 +232,8 @@ def candidates(query: Query, hits: list[Hit], params: AnswerParams = AnswerParam
     # they take no place among those looked at
     # A figure in the unit asked (多大比例 → %) can only come from a passage that states one: the others take no
     # place either.
-    looked_at = (h for h in hits if _of_place_and_period(query, h.chunk)
-                 and (not quantity or _states_unit(query, h.chunk)))
-    for hit in itertools.islice(looked_at, params.top):
+    looked_at = _looked_at(query, [h for h in hits if not quantity or _states_unit(query, h.chunk)], params)
+    for hit in looked_at:
         chunk = hit.chunk
         text = chunk.text
         # Passages of the same paragraph give each other context (a list after 其中 needs its lead sentence).
@@ -430,12 +428,21 @@ def _words_said(query: Query, hits: list[Hit], params: AnswerParams) -> Query:
     attr = query.attribute
     if not attr:
         return query
-    looked = itertools.islice((h for h in hits if _of_place_and_period(query, h.chunk)), params.top)
-    text = " ".join(normalize(h.chunk.text) for h in looked)
+    text = " ".join(normalize(h.chunk.text) for h in _looked_at(query, hits, params))
     measures = [between + f for f in query.forms(attr) for between in ("", "的")]
     said = frozenset(t for t in query.terms if len(t) >= 2 and t != attr and t not in query.unknown
                      and any(t + m in text for m in measures))
     return replace(query, said_whole=said)
+
+
+def _looked_at(query: Query, hits: list[Hit], params: AnswerParams) -> list[Hit]:
+    """The first `top` passages about the place and of the period asked, and the one among them that says the
+    question's words best (BM25) wherever it ranks: a table row or list item says them all but its vector, of a
+    few words, little (户均宅基地面积（平方米） | 422.18)."""
+    fitting = [h for h in hits if _of_place_and_period(query, h.chunk)]
+    looked = fitting[:params.top]
+    best = max(fitting, key=lambda h: h.bm25_score or 0.0, default=None)
+    return looked + [best] if best is not None and best not in looked and best.bm25_score else looked
 
 
 def _of_place_and_period(query: Query, chunk: Chunk) -> bool:
@@ -684,6 +691,8 @@ def _only_places(span: str) -> bool:
 
 
 def period_fits(query: Query, chunk) -> bool:
+    if query.kind == "quantity" and chunk.kind == "row" and "|" in chunk.heading:
+        return True  # a table row under its header: each cell's column gives its year and kind, its record decides
     if query.years and chunk.period_year and chunk.period_year not in query.years and not (
             query.kind == "quantity" and any(str(y) in chunk.text for y in query.years)
             and any(f.year in query.years for f in figures_of(chunk))):

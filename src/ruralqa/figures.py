@@ -93,7 +93,7 @@ class Figure:
 FIELDS = tuple(Figure.__dataclass_fields__)
 # Stored with an index's records; raised whenever what a figure is read as changes, so that records stored by an
 # earlier version are read again from their passages (`ruralqa facts` then agrees with the answers).
-VERSION = 23
+VERSION = 28
 
 
 def _number(m: re.Match) -> float:
@@ -112,6 +112,8 @@ def _family(value: float, unit: str) -> tuple[float, str]:
 
 def figures(chunk: Chunk) -> list[Figure]:
     """The figures a passage states, in order (５．８％ read as 5.8%, at the same offsets)."""
+    if chunk.kind == "row" and "|" in chunk.heading and (row := _row_figures(chunk)) is not None:
+        return row
     text, out = fold_figures(chunk.text), []
     base = chunk.citation.char_start
     sentence = ""
@@ -195,6 +197,77 @@ def figures(chunk: Chunk) -> list[Figure]:
                 sentence=sentence.strip()))
             prev_end, prev_metric = b, (base_metric if unit in COUNTERS and base_metric else metric)
         out[first:] = _each_in_turn(sentence, out[first:], base + s_a)
+    return out
+
+
+# A table's unit: in a column's or row's name (面积（公顷）, 人口规模（人）) or on a line above it (单位：公顷).
+_NAMED_UNIT = re.compile(r"[（(]\s*(?:单位[:：]\s*)?(" + _UNIT + r")\s*[）)]\s*$")
+_TABLE_UNIT = re.compile(r"单位[:：]\s*(" + _UNIT + r")(?![\u4e00-\u9fff])")
+_BARE_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
+_TOTAL_ROW = ("合计", "小计", "总计", "其中")  # a row of these is named by its group too (农业用地合计)
+_CHANGE_COLUMN = re.compile(r"增减|增加|减少|变化|变动")
+_VALUE_COLUMN = ("数量", "数值", "数据", "指标值", "值")  # a column named as the value adds no word to its row's measure
+
+
+def _row_figures(chunk: Chunk) -> list[Figure] | None:
+    """The figures of a table row read under its header (in the passage's heading: `| 地类 | 2022年 | 2035年 |`):
+    each value cell one figure, measured by the row's name and the column's (草地 现状基期年面积), of the column's year
+    (2022年), a target in a column of goals (规划目标年) or of a year after the report's; a number without a unit of
+    its own takes the unit its row, its column or the table names (人口规模（人）, 面积（公顷）, 单位：公顷), and
+    without one is no figure (序号 1). None for a row whose cells say figures in sentences (新建道路12公里，…):
+    the sentences' reader reads it."""
+    head = chunk.heading[chunk.heading.index("|"):]
+    header = [c.strip() for c in head.strip().strip("|").split("|")]
+    table_unit = _TABLE_UNIT.search(chunk.heading[:chunk.heading.index("|")])
+    planned = TARGET.search(f"{chunk.section} {chunk.heading[:chunk.heading.index('|')]}")  # a table of plans
+    base, line, out, names = chunk.citation.char_start, chunk.text, [], []
+    for column, m in enumerate(re.finditer(r"[^|]+", line.strip().strip("|"))):
+        cell = m.group(0).strip().strip("*").strip()  # **421家**: Markdown's emphasis is no part of it
+        at = line.index(line.strip().strip("|")) + m.start() + m.group(0).find(cell)
+        if not cell:
+            continue
+        named = header[column] if column < len(header) else ""
+        bare = _BARE_NUMBER.fullmatch(cell)
+        found = _values(cell) if not bare else []
+        own = [v for v in found if v[0] == 0 and v[1] == len(cell)]
+        if found and not own:
+            return None
+        if not bare and not own:
+            if not out and (not names or named == names[0][0] or named.endswith("名称")):
+                names.append((named, cell))  # the row's name, before its first value: under one column's name
+                # (农业用地 | 耕地 under 地类), or under a column of names (项目类型 | 项目名称)
+            continue
+        if not names:
+            continue  # 序号 1: no value before the row's name
+        name = next((n for c, n in names if c.endswith("名称")), "") or \
+            next((n for _, n in reversed(names) if n not in _TOTAL_ROW), "")
+        if names[-1][1] in _TOTAL_ROW:
+            name += names[-1][1]
+        unit_of = _NAMED_UNIT.search(name) or _NAMED_UNIT.search(named) or table_unit
+        if own:
+            _, _, value_text, value, unit = own[0]
+        elif unit_of:
+            value_text = cell + unit_of.group(1)
+            value, unit = _family(float(cell), unit_of.group(1))
+        else:
+            continue
+        column_words = _NAMED_UNIT.sub("", YEAR.sub("", named)).strip()
+        column_words = "" if column_words in _VALUE_COLUMN else column_words
+        said = YEAR.search(named)
+        year = int(said.group(1)) if said else (chunk.period_year if not TARGET.search(named) else None)
+        report = chunk.citation.year
+        # a column of goals (规划目标年) or of a year after the report's (2035年) is a target, one of the report's
+        # year or before (2022年 of a plan made in 2022) a result; else the table's section says (实施计划's projects)
+        kind = "target" if TARGET.search(named) or (said and report and year > report) \
+            else "achieved" if said and report else "target" if planned else chunk.period_kind
+        change = _CHANGE_COLUMN.search(column_words) and value is not None
+        out.append(Figure(
+            metric=_NAMED_UNIT.sub("", name).strip() + column_words, subject=chunk.citation.region, subgroup="",
+            value_text=value_text, value=abs(value) if change else value, unit=unit,
+            qualifier="change" if change else "exact", sign=("-" if value < 0 else "+") if change else "",
+            year=year, year_from=None, kind=kind, file=chunk.citation.file, row=chunk.citation.row,
+            char_start=base + at, char_end=base + at + len(cell), sentence_start=base, sentence_end=base + len(line),
+            chunk=chunk.id, title=chunk.citation.title, sentence=line.strip()))
     return out
 
 

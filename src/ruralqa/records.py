@@ -93,6 +93,8 @@ def _cover(query: Query, figure: Figure, chunk: Chunk | None) -> tuple[float, bo
     # particle follows it) is no measure: it is inside 播种 by chance (村 of 过百万的村 is one)
     verb = len(attr) == 1 and re.search(re.escape(attr) + "[了过着]", query.normalized)
     said_as = next((f for f in query.forms(attr) if metric.endswith(f)), "") if attr and not verb else ""
+    if not said_as and attr and attr in asking_unit(query, (attr,), figure.unit) and _other_thing(query, figure):
+        return 0.0, False, False
     # A measure of another thing (蔬菜产量, 夏粮产量 for 粮食产量; 粮食总产 for 小麦产量): the words before the measure
     # asked, as the report says it, name a thing the question does not; no sentence around it makes it the measure asked.
     before = metric[:-len(said_as)] if said_as and not GENERIC_MEASURE.fullmatch(metric) else ""
@@ -243,6 +245,15 @@ def _another_kind(term: str, words: str) -> bool:
     宅基地 (面积) for 草地 or 园地 (面积) — its head character after another character than its own."""
     return len(term) == 2 and len(words) >= 2 and words[-1] == term[1] and words[-2] != term[0] \
         and "\u4e00" <= words[-2] <= "\u9fff"
+
+
+def _other_thing(query: Query, figure: Figure) -> bool:
+    """For a measure its unit says (面积 by 亩): the metric ends with a word of the question, after words none of whose
+    characters the question has (烤烟种植 for 水稻种植面积): it measures another thing the same way."""
+    own = EXAMPLES.sub("", _BARE_MODIFIER.sub("", reworded(normalize(figure.metric))))  # 葡萄等现代果业: 现代果业
+    end = max((t for t in query.terms if len(t) >= 2 and own.endswith(t)), key=len, default="")
+    before = own[:-len(end)] if end else ""
+    return len(before) >= 2 and not any(ch in query.normalized for ch in before)
 
 
 def _chars(forms: tuple[str, ...], text: str) -> float:

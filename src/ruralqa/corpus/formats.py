@@ -48,6 +48,63 @@ def html_text(raw: str) -> str:
     return "\n".join(lines) + "\n" if lines else ""
 
 
+_HTML_TABLE = re.compile(r"<table\b.*?</table>", re.S | re.I)
+_NUMBER_CELL = re.compile(r"[-+]?\d[\d,.]*\s*%?")
+HEADER_ROWS_MAX = 3  # a table's header spans at most these rows (地类 | 现状基期年 above 面积 | 比重)
+
+
+def markdown_text(text: str) -> str:
+    """A Markdown report with the HTML tables PDF converters write into it (MinerU: <table><tr><td rowspan=…>) as
+    Markdown tables: one line per row, its header rows merged into one above a rule, so that the chunker reads each
+    row as a passage under its column names, as it reads a table written in Markdown."""
+    if "<table" not in text.lower():
+        return text
+    return _HTML_TABLE.sub(lambda m: "\n" + "\n".join(html_table_lines(m.group(0))) + "\n", text)
+
+
+def html_table_lines(html: str) -> list[str]:
+    """An HTML table as Markdown lines. A cell spanning rows is repeated in each (农业用地 beside each land it
+    divides); one spanning columns is repeated across them in the header (现状基期年 over 面积 and 比重), said once
+    in a row."""
+    from bs4 import BeautifulSoup
+
+    grid: list[list[str]] = []
+    below: dict[tuple[int, int], str] = {}  # (row, column) a cell spanning rows fills
+    for r, tr in enumerate(BeautifulSoup(html, "html.parser").find_all("tr")):
+        row: list[str] = []
+        for cell in tr.find_all(["td", "th"]):
+            while (r, len(row)) in below:
+                row.append(below.pop((r, len(row))))
+            text = _clean(cell.get_text(" ")).replace("|", "｜")
+            rows, cols = _span(cell, "rowspan"), _span(cell, "colspan")
+            for c in range(cols):
+                for k in range(1, rows):
+                    below[(r + k, len(row))] = text
+                row.append(text if c == 0 or r == 0 else f"\x00{text}")  # marked: a header's, or said once
+        while (r, len(row)) in below:
+            row.append(below.pop((r, len(row))))
+        grid.append(row)
+    grid = [row for row in grid if any(row)]
+    if not grid:
+        return []
+    width = max(len(row) for row in grid)
+    grid = [row + [""] * (width - len(row)) for row in grid]
+    heads = 1  # leading rows without a number are the header (a year names a column: 2022年 is no number)
+    while heads < min(len(grid) - 1, HEADER_ROWS_MAX) and not any(_NUMBER_CELL.fullmatch(c) for c in grid[heads]):
+        heads += 1
+    header = ["".join(dict.fromkeys(grid[i][j].lstrip("\x00") for i in range(heads) if grid[i][j].lstrip("\x00")))
+              for j in range(width)]
+    rows = [[c if not c.startswith("\x00") else "" for c in row] for row in grid[heads:]]
+    return ["| " + " | ".join(cells) + " |" for cells in [header, ["---"] * width, *rows]]
+
+
+def _span(cell, name: str) -> int:
+    try:
+        return max(1, min(int(cell.get(name, 1)), 100))
+    except (TypeError, ValueError):
+        return 1
+
+
 def docx_text(data: bytes, name: str) -> str:
     """Paragraphs and tables of a Word file, in document order; a table row becomes one line."""
     try:

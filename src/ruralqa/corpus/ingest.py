@@ -149,6 +149,10 @@ def read_reports(path: Path, corpus_dir: Path, text_column: str | None = None,
     meta = {}
     if fmt in ("txt", "md"):
         text, encoding = decode(data, rel, encoding_errors)
+        if fmt == "md" and "<table" in text.lower():
+            from ruralqa.corpus.formats import markdown_text
+
+            text = markdown_text(text)
     elif fmt == "html":
         from ruralqa.corpus.formats import html_text
 
