@@ -50,3 +50,14 @@ def test_quantities_convert_to_their_family_unit(value, unit, converted):
     from ruralqa.text.normalize import to_family
 
     assert to_family(value, unit) == converted
+
+
+def test_simplified_text_is_kept_without_converting_and_the_exceptions_are_zhconvs():
+    import zhconv
+
+    from ruralqa.text.normalize import GB2312_CONVERTED, to_simplified
+
+    gb2312 = [bytes([hi, lo]).decode("gb2312", "ignore") for hi in range(0xB0, 0xF8) for lo in range(0xA1, 0xFF)]
+    assert GB2312_CONVERTED == {c for c in gb2312 if c and zhconv.convert(c, "zh-hans") != c}
+    assert to_simplified("鹽湖區農村居民") == "盐湖区农村居民" and to_simplified("之後") == "之后"
+    assert to_simplified("万荣县香菇产值3亿元") == "万荣县香菇产值3亿元"

@@ -62,7 +62,7 @@ class RetrievalParams:
 class AnswerParams:
     """How the answer span is chosen and when ruralqa declines; the defaults were chosen on eval/questions.jsonl."""
 
-    top: int = 5  # passages whose spans are candidates
+    top: int = 8  # passages whose spans are candidates (fitted: eval/fit_records.py)
     min_coverage: float = 0.55  # share of the question's content (idf-weighted) the passage must hold; 0.5
     #                             answers an unanswerable seed question, 0.6 declines answerable paraphrases
     local_chars: int = 6  # characters just before a quantity: where Chinese puts what it measures (产值达3亿元)

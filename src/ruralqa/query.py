@@ -87,8 +87,8 @@ class Query:
         never = vocab.idf([_NEVER])[_NEVER]  # the weight of a word no passage has
         # A common verb (or an adverb kept as a modifier) no report uses is the asker's way of saying it (获得 where
         # reports say 摘得; 通上自来水), not what is asked.
-        verbs = {t for t, w in weights.items() if w >= never and words.grammar_tag(t)[:1] in ("v", "d")
-                 and not _counted(t, norm)}
+        verbs = {t for t, w in weights.items() if w >= never and words.grammar_tag(t) in ("v", "d")
+                 and not _counted(t, norm)}  # not a verb used as a noun (生产 of 地区生产总值: jieba's vn)
         if verbs and len(verbs) < len(terms):
             terms = tuple(t for t in terms if t not in verbs)
             weights = {t: w for t, w in weights.items() if t not in verbs}

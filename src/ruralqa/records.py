@@ -20,7 +20,7 @@ from ruralqa.figures import FIGURE, LINK, MOVES, SUBGROUP, UNIT_WORDS, Figure, f
 from ruralqa.query import PEOPLE, UNIT_AFTER, YEAR, Query
 from ruralqa.text.normalize import NUMERAL_RUN, UNITS, normalize, unit_family
 from ruralqa.text.synonyms import names_a_thing
-from ruralqa.text.words import EXPECTED_UNITS, VARIANTS, grammar_tag, reworded
+from ruralqa.text.words import EXPECTED_UNITS, VARIANTS, grammar_tag, reworded, shortened
 from ruralqa.text.words import forms as word_forms
 from ruralqa.types import Chunk
 
@@ -93,6 +93,8 @@ def _cover(query: Query, figure: Figure, chunk: Chunk | None) -> tuple[float, bo
     # particle follows it) is no measure: it is inside 播种 by chance (村 of 过百万的村 is one)
     verb = len(attr) == 1 and re.search(re.escape(attr) + "[了过着]", query.normalized)
     said_as = next((f for f in query.forms(attr) if metric.endswith(f)), "") if attr and not verb else ""
+    if not said_as and attr and not verb and shortened(attr, metric[-3:]) and metric[-3] == attr[0]:
+        said_as = metric[-3:]  # 总值 as 总产值 ends it, shortened as Chinese shortens words (劳力 of 劳动力)
     if not said_as and attr and attr in asking_unit(query, (attr,), figure.unit) and _other_thing(query, figure):
         return 0.0, False, False
     # A measure of another thing (蔬菜产量, 夏粮产量 for 粮食产量; 粮食总产 for 小麦产量): the words before the measure

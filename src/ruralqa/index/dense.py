@@ -121,6 +121,8 @@ class DenseStore:
         if self.size == 0 or (rows is not None and len(rows) == 0):
             return []
         query = np.asarray(query, dtype=np.float32).reshape(1, -1)
+        if self.params["type"] == "flat":
+            return self._exact(query[0], k, rows, exclude)
         params = None
         if rows is not None or (exclude is not None and len(exclude)):
             import faiss
@@ -133,3 +135,24 @@ class DenseStore:
         k = min(k, self.size if rows is None else len(rows)) or 1
         scores, found = self.faiss.search(query, k, params=params)
         return [(int(r), float(s)) for r, s in zip(found[0], scores[0]) if r >= 0]
+
+    def _exact(self, query: np.ndarray, k: int, rows: np.ndarray | None,
+               exclude: np.ndarray | None) -> list[tuple[int, float]]:
+        """A flat index's search as FAISS does it, inner products over every vector, with numpy over the memory-mapped
+        vectors: a question then never imports FAISS (a tenth of a second of a fresh `ruralqa ask`)."""
+        try:
+            vectors = self.vectors()
+        except (OSError, ValueError) as exc:
+            raise IndexCorrupt(f"{self.folder / VECTORS} cannot be read ({exc}); {FIX_REPAIR}") from None
+        if vectors.shape != (self.size, len(query)):
+            raise IndexCorrupt(f"{self.folder / VECTORS} holds {vectors.shape[0]} vectors, not {self.size}; {FIX_REPAIR}")
+        ids = np.arange(len(vectors)) if rows is None else np.asarray(rows, dtype=np.int64)
+        if exclude is not None and len(exclude):
+            ids = np.setdiff1d(ids, np.asarray(exclude, dtype=np.int64), assume_unique=False)
+        if not len(ids):
+            return []
+        scores = (vectors if rows is None and not (exclude is not None and len(exclude)) else vectors[ids]) @ query
+        k = min(k, len(ids))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.lexsort((ids[top], -scores[top]))]  # best first; ties by row, as FAISS gives them
+        return [(int(ids[i]), float(scores[i])) for i in top]

@@ -12,6 +12,7 @@ replaced, so readers see the old index or the new one, never a mix, and a killed
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -28,6 +29,9 @@ from ruralqa.index.manifest import NAME as MANIFEST_NAME
 CURRENT = "CURRENT"
 LOCK = ".lock"
 FULL_HASH_LIMIT = 64 << 20  # above this total size, load checks sizes only; `ruralqa index --check` hashes all
+# In a generation: its files whose checksums a load found right, with the size and modification time they had then.
+# A later load hashes only files changed since (a rewritten byte changes the time); `--check` hashes every file.
+VERIFIED = ".verified.json"
 
 
 @contextmanager
@@ -122,17 +126,44 @@ def verify_files(gen: Path, files: dict[str, FileRecord], full: bool | None = No
     """Problems with a generation's files: missing, truncated (size) or altered (SHA-256).
     `full=None` hashes them only when they are small enough to do so on every load."""
     total = sum(f.size for f in files.values())
+    loading = full is None
     full = total <= FULL_HASH_LIMIT if full is None else full
-    problems = []
+    known = _verified(gen) if loading and full else {}
+    problems, states = [], {}
     for rel, meta in files.items():
         path = gen / rel
         if not path.exists():
             problems.append(f"{rel} is missing")
-        elif path.stat().st_size != meta.size:
-            problems.append(f"{rel} is truncated or altered (size {path.stat().st_size}, expected {meta.size})")
-        elif full and sha256_file(path) != meta.sha256:
+            continue
+        st = path.stat()
+        states[rel] = [st.st_size, st.st_mtime_ns]
+        if st.st_size != meta.size:
+            problems.append(f"{rel} is truncated or altered (size {st.st_size}, expected {meta.size})")
+        elif full and known.get(rel) != states[rel] and sha256_file(path) != meta.sha256:
             problems.append(f"{rel} is altered (checksum differs)")
+    if loading and full and not problems and states != known:
+        _write_verified(gen, states)
     return problems
+
+
+def _verified(gen: Path) -> dict:
+    try:
+        return json.loads((gen / VERIFIED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_verified(gen: Path, states: dict) -> None:
+    """Best effort: an index a reader may not write to is hashed on every load, as before."""
+    try:
+        with tempfile.NamedTemporaryFile("w", dir=gen, prefix=".verified-", suffix=".tmp", delete=False) as f:
+            json.dump(states, f)
+        os.replace(f.name, gen / VERIFIED)
+    except OSError:
+        try:
+            os.unlink(f.name)
+        except (OSError, NameError):
+            pass
 
 
 @contextmanager
