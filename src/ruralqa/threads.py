@@ -10,6 +10,7 @@ A user's own OMP_NUM_THREADS always wins.
 from __future__ import annotations
 
 import os
+import sys
 
 QUESTION_ROWS_PER_THREAD = 250_000  # an exact scan of this many 384-d vectors takes ~25 ms on one core here
 _USER = "OMP_NUM_THREADS" in os.environ
@@ -21,15 +22,22 @@ def for_questions() -> None:
         os.environ["OMP_NUM_THREADS"] = "1"
 
 
+_search_threads: int | None = None
+
+
 def for_search(rows: int) -> int:
-    """Threads for FAISS searches over an index of `rows` passages (set, and returned)."""
+    """Threads for FAISS searches over an index of `rows` passages (returned; set on FAISS when it is imported,
+    which a flat index, searched with numpy, never needs)."""
+    global _search_threads
     if _USER:
         return int(os.environ["OMP_NUM_THREADS"] or 1)
-    n = max(1, min(os.cpu_count() or 1, 1 + rows // QUESTION_ROWS_PER_THREAD))
-    try:
-        import faiss
+    _search_threads = max(1, min(os.cpu_count() or 1, 1 + rows // QUESTION_ROWS_PER_THREAD))
+    if "faiss" in sys.modules:
+        set_on(sys.modules["faiss"])
+    return _search_threads
 
-        faiss.omp_set_num_threads(n)
-    except ImportError:  # no FAISS (a Milvus store): nothing to set
-        pass
-    return n
+
+def set_on(faiss) -> None:
+    """Give FAISS the thread count for_search chose, if it chose one."""
+    if _search_threads is not None:
+        faiss.omp_set_num_threads(_search_threads)

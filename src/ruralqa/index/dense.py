@@ -85,6 +85,9 @@ class DenseStore:
         if self._faiss is None:
             import faiss
 
+            from ruralqa import threads
+
+            threads.set_on(faiss)
             path = self.folder / FAISS
             try:
                 self._faiss = faiss.read_index(str(path), faiss.IO_FLAG_MMAP if self.params["type"] == "flat" else 0)

@@ -158,6 +158,7 @@ def _write_verified(gen: Path, states: dict) -> None:
     try:
         with tempfile.NamedTemporaryFile("w", dir=gen, prefix=".verified-", suffix=".tmp", delete=False) as f:
             json.dump(states, f)
+        os.chmod(f.name, 0o644)  # readable as the index's other files are
         os.replace(f.name, gen / VERIFIED)
     except OSError:
         try:
