@@ -829,3 +829,12 @@ def test_a_table_row_of_sentences_is_read_as_sentences(tmp_path):
     _, found = _table_records(tmp_path, "# 金田村成效\n\n| 项目 | 成效 |\n| --- | --- |\n"
                                         "| 道路 | 新建道路12公里，硬化3处 |\n")
     assert [(f.metric.split()[-1], f.shown) for f in found] == [("新建道路", "12公里"), ("硬化", "3处")]
+
+
+def test_a_placeholder_cell_names_nothing_and_village_units_are_read(tmp_path):
+    _, found = _table_records(tmp_path, "# 金田村现状\n\n| 序号 | 类型 | 设施名称 | 是否独立用地 | 用地面积或长度 |\n"
+                                        "| --- | --- | --- | --- | --- |\n| 1 | 村道硬化 | / | 是 | 16km |\n"
+                                        "| 2 | 环境卫生 | 污水池 | 是 | 800㎡ |\n")
+    # / under 设施名称 is no name: the row is 村道硬化's; km and ㎡ are lengths and areas
+    assert [(f.metric, f.shown, f.unit) for f in found] == [("村道硬化用地面积或长度", "16km", "公里"),
+                                                            ("污水池用地面积或长度", "800㎡", "亩")]

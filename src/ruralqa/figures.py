@@ -28,7 +28,7 @@ from ruralqa.types import Chunk
 # Units a figure may have: those questions are read with (ruralqa.text.normalize.UNITS; not 月 and 周年, which
 # date things) and a few more.
 UNIT_WORDS = sorted(set(UNITS) - {"月", "周年"} | set("""万人次 羽 万斤 亿斤 千米 千瓦 万千瓦 千瓦时 度 立方米 亿立方米 标准箱 个百分点 百分点 万户 万人
-    万元/人 元/亩 蒸吨 兆瓦""".split()), key=len, reverse=True)
+    万元/人 元/亩 蒸吨 兆瓦 ㎡ km""".split()), key=len, reverse=True)  # ㎡, km: as village plans' tables write them
 _UNIT = "|".join(re.escape(u) for u in UNIT_WORDS)
 FIGURE = re.compile(r"(?<![\d.A-Za-z])" + SPACED_DIGITS + r"(?:\d+(?:\.\d+)?\s?(?:至|到|-|—|~|～)\s?)?"  # a range: 5至7天 (its upper value)
                     r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(?:[余多](?=万亿|亿|万|千))?(万亿|亿|万|千)?(余|多)?(" + _UNIT + r")?"
@@ -93,7 +93,7 @@ class Figure:
 FIELDS = tuple(Figure.__dataclass_fields__)
 # Stored with an index's records; raised whenever what a figure is read as changes, so that records stored by an
 # earlier version are read again from their passages (`ruralqa facts` then agrees with the answers).
-VERSION = 28
+VERSION = 30
 
 
 def _number(m: re.Match) -> float:
@@ -224,8 +224,8 @@ def _row_figures(chunk: Chunk) -> list[Figure] | None:
     for column, m in enumerate(re.finditer(r"[^|]+", line.strip().strip("|"))):
         cell = m.group(0).strip().strip("*").strip()  # **421家**: Markdown's emphasis is no part of it
         at = line.index(line.strip().strip("|")) + m.start() + m.group(0).find(cell)
-        if not cell:
-            continue
+        if not re.search(r"\w", cell):
+            continue  # empty, or a placeholder (/, ——)
         named = header[column] if column < len(header) else ""
         bare = _BARE_NUMBER.fullmatch(cell)
         found = _values(cell) if not bare else []

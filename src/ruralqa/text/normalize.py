@@ -180,7 +180,7 @@ def parse_quantity(span: str) -> tuple[float, str] | None:
 
 # Units that measure the same thing as another, and how many of that one each is worth.
 _CONVERT = {"斤": ("吨", 0.0005), "公斤": ("吨", 0.001), "千克": ("吨", 0.001), "公顷": ("亩", 15),
-            "平方公里": ("亩", 1500), "平方米": ("亩", 0.0015)}
+            "平方公里": ("亩", 1500), "平方米": ("亩", 0.0015), "㎡": ("亩", 0.0015), "km": ("公里", 1)}
 
 
 def unit_family(unit: str) -> str:
