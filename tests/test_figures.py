@@ -208,6 +208,8 @@ def test_an_amount_of_what_follows_it_is_no_change():
     ("甘肃园地面积是多少", "全省宅基地面积13.31公顷。", "metric"),
     # a total is no share per household or head, whatever land it measures
     ("甘肃户均宅基地面积是多少", "全省宅基地面积13.72公顷。", "total"),
+    # the share of 建设用地 asked is not the one of 农业用地, though 用地 says both
+    ("甘肃建设用地占土地总面积的比例是多少", "土地总面积2352.89公顷，其中，农业用地1960.70公顷，占比达83.33%。", "share"),
 ])
 def test_records_that_measure_something_else_do_not_answer(question, text, why):
     from ruralqa import records

@@ -180,13 +180,23 @@ def _share_of_asked(query: Query, figure: Figure) -> bool:
     if not parts:
         return True
     said = normalize(figure.sentence[:max(0, figure.char_start - figure.sentence_start)])
-    return any(f in said for t in parts for f in word_forms(t))
+    return any(all(any(f in said for f in word_forms(t)) for t in part) for part in parts)
 
 
 @lru_cache(maxsize=64)
-def _share_parts(normalized: str, terms: tuple[str, ...]) -> tuple[str, ...]:
-    """The question's words for the thing whose share it asks (林地 of 林地占…): once per question, not per figure."""
-    return tuple(t for t in terms if re.search(re.escape(t) + r"(?:所|共|一共)?占", normalized))
+def _share_parts(normalized: str, terms: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """The question's words for the thing whose share it asks (林地 of 林地占…), with the words right before them that
+    name it with them (建设 用地 of 建设用地占…, not only 用地, which 农业用地 says too): once per question."""
+    parts = []
+    for t in terms:
+        m = re.search(re.escape(t) + r"(?:所|共|一共)?占", normalized)
+        if not m:
+            continue
+        part, start = (t,), m.start()
+        while before := next((o for o in terms if normalized.endswith(o, 0, start)), ""):
+            part, start = (before, *part), start - len(before)
+        parts.append(part)
+    return tuple(parts)
 
 
 def _values_asked(query: Query, words: str) -> str:
