@@ -840,3 +840,9 @@ def test_a_placeholder_cell_names_nothing_and_village_units_are_read(tmp_path):
     # / under 设施名称 is no name: the row is 村道硬化's; km and ㎡ are lengths and areas
     assert [(f.metric, f.shown, f.unit) for f in found] == [("村道硬化用地面积或长度", "16km", "公里"),
                                                             ("污水池用地面积或长度", "800㎡", "亩")]
+
+
+def test_less_than_is_an_upper_bound():
+    # 不足 and 不到 bound a figure from above, as 以下 does: never a level stated exactly
+    assert [(f.shown, f.qualifier) for f in figures(_chunk("贫困发生率降至不足1%，农村居民人均收入不到1万元。"))] == [
+        ("≤1%", "bound"), ("≤1万元", "bound")]

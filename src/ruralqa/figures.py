@@ -48,12 +48,12 @@ TARGET = re.compile(r"目标|力争|确保|预期|预测|计划|争取|将达到
 # The words that link a metric to its value (粮食产量达到259.2亿斤): not part of what is measured.
 MOVES = "缩小|扩大|降低|下降|减少|增加|提高|增长|提升|上升"  # verbs that move a measure from one level to another
 COMPARED = "同比|比上年|较上年|比去年"  # what a change is measured against
-LINK = re.compile(r"(?:" + COMPARED + r"|比2\d{3}年)?(?:分别)?(?:(?:" + MOVES + r")(?:到|至|为)|达到了?|达|为|是|实现|完成|突破|超过|超|逾|稳定在|保持在|维持在|控制在|不低于|不少于|不超过|"
+LINK = re.compile(r"(?:" + COMPARED + r"|比2\d{3}年)?(?:分别)?(?:(?:" + MOVES + r")(?:到|至|为)|达到了?|达|为|是|实现|完成|突破|超过|超|逾|稳定在|保持在|维持在|控制在|不低于|不少于|不超过|不足|不到|"
                   r"提高到|增加到|增长到|提升到|上升到|下降到|减少到|降至|降到|增至|近|约|共|总计|合计|累计|年均|平均|"
                   r"增长了?|增加了?|提高了?|提升了?|下降了?|减少了?|增产|减产|增收|增量|新增|分别|已|就|超出|占)+$")
 CHANGE = re.compile(r"(增长|增加|提高|提升|上升|增产|增收|增量|新增|多|扩大)了?$")
 DROP = re.compile(r"(下降|减少|降低|减产|缩小)了?$")
-BOUND_BEFORE = re.compile(r"(突破|超过|超|逾|不低于|不少于|稳定在|保持在|以上|近|约|接近|不超过|控制在)$")
+BOUND_BEFORE = re.compile(r"(突破|超过|超|逾|不低于|不少于|稳定在|保持在|以上|近|约|接近|不超过|控制在|不足|不到)$")
 SCOPE = re.compile(r"^(?:期间|时期|以来|全年|全省|全市|全县|全区|全州|全镇|全乡|全村|我省|我市|我县|我区|本省|全国|其中|同时|此外|另外|今年|去年|"
                    r"上年|当年|一年来|过去一年)+")
 
@@ -93,7 +93,7 @@ class Figure:
 FIELDS = tuple(Figure.__dataclass_fields__)
 # Stored with an index's records; raised whenever what a figure is read as changes, so that records stored by an
 # earlier version are read again from their passages (`ruralqa facts` then agrees with the answers).
-VERSION = 30
+VERSION = 31
 
 
 def _number(m: re.Match) -> float:
@@ -358,7 +358,7 @@ def _metric(sentence: str, prev_end: int, a: int, b: int, unit: str) -> tuple[st
     if re.search(r"以上|以内|左右|以下$", after) or BOUND_BEFORE.search(linker.replace("分别", "")) or \
             re.search(r"余|多", sentence[a:b]):
         qualifier = "bound"
-        sign = "≈" if re.search(r"左右|近|约|接近", after + linker) else "≤" if re.search(r"以下|以内|不超过|控制在",
+        sign = "≈" if re.search(r"左右|近|约|接近", after + linker) else "≤" if re.search(r"以下|以内|不超过|控制在|不足|不到",
                                                                                      after + linker) else "≥"
     if CHANGE.search(linker.replace("分别", "")) or re.search(r"增长|提高|增加", linker):
         if not re.search(r"(到|至)$", linker):

@@ -33,8 +33,8 @@ from ruralqa.types import Article, Chunk, Citation, Report
 # the noun counted, 从 a start, per-unit words, 预计 in lists) and a goal met is no plan; 33: a work report's section
 # named by an earlier year (一、关于2014年政府工作) reviews that year, 过去的一年; 34: 余/多 before 万 (30多万) in tokens
 # and records; 35: headings titled as the top sections are (站在新起点：…, 开启新征程：…) are top sections, 分别 after
-# values stated in turn; 38-44: HTML tables in Markdown reports are read as Markdown tables (one passage per row)
-CHUNKER_VERSION = 44
+# values stated in turn; 38-45: HTML tables in Markdown reports are read as Markdown tables (one passage per row)
+CHUNKER_VERSION = 45
 SENTENCE_END = re.compile(r"[。！？!?；;…]+[”’」』）)\"']*")
 CLAUSE_END = re.compile(r"[，,、：:]")
 _HEADING_STOPS = ("。", "！", "？", "!", "?", "；", ";", "…", "，", ",", "、", "：", ":")
