@@ -691,7 +691,7 @@ def _only_places(span: str) -> bool:
 
 
 def period_fits(query: Query, chunk) -> bool:
-    if query.kind == "quantity" and chunk.kind == "row" and "|" in chunk.heading:
+    if query.kind == "quantity" and chunk.table_row:
         return True  # a table row under its header: each cell's column gives its year and kind, its record decides
     if query.years and chunk.period_year and chunk.period_year not in query.years and not (
             query.kind == "quantity" and any(str(y) in chunk.text for y in query.years)

@@ -112,7 +112,7 @@ def _family(value: float, unit: str) -> tuple[float, str]:
 
 def figures(chunk: Chunk) -> list[Figure]:
     """The figures a passage states, in order (５．８％ read as 5.8%, at the same offsets)."""
-    if chunk.kind == "row" and "|" in chunk.heading and (row := _row_figures(chunk)) is not None:
+    if chunk.table_row and (row := _row_figures(chunk)) is not None:
         return row
     text, out = fold_figures(chunk.text), []
     base = chunk.citation.char_start
@@ -216,14 +216,15 @@ def _row_figures(chunk: Chunk) -> list[Figure] | None:
     its own takes the unit its row, its column or the table names (人口规模（人）, 面积（公顷）, 单位：公顷), and
     without one is no figure (序号 1). None for a row whose cells say figures in sentences (新建道路12公里，…):
     the sentences' reader reads it."""
-    head = chunk.heading[chunk.heading.index("|"):]
+    above, head = chunk.heading.split("|", 1)  # the caption and lines above the table; its column names
     header = [c.strip() for c in head.strip().strip("|").split("|")]
-    table_unit = _TABLE_UNIT.search(chunk.heading[:chunk.heading.index("|")])
-    planned = TARGET.search(f"{chunk.section} {chunk.heading[:chunk.heading.index('|')]}")  # a table of plans
+    table_unit = _TABLE_UNIT.search(above)
+    planned = TARGET.search(f"{chunk.section} {above}")  # a table of plans
     base, line, out, names = chunk.citation.char_start, chunk.text, [], []
-    for column, m in enumerate(re.finditer(r"[^|]+", line.strip().strip("|"))):
+    cells = line.strip().strip("|")
+    for column, m in enumerate(re.finditer(r"[^|]+", cells)):
         cell = m.group(0).strip().strip("*").strip()  # **421家**: Markdown's emphasis is no part of it
-        at = line.index(line.strip().strip("|")) + m.start() + m.group(0).find(cell)
+        at = line.index(cells) + m.start() + m.group(0).find(cell)
         if not re.search(r"\w", cell):
             continue  # empty, or a placeholder (/, ——)
         named = header[column] if column < len(header) else ""

@@ -109,8 +109,10 @@ def search(index: Index, query: Query, embedder: Embedder | None, mode: str = "h
     scored = [(fused[r] * place_factor(query, c, regions, params.place_mismatch) * period_factor(query, c, params),
                r, c) for r, c in zip(rows, index.chunks(rows))]
     scored.sort(key=lambda t: -t[0])
-    hits = collapse([Hit(chunk=c, score=round(float(s), 6), rank=0, dense_score=dense.get(r),
-                         bm25_score=lexical.get(r)) for s, r, c in scored])[:k]
+    def hit(s: float, r: int, c: Chunk) -> Hit:
+        return Hit(chunk=c, score=round(float(s), 6), rank=0, dense_score=dense.get(r), bm25_score=lexical.get(r))
+
+    hits = collapse([hit(s, r, c) for s, r, c in scored])[:k]
     # The passage that says the question's words best is among those returned however its vector scores: a table
     # row or list item of a few words says them all, and its vector little (户均宅基地面积（平方米） | 422.18).
     words = lexical_in or lexical
@@ -118,8 +120,7 @@ def search(index: Index, query: Query, embedder: Embedder | None, mode: str = "h
     if mode == "hybrid" and best is not None and k > 1:
         s, r, c = next((t for t in scored if t[1] == best), (0.0, best, index.chunks([best])[0]))
         if not any(h.chunk.id == c.id for h in hits):
-            hits = hits[:k - 1] + [Hit(chunk=c, score=round(float(s), 6), rank=0, dense_score=dense.get(r),
-                                       bm25_score=lexical.get(r))]
+            hits = hits[:k - 1] + [hit(s, r, c)]
     return hits
 
 

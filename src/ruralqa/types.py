@@ -79,6 +79,11 @@ class Chunk:
         return " ".join(p for p in parts if p)
 
     @property
+    def table_row(self) -> bool:
+        """A table row under its header (the column names end its heading: `| 地类 | 2022年 | 2035年 |`)."""
+        return self.kind == "row" and "|" in self.heading
+
+    @property
     def embed_text(self) -> str:
         """What the encoders and BM25 see: region and heading give the passage its context."""
         return f"{self.context}：{self.text}" if self.context else self.text

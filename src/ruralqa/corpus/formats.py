@@ -57,8 +57,6 @@ def markdown_text(text: str) -> str:
     """A Markdown report with the HTML tables PDF converters write into it (MinerU: <table><tr><td rowspan=…>) as
     Markdown tables: one line per row, its header rows merged into one above a rule, so that the chunker reads each
     row as a passage under its column names, as it reads a table written in Markdown."""
-    if "<table" not in text.lower():
-        return text
     return _HTML_TABLE.sub(lambda m: "\n" + "\n".join(html_table_lines(m.group(0))) + "\n", text)
 
 

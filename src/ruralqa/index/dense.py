@@ -149,12 +149,13 @@ class DenseStore:
             raise IndexCorrupt(f"{self.folder / VECTORS} cannot be read ({exc}); {FIX_REPAIR}") from None
         if vectors.shape != (self.size, len(query)):
             raise IndexCorrupt(f"{self.folder / VECTORS} holds {vectors.shape[0]} vectors, not {self.size}; {FIX_REPAIR}")
+        every = rows is None and (exclude is None or not len(exclude))
         ids = np.arange(len(vectors)) if rows is None else np.asarray(rows, dtype=np.int64)
-        if exclude is not None and len(exclude):
-            ids = np.setdiff1d(ids, np.asarray(exclude, dtype=np.int64), assume_unique=False)
+        if not every and exclude is not None:
+            ids = np.setdiff1d(ids, np.asarray(exclude, dtype=np.int64))
         if not len(ids):
             return []
-        scores = (vectors if rows is None and not (exclude is not None and len(exclude)) else vectors[ids]) @ query
+        scores = (vectors if every else vectors[ids]) @ query
         k = min(k, len(ids))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.lexsort((ids[top], -scores[top]))]  # best first; ties by row, as FAISS gives them

@@ -155,16 +155,12 @@ def _verified(gen: Path) -> dict:
 
 def _write_verified(gen: Path, states: dict) -> None:
     """Best effort: an index a reader may not write to is hashed on every load, as before."""
+    tmp = gen / f".verified-{os.getpid()}.tmp"
     try:
-        with tempfile.NamedTemporaryFile("w", dir=gen, prefix=".verified-", suffix=".tmp", delete=False) as f:
-            json.dump(states, f)
-        os.chmod(f.name, 0o644)  # readable as the index's other files are
-        os.replace(f.name, gen / VERIFIED)
+        tmp.write_text(json.dumps(states), encoding="utf-8")  # readable as the index's other files are
+        os.replace(tmp, gen / VERIFIED)
     except OSError:
-        try:
-            os.unlink(f.name)
-        except (OSError, NameError):
-            pass
+        tmp.unlink(missing_ok=True)
 
 
 @contextmanager

@@ -51,8 +51,11 @@ def question_kind(normalized: str) -> str:
     """quantity, name, yesno or other, from the question words of a normalized question (a quantity asked anywhere
     makes it one: 哪个县的产值是多少)."""
     said = {KIND_WORDS.get(w) or QUESTION_WORDS[w] for w in _KIND_SAID.findall(normalized)}
-    return next((kind for kind, of in (("quantity", ("quantity",)), ("name", ("name", "head")), ("yesno", ("yesno",)))
-                 if said & set(of)), "other")
+    if "quantity" in said:
+        return "quantity"
+    if said & {"name", "head"}:
+        return "name"
+    return "yesno" if "yesno" in said else "other"
 
 
 @lru_cache(maxsize=1)
