@@ -5,6 +5,7 @@ import io
 import json
 import sqlite3
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -846,3 +847,30 @@ def test_less_than_is_an_upper_bound():
     # 不足 and 不到 bound a figure from above, as 以下 does: never a level stated exactly
     assert [(f.shown, f.qualifier) for f in figures(_chunk("贫困发生率降至不足1%，农村居民人均收入不到1万元。"))] == [
         ("≤1%", "bound"), ("≤1万元", "bound")]
+
+
+def test_a_thing_that_parts_ways_with_the_one_asked_is_another():
+    from ruralqa import records
+    from ruralqa.query import Query
+
+    from conftest import WordsVocab
+
+    # 生态用地 begins as 生态林 does and ends in another thing: no 生态林面积; 的 of 创业的人 is no word of the thing
+    chunk = _chunk("生态用地面积362.02公顷，其中生态林面积约325.92公顷。", region="金田村")
+    q = Query.parse("金田村生态林面积是多少", WordsVocab(regions=("金田村",)))
+    assert [records.why_not(q, f, chunk) for f in figures(chunk)] == ["metric", ""]
+    chunk = _chunk("培育农村创业带头人121名。", region="东山县")
+    q = Query.parse("东山县带头在农村创业的人有多少", WordsVocab(regions=("东山县",)))
+    assert records.why_not(q, figures(chunk)[0], chunk) == ""
+
+
+JINTIAN = Path(__file__).resolve().parents[2] / "shared" / "realworld" / "county" / "village_jintian_status_report.md"
+
+
+@pytest.mark.skipif(not JINTIAN.exists(), reason="../shared/realworld/county is not here")
+def test_of_two_figures_of_one_measure_the_one_whose_words_name_the_thing_asked_answers(tmp_path):
+    # two trees' 树龄 (古檀树 1200多年, then 蕈树 550年 in the next passage, which speaks of the 古檀 first): the
+    # figure whose sentence names the tree asked answers, not the one whose passage holds more of the question's words
+    ws = indexed(tmp_path, {JINTIAN.name: JINTIAN.read_text(encoding="utf-8")})
+    assert _ask(ws, "金田村千年古檀树的树龄有多少年？") == "≥1200多年"
+    assert _ask(ws, "金田村蕈树的树龄是多少") == "550年"

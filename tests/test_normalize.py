@@ -30,6 +30,10 @@ def test_traditional_to_simplified(trad, simp):
     assert to_simplified(trad) == simp
 
 
+def test_a_numeral_after_digits_multiplies_them():
+    assert normalize("产值超4千亿元、3千亩") == "产值超4千亿元、3千亩"  # not 41000亿元, 31000亩
+
+
 def test_fullwidth_to_halfwidth():
     assert to_halfwidth("８２９８．１２万元，ＡＢ") == "8298.12万元,AB"
 
@@ -37,6 +41,7 @@ def test_fullwidth_to_halfwidth():
 @pytest.mark.parametrize("span, value, unit", [
     ("3亿元", 300000000, "元"), ("三亿元", 300000000, "元"), ("8298.12万元", 82981200, "元"),
     ("3.5万余人", 35000, "人"), ("95%", 95, "%"), ("五千五百座", 5500, "座"), ("62万亩以上", 620000, "亩"),
+    ("3千亩", 3000, "亩"), ("超4千亿元", 400000000000, "元"),  # 千 multiplies the digits before it (was 31000亩)
 ])
 def test_parse_quantity(span, value, unit):
     assert parse_quantity(span) == (value, unit)

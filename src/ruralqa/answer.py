@@ -22,15 +22,14 @@ from ruralqa.records import AVERAGE_ASKED, CHANGE_ASKED, asked_subgroups, asking
 from ruralqa.text.normalize import normalize
 from ruralqa.text import gazetteer
 from ruralqa.text.places import passage_is_about
-from ruralqa.text.words import ASKED_HEAD, TARGET_WORDS, grammar_tag, shortened
+from ruralqa.text.words import TARGET_WORDS, WHERE, grammar_tag, shortened
+from ruralqa.text.words import asked as words_asked
 from ruralqa.text.words import forms as word_forms
 from ruralqa.types import Answer, Chunk, Hit
 
 CLAUSE = re.compile(r"[，,；;：:]")
-WHERE_WORDS = "哪里|哪儿|何处|何地"  # asking where
 QUOTED = re.compile(r"[“「『\"]([^”」』\"]{1,30})[”」』\"]")
 BOLD = re.compile(r"\*\*([^*\d\n]{2,30})\*\*")  # Markdown's emphasis marks a name as quotes do (**白羽肉鸡**)
-ASKED_WORD = re.compile(ASKED_HEAD.pattern + "|哪些")  # a question word naming a kind, or several (哪些)
 ENUM = re.compile(r"[\u4e00-\u9fff]{1,8}(?:、[\u4e00-\u9fff]{1,8})+")
 QUOTED_LIST = re.compile(r"[“\"][^”\"]{1,12}[”\"](?:、[“\"][^”\"]{1,12}[”\"])+")  # “宁夏大米”、“宁夏小麦”
 
@@ -411,14 +410,29 @@ def extract(query: Query, hits: list[Hit], params: AnswerParams = AnswerParams()
         checks = _checks(query, best.hit.chunk) + ("record",)
         fitting.append((total * records.match(query, figure, best.hit.chunk), -i,
                         _answer(best.cand, best.hit, confidence=round(confidence, 3), checks=checks, figure=figure),
-                        figure))
+                        figure, best.hit.chunk))
     if fitting:
-        first = max(fitting, key=lambda t: t[:2])
+        first = _said_best(query, max(fitting, key=lambda t: t[:2]), fitting)
         return _newest(query, first, scored, params) if not (query.years or records.SPAN_ASKED.search(
             query.normalized)) else first[2]
     if query.kind == "quantity" and query.unknown:
         return _in_everyday_words(query, scored, params)
     return not_named or None
+
+
+SAID_LEAD = 0.25  # how much more of the question's words another record of the same measure must say to answer instead
+
+
+def _said_best(query: Query, first: tuple, fitting: list[tuple]) -> tuple:
+    """Of the fitting records of the best one's measure (树龄 of two trees), the one whose metric and sentence say
+    the question's words (古檀树…树龄达1200多年, not 蕈树…树龄550年), where it says SAID_LEAD more of them: between
+    figures of one measure, what the question names decides, not how near its words stand."""
+    from ruralqa import records
+
+    cover = {id(t): records.metric_cover(query, t[3], t[4]) for t in fitting
+             if t is first or records.same_measure(t[3], first[3])}
+    best = max((t for t in fitting if id(t) in cover), key=lambda t: cover[id(t)])
+    return best if cover[id(best)] >= cover[id(first)] + SAID_LEAD else first
 
 
 def _words_said(query: Query, hits: list[Hit], params: AnswerParams) -> Query:
@@ -509,10 +523,10 @@ def kind_words(query: Query) -> tuple[str, ...]:
         ends = [p + len(t) for t in query.terms for p in [q.find(t, start + 1)] if start < p < end < p + len(t)]
         return (*found[:-1], q[start:max(ends)]) if ends else tuple(found)
     ends = [(before.rfind(t), t) for t in query.terms if t in before[-6:]]
-    named = re.search(r"([\u4e00-\u9fff]{2})的?(?:名字|名称)?(?:是|为|叫)$", before)
-    if named and not grammar_tag(named.group(1)):  # …实施的计划叫什么: 计划 (a goal word, so no term)
+    named = re.search(r"(?:([\u4e00-\u9fff]{2})的?(?:名字|名称)?)?(?:是|为|叫)$", before)
+    if named and named.group(1) and not grammar_tag(named.group(1)):  # …实施的计划叫什么: 计划 (a goal word, so no term)
         return (named.group(1),)
-    if ends and re.search(r"(是|为|叫)$", before):
+    if ends and named:
         return (max(ends)[1],)
     return ()
 
@@ -528,7 +542,7 @@ def _located(query: Query) -> tuple[str, ...]:
     return (min(words, key=len),) if words else ()
 
 
-_WHERE = re.compile(r"(?:在|位于|于|落户|建在)(?:" + WHERE_WORDS + r"|哪(?![\u4e00-\u9fff\d]))")
+_WHERE = re.compile(r"(?:在|位于|于|落户|建在)(?:" + WHERE.pattern + r"|哪(?![\u4e00-\u9fff\d]))")
 
 
 def of_kind(query: Query, s: Scored) -> bool:
@@ -537,7 +551,7 @@ def of_kind(query: Query, s: Scored) -> bool:
     stands apart from the kind asked (“电商+产业” for 哪家公司, 分盘、上土 for 谁) is not the answer."""
     kinds = kind_words(query)
     if not kinds:
-        return not re.search(r"谁|哪里|在哪", query.normalized)
+        return not words_asked(query.normalized) & {"who", "where"}
     text, c = s.hit.chunk.text, s.cand
     if _one_asked_of_many(query, text[c.start:c.end]):
         return False
@@ -651,8 +665,7 @@ def _with_head(query: Query, s: Scored) -> Candidate:
 def _name_head(query: Query) -> str:
     """The noun a name of the kind asked ends in (哪个村从… → 村; 什么管理 → 管理)."""
     kinds = kind_words(query)
-    return kinds[-1] if kinds else query.head or next(
-        (h for h in ("村", "镇", "县", "公司", "企业", "品牌", "合作社") if h in query.normalized), "")
+    return kinds[-1] if kinds else query.head
 
 
 def whole_name(query: Query, s: Scored) -> bool:
@@ -660,10 +673,10 @@ def whole_name(query: Query, s: Scored) -> bool:
     asked for, ending in the noun asked for (哪个村 → 下西坑村), or, when none is asked, a run of at least four
     characters that fills its clause (what is left of a clause elsewhere is a fragment, not a name: 着力, 市、区)."""
     text, c = s.hit.chunk.text, s.cand
-    if _WHERE_ASKED.search(query.normalized) and _only_places(text[c.start:c.end]):
+    if WHERE.search(query.normalized) and _only_places(text[c.start:c.end]):
         return True  # 在福建哪里挂牌 → 宁德古田: where is asked, and the words left are names of places
     head = _name_head(query)
-    asked = ASKED_WORD.search(query.normalized)
+    asked = _KIND_ASKED.search(query.normalized)
     # the words right after the question word that name a kind (社会力量 of 哪家社会力量), not a verb (被评 of 哪个村被评为)
     kind = [t for t in query.terms if asked and query.normalized.find(t, asked.end()) in range(asked.end(),
                                                                                           asked.end() + 5)
@@ -677,9 +690,6 @@ def whole_name(query: Query, s: Scored) -> bool:
             or text[c.start:c.end].endswith(head[-1])
     left, right = _clause_bounds(text, c.start, c.end)
     return c.end - c.start >= 4 and c.start - left <= 2 and right - c.end <= 1
-
-
-_WHERE_ASKED = re.compile(WHERE_WORDS + "|什么地方")
 
 
 def _only_places(span: str) -> bool:

@@ -17,17 +17,18 @@ from ruralqa.embed import Embedder
 from ruralqa.index import Index
 from ruralqa.query import Query, expected_units
 from ruralqa.search import search
-from ruralqa.text.normalize import normalize, parse_quantity, to_family
+from ruralqa.text.normalize import MULTIPLIERS, normalize, parse_quantity, to_family
 from ruralqa.text.places import short_name
 from ruralqa.types import Citation
 
 ALL_PLACES = re.compile(r"各区县|各县区|各县市|各市县|各省区市|各省市|各省份|各省|各地|各市|各县|各区|各个|哪些|哪个省|哪几个|所有|全部|全国")
 OVER_TIME = re.compile(r"历年|各年|逐年|每年|多年")
 YEAR_RANGE = re.compile(r"(20\d\d|19\d\d)\s*年?\s*(?:—|–|-|~|～|至|到)\s*(20\d\d|19\d\d)\s*年")
-FILTER = re.compile(r"(超过|高于|大于|多于|不低于|不少于|达到|低于|少于|小于|不到|不足)\s*(\d+(?:\.\d+)?)\s*"
-                    r"(%|万亿|亿|万)?([\u4e00-\u9fff]{0,2})")
+# a value filter's words, each read as an operator (超过6% → > 6%)
 _OPS = {"超过": ">", "高于": ">", "大于": ">", "多于": ">", "不低于": ">=", "不少于": ">=", "达到": ">=",
         "低于": "<", "少于": "<", "小于": "<", "不到": "<", "不足": "<"}
+FILTER = re.compile("(" + "|".join(sorted(_OPS, key=len, reverse=True)) + r")\s*(\d+(?:\.\d+)?)\s*"
+                    "(%|" + "|".join(sorted(MULTIPLIERS, key=len, reverse=True)) + r")?([\u4e00-\u9fff]{0,2})")
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def parse_filter(normalized: str) -> tuple[str, float, str] | None:
     m = FILTER.search(normalized)
     if not m:
         return None
-    value = float(m.group(2)) * {"万亿": 1e12, "亿": 1e8, "万": 1e4}.get(m.group(3) or "", 1)
+    value = float(m.group(2)) * MULTIPLIERS.get(m.group(3) or "", 1)
     unit = "%" if m.group(3) == "%" else (m.group(4) or "")
     if unit and unit != "%":
         parsed = parse_quantity(f"{m.group(2)}{m.group(3) or ''}{unit}")

@@ -214,8 +214,7 @@ def attribute(normalized: str, terms: tuple[str, ...]) -> str:
     m = words.ASKED.search(normalized)
     before = normalized[:m.start()] if m else normalized  # no question word (各省粮食产量): the words end in it
     # a verb that links a measure to its value or bound (达到, 突破, 稳定在) is none
-    found = [(before.rfind(t), t) for t in terms if t in before and t not in words.LINKING_VERBS
-             and not LINK.fullmatch(t)]
+    found = [(before.rfind(t), t) for t in terms if t in before and not LINK.fullmatch(t)]
     return max(found)[1] if found else ""
 
 

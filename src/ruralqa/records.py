@@ -20,7 +20,7 @@ from ruralqa.figures import FIGURE, LINK, MOVES, SUBGROUP, UNIT_WORDS, Figure, f
 from ruralqa.query import PEOPLE, UNIT_AFTER, YEAR, Query
 from ruralqa.text.normalize import NUMERAL_RUN, UNITS, normalize, unit_family
 from ruralqa.text.synonyms import names_a_thing
-from ruralqa.text.words import EXPECTED_UNITS, VARIANTS, grammar_tag, reworded, shortened
+from ruralqa.text.words import EXPECTED_UNITS, STOPWORDS, VARIANTS, grammar_tag, reworded, shortened
 from ruralqa.text.words import forms as word_forms
 from ruralqa.types import Chunk
 
@@ -95,7 +95,8 @@ def _cover(query: Query, figure: Figure, chunk: Chunk | None) -> tuple[float, bo
     said_as = next((f for f in query.forms(attr) if metric.endswith(f)), "") if attr and not verb else ""
     if not said_as and attr and not verb and shortened(attr, metric[-3:]) and metric[-3] == attr[0]:
         said_as = metric[-3:]  # 总值 as 总产值 ends it, shortened as Chinese shortens words (劳力 of 劳动力)
-    if not said_as and attr and attr in asking_unit(query, (attr,), figure.unit) and _other_thing(query, figure):
+    if not said_as and attr and attr in asking_unit(query, (attr,), figure.unit) and (
+            _other_thing(query, figure) or _parts_ways(query, metric.split(attr)[0], attr)):
         return 0.0, False, False
     # A measure of another thing (蔬菜产量, 夏粮产量 for 粮食产量; 粮食总产 for 小麦产量): the words before the measure
     # asked, as the report says it, name a thing the question does not; no sentence around it makes it the measure asked.
@@ -105,7 +106,8 @@ def _cover(query: Query, figure: Figure, chunk: Chunk | None) -> tuple[float, bo
         return 0.0, False, False  # 100万元以上村 counts other villages than 超过五十万的村 (or than all villages)
     modifier = _BARE_MODIFIER.sub("", unasked)
     if len(modifier) >= 2 and (sum(ch in query.normalized for ch in modifier) * 2 < len(modifier)
-                               or any(_another_kind(t, modifier) for t in query.terms if t not in metric)):
+                               or any(_another_kind(t, modifier) for t in query.terms if t not in metric)
+                               or _parts_ways(query, modifier, said_as)):
         return 0.0, False, False
     around = reworded(normalize(text[s_a:a] + text[a:clause_end]))
     heading = normalize(chunk.heading + " " + chunk.context) if chunk else ""  # its section's titles too
@@ -257,6 +259,23 @@ def _another_kind(term: str, words: str) -> bool:
     宅基地 (面积) for 草地 or 园地 (面积) — its head character after another character than its own."""
     return len(term) == 2 and len(words) >= 2 and words[-1] == term[1] and words[-2] != term[0] \
         and "\u4e00" <= words[-2] <= "\u9fff"
+
+
+def _parts_ways(query: Query, modifier: str, measure: str) -> bool:
+    """The thing the metric measures begins as the question's does and ends in another one: after the word they share
+    (生态, two characters at least), the question's (林 of 生态林面积) and the metric's (用地 of 生态用地面积) have no
+    character in common."""
+    q = query.normalized
+    for place in query.places:
+        q = q.replace(place, " ")
+    asked = q[:q.find(measure)] if measure in q else ""
+    if not modifier or modifier in asked:
+        return False
+    shared = next((modifier[:n] for n in range(len(modifier) - 1, 1, -1) if modifier[:n] in asked), "")
+    if not shared:
+        return False
+    rest = set(asked[asked.rfind(shared) + len(shared):]) - STOPWORDS  # 的 of 农村创业的人 is no word of the thing
+    return bool(rest) and not rest & set(modifier[len(shared):])
 
 
 def _other_thing(query: Query, figure: Figure) -> bool:

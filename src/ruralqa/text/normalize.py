@@ -118,8 +118,8 @@ def _fmt(value: float) -> str:
 
 def _arabic_run(m: re.Match, text: str) -> str:
     percent, run, approx = m.group(1), m.group(2), m.group(3)
-    if not any(c in DIGITS or c in SMALL for c in run):
-        return m.group(0)  # a bare 万 or 亿 after Arabic digits (3亿元) is already in normal form
+    if not any(c in DIGITS for c in run) and (not any(c in SMALL for c in run) or text[m.start() - 1:m.start()].isdigit()):
+        return m.group(0)  # 万, 亿 or 千亿 after Arabic digits (3亿元, 4千亿元) multiply them: in normal form already
     after = text[m.end():]
     unit = _UNIT_AT.match(after)
     if percent:

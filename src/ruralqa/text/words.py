@@ -18,11 +18,13 @@ STOPWORDS = frozenset("""的 了 和 与 及 等 是 在 为 对 把 被 将 从
     多少 什么 哪些 哪个 哪里 哪 几 几个 如何 怎么 怎样 是否 吗 呢 啊 请问 请 一下 有没有 是不是 多大 多高 多长 情况 方面""".split())
 
 # The words that ask, and what each asks for: a quantity, a name (`head`: the noun after it names the answer's kind,
-# 什么管理 → 管理), or yes or no; and words that say what is asked without asking (比例 a quantity, 名称 a name).
+# 什么管理 → 管理; `where` and `who`: a place, a person), or yes or no; and words that say what is asked without
+# asking (比例 a quantity, 名称 a name).
 QUESTION_WORDS = {"多少": "quantity", "几": "quantity", "多大": "quantity", "多高": "quantity", "多长": "quantity",
                   "多远": "quantity", "多重": "quantity", "多久": "quantity",
                   "什么": "head", "哪种": "head", "哪个": "head", "哪家": "head", "哪类": "head",
-                  "哪些": "name", "哪": "name", "谁": "name", "何种": "name", "何处": "name",
+                  "哪些": "name", "哪": "name", "何种": "name", "谁": "who",
+                  "哪里": "where", "哪儿": "where", "何处": "where", "何地": "where", "什么地方": "where", "在哪": "where",
                   "是否": "yesno", "有没有": "yesno", "是不是": "yesno", "能否": "yesno", "吗": "yesno"}
 KIND_WORDS = {"比例": "quantity", "比重": "quantity", "占比": "quantity", "百分之": "quantity", "增长率": "quantity",
               "增速": "quantity", "增幅": "quantity", "幅度": "quantity", "名称": "name", "叫": "name"}
@@ -37,23 +39,25 @@ _KIND_SAID = _any_of({**QUESTION_WORDS, **KIND_WORDS})
 ASKED = _any_of(w for w, kind in QUESTION_WORDS.items() if kind != "yesno")
 # After 什么/哪种…, the noun that names the kind of thing the answer is (什么管理 → 管理).
 ASKED_HEAD = _any_of(w for w, kind in QUESTION_WORDS.items() if kind == "head")
+WHERE = _any_of(w for w, kind in QUESTION_WORDS.items() if kind == "where")  # a place asked
 # Removed from a question before its content words are taken: question words, particles, 称号/名称-type fillers.
 FILLER = _any_of([*QUESTION_WORDS, "呢", "请问", "称号", "名称", "名字", "叫做", "叫", "内容", "指的是", "指", "的", "了",
                   "是", "有", "为", "共", "一共", "总共", "？", r"\?"])
 # Characters no place name contains: a 县/区/市-ending run with one of these is part of a question (有多少个区).
 QUESTION_CHARS = re.compile(r"多少|什么|哪|几|是否|怎|如何|有|共|和|与|的|在")
-# Verbs that link a measure to its value (产值达到3亿元); never the attribute asked about.
-LINKING_VERBS = frozenset({"达到", "达", "完成", "实现", "超过", "约", "增长", "通过", "属于", "包括", "成为", "入选",
-                           "得到", "获得"})
+
+def asked(normalized: str) -> set[str]:
+    """What the question words of a normalized question ask for (QUESTION_WORDS, KIND_WORDS)."""
+    return {KIND_WORDS.get(w) or QUESTION_WORDS[w] for w in _KIND_SAID.findall(normalized)}
 
 
 def question_kind(normalized: str) -> str:
     """quantity, name, yesno or other, from the question words of a normalized question (a quantity asked anywhere
     makes it one: 哪个县的产值是多少)."""
-    said = {KIND_WORDS.get(w) or QUESTION_WORDS[w] for w in _KIND_SAID.findall(normalized)}
+    said = asked(normalized)
     if "quantity" in said:
         return "quantity"
-    if said & {"name", "head"}:
+    if said & {"name", "head", "where", "who"}:
         return "name"
     return "yesno" if "yesno" in said else "other"
 
