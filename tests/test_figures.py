@@ -874,3 +874,13 @@ def test_of_two_figures_of_one_measure_the_one_whose_words_name_the_thing_asked_
     ws = indexed(tmp_path, {JINTIAN.name: JINTIAN.read_text(encoding="utf-8")})
     assert _ask(ws, "金田村千年古檀树的树龄有多少年？") == "≥1200多年"
     assert _ask(ws, "金田村蕈树的树龄是多少") == "550年"
+
+
+def test_one_measure_counted_in_名_or_人_and_numbered_in_a_list_is_the_same_measure():
+    from ruralqa import records
+
+    # a goal of the 2025 report (③培训乡村医生5000名) and of the 2026 one (培训乡村医生5000人): the newest answers 今年
+    listed = figures(_chunk("③培训乡村医生5000名。", year=2025, kind="target"))[0]
+    plain = figures(_chunk("培训乡村医生5000人。", year=2026, kind="target"))[0]
+    assert records.same_measure(listed, plain)
+    assert not records.same_measure(plain, figures(_chunk("培训乡村医生5000户。", year=2026, kind="target"))[0])

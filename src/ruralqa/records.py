@@ -597,7 +597,8 @@ def same_measure(a: Figure, b: Figure) -> bool:
     other is the same where its own sentence says the rest (农村供水全部实现县域统管，规模化供水率达到97% beside
     农村规模化供水率达到95%)."""
     def measure(f: Figure) -> tuple:
-        return f.subject, f.subgroup, unit_family(f.unit), f.kind, bool(f.year_from)
+        family = unit_family(f.unit)  # 5000名 and 5000人 count the same people
+        return f.subject, f.subgroup, "人" if family in PEOPLE else family, f.kind, bool(f.year_from)
     if measure(a) != measure(b):
         return False
     long, short = sorted((a, b), key=lambda f: -len(_bare_metric(f)))
@@ -606,6 +607,6 @@ def same_measure(a: Figure, b: Figure) -> bool:
 
 
 def _bare_metric(figure: Figure) -> str:
-    """The figure's metric, normalized, its word characters only."""
-    return re.sub(r"[^\w]", "", normalize(figure.metric))
+    """The figure's metric, normalized, its word characters only (not a list's ③ either)."""
+    return "".join(ch for ch in normalize(figure.metric) if ch.isalnum() and not (ch.isdigit() and not ch.isascii()))
 
