@@ -884,3 +884,15 @@ def test_one_measure_counted_in_名_or_人_and_numbered_in_a_list_is_the_same_me
     plain = figures(_chunk("培训乡村医生5000人。", year=2026, kind="target"))[0]
     assert records.same_measure(listed, plain)
     assert not records.same_measure(plain, figures(_chunk("培训乡村医生5000户。", year=2026, kind="target"))[0])
+
+
+def test_a_kind_the_question_names_itself_is_no_other_kind():
+    from ruralqa import records
+    from ruralqa.query import Query
+
+    from conftest import WordsVocab
+
+    # 农产品 ends in 品 as 食品 does, but the question names 农产品 too: it is the thing asked, not another kind
+    chunk = _chunk("认证绿色食品、有机和地理标志农产品总数突破4000个。", region="湖南省")
+    q = Query.parse("湖南认证的绿色食品、有机和地理标志农产品总数有多少个", WordsVocab(regions=("湖南省",)))
+    assert records.why_not(q, figures(chunk)[0], chunk) == ""

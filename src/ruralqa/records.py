@@ -106,7 +106,8 @@ def _cover(query: Query, figure: Figure, chunk: Chunk | None) -> tuple[float, bo
         return 0.0, False, False  # 100万元以上村 counts other villages than 超过五十万的村 (or than all villages)
     modifier = _BARE_MODIFIER.sub("", unasked)
     if len(modifier) >= 2 and (sum(ch in query.normalized for ch in modifier) * 2 < len(modifier)
-                               or any(_another_kind(t, modifier) for t in query.terms if t not in metric)
+                               or (modifier[-2:] not in query.normalized  # the question names that kind too
+                                   and any(_another_kind(t, modifier) for t in query.terms if t not in metric))
                                or _parts_ways(query, modifier, said_as)):
         return 0.0, False, False
     around = reworded(normalize(text[s_a:a] + text[a:clause_end]))
