@@ -277,3 +277,21 @@ def test_city_people_are_the_urban_residents():
 
     q = Query.parse("蠡县2021年城里人的收入涨了多少", WordsVocab(regions=("蠡县",)))
     assert asked_subgroups(q.normalized) == {"城镇"}
+
+
+def test_a_person_asked_is_the_name_after_the_title_the_question_says(tmp_path):
+    from ruralqa.config import resolve
+    from ruralqa.stores import open_index
+    from conftest import CountingEmbedder, indexed
+
+    ws = indexed(tmp_path, {"houjiang.md": "# 宁河区苗庄镇后江石沽村\n\n深厚的红色文化底蕴，是后江石沽村文明建设的灵魂。\n\n"
+                                           "**历史名人**：\n- 革命先烈冯龙\n- 地下工作者郭景福\n\n"
+                                           "村党支部副书记杜文静说，靠的是全村上下拧成一股绳。\n"})
+    with open_index(resolve(cwd=ws)) as index:
+        def ask(q):
+            a = answer_question(index, q, mode="bm25", embedder=CountingEmbedder()).answer
+            return a.text if a else None
+        assert ask("后江石沽村的革命先烈是谁") == "冯龙"
+        assert ask("后江石沽村的地下工作者是谁") == "郭景福"
+        # 副书记 is not the 书记 asked: nothing the question does not say may stand between the title and the name
+        assert ask("后江石沽村的村党支部书记是谁") is None

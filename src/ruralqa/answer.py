@@ -649,6 +649,19 @@ def _list_item(cand: Candidate, text: str) -> bool:
     return cand.kind == "quoted" and "、" in (text[cand.end + 1:cand.end + 2], text[cand.start - 2:cand.start - 1])
 
 
+PERSONAL_NAME = (2, 4)  # characters of a Chinese personal name, surname included
+
+
+def _named_after_title(query: Query, text: str, c: Candidate) -> bool:
+    """A person asked (…的革命先烈是谁): the clause is the title the question says, whole and with nothing else before
+    it (革命先烈冯龙, 地下工作者郭景福; not 村党支部副书记杜文静 for 村党支部书记是谁), then a name that ends the clause."""
+    left, right = _clause_bounds(text, c.start, c.end)
+    title = normalize(text[left:c.start]).strip(" -*•·\t\n")
+    name = text[c.start:c.end]
+    return (len(title) >= 2 and title in query.normalized and PERSONAL_NAME[0] <= len(name) <= PERSONAL_NAME[1]
+            and all("\u4e00" <= ch <= "\u9fff" for ch in name) and not text[c.end:right].strip(" *”\"。；;"))
+
+
 _LIST_END = re.compile(r"[，,。；;：:！？\n]")
 _BESIDE = re.compile(r"^[”」』\"*]*(?:等)?(?:[\d一二两三四五六七八九十]+(?:个|家|种|类|项|位|名|批|条))?")
 
@@ -671,10 +684,13 @@ def _name_head(query: Query) -> str:
 def whole_name(query: Query, s: Scored) -> bool:
     """Whether a clause's leftover words stand as a whole name of the kind asked: right after the kind of thing
     asked for, ending in the noun asked for (哪个村 → 下西坑村), or, when none is asked, a run of at least four
-    characters that fills its clause (what is left of a clause elsewhere is a fragment, not a name: 着力, 市、区)."""
+    characters that fills its clause (what is left of a clause elsewhere is a fragment, not a name: 着力, 市、区);
+    for a person asked (谁), a personal name right after the title the question says (革命先烈冯龙)."""
     text, c = s.hit.chunk.text, s.cand
     if WHERE.search(query.normalized) and _only_places(text[c.start:c.end]):
         return True  # 在福建哪里挂牌 → 宁德古田: where is asked, and the words left are names of places
+    if "who" in words_asked(query.normalized):
+        return _named_after_title(query, text, c)
     head = _name_head(query)
     asked = _KIND_ASKED.search(query.normalized)
     # the words right after the question word that name a kind (社会力量 of 哪家社会力量), not a verb (被评 of 哪个村被评为)
