@@ -85,6 +85,16 @@ NAMES = """台安县乡村振兴典型案例
 """
 
 
+def _answers(ws, *questions):
+    """The answers of `questions` on the workspace `ws`, by BM25 alone (indexed with CountingEmbedder)."""
+    from ruralqa.config import resolve
+    from ruralqa.stores import open_index
+    from conftest import CountingEmbedder
+
+    with open_index(resolve(cwd=ws)) as index:
+        return [answer_question(index, q, mode="bm25", embedder=CountingEmbedder()).answer for q in questions]
+
+
 @pytest.fixture
 def names_ws(tmp_path):
     from conftest import indexed
@@ -103,12 +113,7 @@ def names_ws(tmp_path):
     ("台安县获批创建的两个现代农业产业园在哪里", "镇原、崆峒"),
 ])
 def test_names_are_whole_names_of_the_kind_asked(names_ws, question, expected):
-    from ruralqa.config import resolve
-    from ruralqa.stores import open_index
-    from conftest import CountingEmbedder
-
-    with open_index(resolve(cwd=names_ws)) as index:
-        a = answer_question(index, question, mode="bm25", embedder=CountingEmbedder()).answer
+    [a] = _answers(names_ws, question)
     assert a is not None and a.text == expected and a.form == "name"
 
 
@@ -131,18 +136,12 @@ TABLES = """# 伊吾县乡村振兴示范村
 
 
 def test_a_table_under_a_heading_is_about_the_place_the_heading_names(tmp_path):
-    from ruralqa.config import resolve
-    from ruralqa.stores import open_index
-    from conftest import CountingEmbedder, indexed
+    from conftest import indexed
 
     indexed(tmp_path, {"yiwu.md": TABLES})
-    with open_index(resolve(cwd=tmp_path)) as index:
-        def ask(q):
-            a = answer_question(index, q, mode="bm25", embedder=CountingEmbedder()).answer
-            return a.text if a else None
-
-        assert ask("幻彩园村骆驼和沙棘产业年销售额是多少") == "2.5亿元"
-        assert ask("克尔赛村年销售额是多少") == "0.3亿元"
+    camels, kersai = _answers(tmp_path, "幻彩园村骆驼和沙棘产业年销售额是多少", "克尔赛村年销售额是多少")
+    assert camels is not None and camels.text == "2.5亿元"
+    assert kersai is not None and kersai.text == "0.3亿元"
 
 
 def test_the_named_places_passages_are_fused_among_themselves():
@@ -215,33 +214,25 @@ VILLAGES = """# 清苑区2022年政府工作报告
 
 
 def test_a_name_is_what_the_question_does_not_say_word_for_word(tmp_path):
-    from ruralqa.config import resolve
-    from ruralqa.stores import open_index
-    from conftest import CountingEmbedder, indexed, WordsVocab
+    from conftest import indexed, WordsVocab
 
     # 哪个村 asks a 村, not a 村被 (jieba's 被评 follows); 为2021年, said by the question, is no part of the name; the
     # lists and quotations scoring higher, none a 村, are passed over
     assert Query.parse("清苑区哪个村被评为2021年全国乡村特色产业亿元村", WordsVocab(regions=("清苑区",))).head == "村"
     ws = indexed(tmp_path, {"qingyuan.txt": VILLAGES})
-    with open_index(resolve(cwd=ws)) as index:
-        a = answer_question(index, "清苑区哪个村被评为2021年全国乡村特色产业亿元村", mode="bm25",
-                            embedder=CountingEmbedder()).answer
+    [a] = _answers(ws, "清苑区哪个村被评为2021年全国乡村特色产业亿元村")
     assert a is not None and a.text == "南王庄村" and a.form == "name"
 
 
 def test_where_is_answered_by_names_of_places(tmp_path):
     from ruralqa.answer import _only_places
-    from ruralqa.config import resolve
-    from ruralqa.stores import open_index
-    from conftest import CountingEmbedder, indexed
+    from conftest import indexed
 
     assert _only_places("宁德古田") and not _only_places("东山澳角村渔获满舱") and not _only_places("渔获")
     ws = indexed(tmp_path, {"fujian.txt": "# 福建省2025年政府工作报告\n\n做强特色农业，新增国家级优势特色产业集群1个，"
                                           "食用菌栽培技术与可持续农业国际培训基地在宁德古田挂牌成立，东山澳角村渔获满舱，"
                                           "福建工夫茶韵味悠长。\n"})
-    with open_index(resolve(cwd=ws)) as index:
-        a = answer_question(index, "食用菌栽培技术与可持续农业国际培训基地在福建哪里挂牌", mode="bm25",
-                            embedder=CountingEmbedder()).answer
+    [a] = _answers(ws, "食用菌栽培技术与可持续农业国际培训基地在福建哪里挂牌")
     assert a is not None and a.text == "宁德古田" and a.form == "name"
 
 
@@ -261,13 +252,10 @@ LIXIAN = """# 2022年蠡县政府工作报告
     ("蠡县哪个村被评为“保定市美丽休闲乡村”", "冉庄镇冉庄村"),
 ])
 def test_a_name_stands_where_the_question_puts_the_one_asked(tmp_path, question, expected):
-    from ruralqa.config import resolve
-    from ruralqa.stores import open_index
-    from conftest import CountingEmbedder, indexed
+    from conftest import indexed
 
     ws = indexed(tmp_path, {"lixian.txt": LIXIAN})
-    with open_index(resolve(cwd=ws)) as index:
-        a = answer_question(index, question, mode="bm25", embedder=CountingEmbedder()).answer
+    [a] = _answers(ws, question)
     assert a is not None and a.text == expected and a.form == "name"
 
 
@@ -280,18 +268,14 @@ def test_city_people_are_the_urban_residents():
 
 
 def test_a_person_asked_is_the_name_after_the_title_the_question_says(tmp_path):
-    from ruralqa.config import resolve
-    from ruralqa.stores import open_index
-    from conftest import CountingEmbedder, indexed
+    from conftest import indexed
 
     ws = indexed(tmp_path, {"houjiang.md": "# 宁河区苗庄镇后江石沽村\n\n深厚的红色文化底蕴，是后江石沽村文明建设的灵魂。\n\n"
                                            "**历史名人**：\n- 革命先烈冯龙\n- 地下工作者郭景福\n\n"
                                            "村党支部副书记杜文静说，靠的是全村上下拧成一股绳。\n"})
-    with open_index(resolve(cwd=ws)) as index:
-        def ask(q):
-            a = answer_question(index, q, mode="bm25", embedder=CountingEmbedder()).answer
-            return a.text if a else None
-        assert ask("后江石沽村的革命先烈是谁") == "冯龙"
-        assert ask("后江石沽村的地下工作者是谁") == "郭景福"
-        # 副书记 is not the 书记 asked: nothing the question does not say may stand between the title and the name
-        assert ask("后江石沽村的村党支部书记是谁") is None
+    martyr, underground, secretary = _answers(ws, "后江石沽村的革命先烈是谁", "后江石沽村的地下工作者是谁",
+                                              "后江石沽村的村党支部书记是谁")
+    assert martyr is not None and martyr.text == "冯龙"
+    assert underground is not None and underground.text == "郭景福"
+    # 副书记 is not the 书记 asked: nothing the question does not say may stand between the title and the name
+    assert secretary is None

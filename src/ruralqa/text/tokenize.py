@@ -93,24 +93,24 @@ class Tokenizer:
         freq: dict[str, int] = {}
         for k in range(len(text)):
             for i in range(k + 1, len(text) + 1):
-                piece = text[k:i]
-                if text[i - 1].isspace() or not self._begins(piece):
+                entry = None if text[i - 1].isspace() else self._entry(text[k:i])
+                if entry is None:
                     break
-                freq[piece] = self._frequency(piece)
+                freq[text[k:i]] = entry
         return freq
 
-    def _begins(self, piece: str) -> bool:
+    def _entry(self, piece: str) -> int | None:
+        """The piece's frequency if it is a word, 0 if it only begins one, None if it begins none. One lookup: the
+        first line at or after the piece is its own (`piece 12`: a space sorts first) or another word it begins."""
         at = bisect_left(self._lines, piece)
-        return at < len(self._lines) and self._lines[at].startswith(piece)
-
-    def _frequency(self, word: str) -> int:
-        at = bisect_left(self._lines, word + " ")
         line = self._lines[at] if at < len(self._lines) else ""
-        return int(line[len(word) + 1:].split(" ")[0]) if line.startswith(word + " ") else 0
+        if not line.startswith(piece):
+            return None
+        return int(line[len(piece) + 1:].split(" ")[0]) if line.startswith(piece + " ") else 0
 
     def word_freq(self, word: str) -> int:
         if self._lines is not None:
-            return self._frequency(word) or 1
+            return self._entry(word) or 1
         self._jieba.check_initialized()
         return self._jieba.FREQ.get(word) or 1
 

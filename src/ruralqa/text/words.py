@@ -46,6 +46,7 @@ FILLER = _any_of([*QUESTION_WORDS, "呢", "请问", "称号", "名称", "名字"
 # Characters no place name contains: a 县/区/市-ending run with one of these is part of a question (有多少个区).
 QUESTION_CHARS = re.compile(r"多少|什么|哪|几|是否|怎|如何|有|共|和|与|的|在")
 
+
 def asked(normalized: str) -> set[str]:
     """What the question words of a normalized question ask for (QUESTION_WORDS, KIND_WORDS)."""
     return {KIND_WORDS.get(w) or QUESTION_WORDS[w] for w in _KIND_SAID.findall(normalized)}
