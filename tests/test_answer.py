@@ -236,6 +236,22 @@ def test_where_is_answered_by_names_of_places(tmp_path):
     assert a is not None and a.text == "宁德古田" and a.form == "name"
 
 
+def test_the_division_a_place_lies_in_comes_from_an_address_written_in_full(tmp_path):
+    from conftest import indexed
+
+    ws = indexed(tmp_path, {"cun.md": "# 石桥村：文明村镇创建\n\n走进石桥村，清澈的潮白河蜿蜒流经，三条干渠环绕村庄。\n\n"
+                                      "在乡村振兴中，宝坻区牛家牌镇石桥村成功摘得“全国文明村镇”称号，这是第六届评选。\n"})
+    town, district, county, river, canals, which = _answers(
+        ws, "石桥村位于哪个镇", "石桥村属于天津的哪个区", "石桥村属于河北的哪个县", "流经石桥村的是哪条河",
+        "石桥村有几条干渠", "石桥村获得的是第几届全国文明村镇")
+    assert (town.text, town.form, district.text) == ("牛家牌镇", "name", "宝坻区")
+    assert county is None  # 宝坻区 is in 天津, not 河北: no address says it, and the honour ending in 镇 is no town
+    assert river.text == "潮白河" and canals.shown == "三条" and which.shown == "第六届"
+    (tmp_path / "2").mkdir()
+    ws2 = indexed(tmp_path / "2", {"cun.md": "# 石桥村\n\n走进牛家牌镇石桥村，荣获“全国文明村镇”称号。\n"})
+    assert _answers(ws2, "石桥村位于哪个镇") == [None]  # 走进牛家牌镇: no division the gazetteer knows begins it
+
+
 LIXIAN = """# 2022年蠡县政府工作报告
 
 农业产业增量提质。实施高标准农田建设3.12万亩。麻山药获评2021年中国农产品区域公用品牌、市场竞争力品牌，成功举办麻山药产业发展大会。培育农民专业合作社981家，全县农产品加工产值超65亿元。

@@ -184,6 +184,15 @@ def test_sustained_levels_plans_and_relative_years():
     assert (f.year_from, f.year) == (None, 2026)  # the passage speaks of this year, whatever its section opens
 
 
+def test_counts_in_chinese_numerals_and_ordinals():
+    # a small count written in Chinese numerals is a figure as 4条 is; 一 (一条龙) is none
+    got = _records("一条龙服务，全村建成五座桥、十二个自然村。")
+    assert [r[2:4] for r in got] == [("五座", "座"), ("十二个", "个")] and got[0][0].endswith("桥")
+    # which one (第七届, 第5批) is no amount of it: an ordinal of the thing named after it
+    got = _records("荣获第七届全国文明村镇，入选第5批传统村落名录。")
+    assert [(r[0], r[2], r[4]) for r in got] == [("全国文明村镇", "第七届", "ordinal"), ("传统村落名录", "第5批", "ordinal")]
+
+
 def test_an_amount_of_what_follows_it_is_no_change():
     [f] = figures(_chunk("新建和改造提升112万亩高标准农田，耕地总量净增加。"))
     assert (f.metric, f.qualifier, f.shown) == ("新建和改造高标准农田", "exact", "112万亩")
@@ -209,6 +218,9 @@ def test_an_amount_of_what_follows_it_is_no_change():
     ("甘肃园地面积是多少", "全省宅基地面积13.31公顷。", "metric"),
     # a total is no share per household or head, whatever land it measures
     ("甘肃户均宅基地面积是多少", "全省宅基地面积13.72公顷。", "total"),
+    # an ordinal answers 第几, not 几届 or 多少批
+    ("甘肃获得过几届全国文明城市称号", "荣获第七届全国文明城市称号。", "ordinal"),
+    ("甘肃第几批入选传统村落名录", "全省共有12个村入选传统村落名录。", "ordinal"),
     # the share of 建设用地 asked is not the one of 农业用地, though 用地 says both
     ("甘肃建设用地占土地总面积的比例是多少", "土地总面积2352.89公顷，其中，农业用地1960.70公顷，占比达83.33%。", "share"),
 ])

@@ -21,6 +21,7 @@ from ruralqa.query import PEOPLE, Query
 from ruralqa.records import AVERAGE_ASKED, CHANGE_ASKED, asked_subgroups, asking_unit, counted, figure_at, figures_of
 from ruralqa.text.normalize import normalize
 from ruralqa.text import gazetteer
+from ruralqa.text import places
 from ruralqa.text.places import passage_is_about
 from ruralqa.text.words import TARGET_WORDS, WHERE, grammar_tag, shortened
 from ruralqa.text.words import asked as words_asked
@@ -88,8 +89,10 @@ def _residues(text: str, covered: list[bool], head: str, kind: str = "") -> list
                 a -= 1  # back over the kind's word and the name before it
                 while a - 1 >= pos and not covered[a - 1] and _is_word_char(text[a - 1]):
                     a -= 1
-            if head and text.startswith(head, b):
-                b += len(head)
+            noun = head or kind
+            if noun and text.startswith(noun, b):
+                b += len(noun)  # …and a name before it stands after its 的 (清澈的蓟运河 → 蓟运河)
+                a = max(a, text.rfind("的", a, b - len(noun) - 1) + 1)
             out.append(Candidate(a, b, "clause" if not n else "part"))
         pos += len(piece)
     return out
@@ -351,6 +354,8 @@ def extract(query: Query, hits: list[Hit], params: AnswerParams = AnswerParams()
     from ruralqa import records
 
     query = _words_said(query, hits, params)
+    if (division := _division_asked(query)) is not None:
+        return _in_address(query, hits, params, *division)
     scored = candidates(query, hits, params)
     if not scored:
         return None
@@ -420,6 +425,40 @@ def extract(query: Query, hits: list[Hit], params: AnswerParams = AnswerParams()
     return not_named or None
 
 
+ADDRESS_CONFIDENCE = 0.9  # an address written in full says which division a place lies in; a word of it may be misread
+
+
+def _division_asked(query: Query) -> tuple[int, str] | None:
+    """(the level asked, the place it is asked of) when the question asks which division of a higher level than its
+    own a place it names lies in (后江石沽村位于哪个镇: a town, of a village); else None (万荣县哪个镇…: a town in it)."""
+    kinds = kind_words(query)
+    if not kinds or kinds[-1] not in places.SUFFIXES:
+        return None
+    asked = places.level(kinds[-1])
+    below = [p for p in query.places if (places.level(p) or 0) > asked]
+    return (asked, max(below, key=lambda p: places.level(p))) if below else None
+
+
+def _in_address(query: Query, hits: list[Hit], params: AnswerParams, asked: int, place: str) -> Answer | None:
+    """The division of the level asked in an address the passages write in full (宁河区苗庄镇后江石沽村 → 苗庄镇 for
+    哪个镇, 宁河区 for 天津的哪个区), within the question's other places; none where no passage writes one."""
+    # the other places the question names, by any division a word of it may name (河北: 河北省 or 天津's 河北区)
+    others = [named for t in (*query.places, *query.tokens) if t not in place and len(t) >= 2
+              for named in [gazetteer.named(t) or gazetteer.find(normalize(t))[:1]] if named]
+    for hit in _looked_at(query, hits, params):
+        text = hit.chunk.text
+        for a, b in places.address(text, place):
+            name = text[a:b]
+            if places.level(name) != asked:
+                continue
+            found = gazetteer.find(name)[:1]
+            if others and found and not all(any(gazetteer.related(d, found[0]) for d in named) for named in others):
+                continue  # 宁河区 for 天津的哪个区, not for 河北的哪个县
+            checks = _checks(query, hit.chunk) + ("address",)
+            return _answer(Candidate(a, b, "quoted"), hit, confidence=ADDRESS_CONFIDENCE, checks=checks, form="name")
+    return None
+
+
 SAID_LEAD = 0.25  # how much more of the question's words another record of the same measure must say to answer instead
 
 
@@ -486,6 +525,7 @@ def _in_everyday_words(query: Query, scored: list[Scored], params: AnswerParams)
 
 
 _KIND_ASKED = re.compile(r"(?:哪(?![里儿])|什么)(?:[\d一二两三四五六七八九十几]*(?:个|家|种|类|项|位|名|些|批|条))?")
+_KIND_TAIL = re.compile(r"[\u4e00-\u9fff]{1,2}(?=[？?。！!\s]*$)")
 _NEAR = 10  # characters before a name within which the word for its kind may end
 _PHRASE = 16  # …or after it, within which the noun phrase ending in that word must end
 
@@ -516,6 +556,8 @@ def kind_words(query: Query) -> tuple[str, ...]:
             break
         found.append(t)
         after = after[len(t):]
+    if not found and m.group(0)[:1] == "哪" and len(m.group(0)) > 1 and (tail := _KIND_TAIL.match(after)):
+        return (tail.group(0),)  # 哪条河: a kind of one or two characters that jieba joined to the measure word (条河)
     if found:
         # the last word through a word overlapping its end (新风 + 风尚 → 新风尚: search-mode words overlap)
         q, end = query.normalized, len(query.normalized) - len(after)

@@ -19,7 +19,7 @@ import re
 from dataclasses import asdict, dataclass, replace
 
 from ruralqa.corpus.context import REVIEWS_LAST_YEAR
-from ruralqa.text.normalize import MULTIPLIERS, SPACED_DIGITS, UNITS, fold_figures, to_family
+from ruralqa.text.normalize import MULTIPLIERS, SPACED_DIGITS, UNITS, fold_figures, parse_chinese_number, to_family
 from ruralqa.text.words import grammar_tag
 from ruralqa.types import Chunk
 
@@ -66,7 +66,8 @@ class Figure:
     value_text: str  # as written: 259.2亿斤, 1.81∶1
     value: float | None  # in the family's unit (259.2亿斤 → 12960000 吨); a ratio's first term
     unit: str  # the family's unit (元, 亩, 吨, %, 人 …; "比" for a ratio)
-    qualifier: str  # exact, bound, sustained (稳定在…以上), range, change, average, cumulative, share, start (从A…)
+    qualifier: str  # exact, bound, sustained (稳定在…以上), range, change, average, cumulative, share, start (从A…),
+    #   ordinal (第七届)
     sign: str  # bound: ≥ ≤ ≈; change: + -; else ""
     year: int | None  # the year the figure is of (a span's last year)
     year_from: int | None  # a span's first year (2021 of 2021—2025年), else None
@@ -163,6 +164,8 @@ def figures(chunk: Chunk) -> list[Figure]:
             elif qualifier == "change" and unit not in LEVELS and len(after := noun_after(sentence, b)) >= 2:
                 # 改造提升112万亩高标准农田: an amount of the thing named after it, which the verb acts on, not a change
                 metric, qualifier, sign = metric + after, "exact", ""
+            if value_text.startswith("第"):  # 第七届全国文明村镇: which one of the things named after it, no amount
+                metric, qualifier, sign = noun_after(sentence, b) or metric, "ordinal", ""
             if metric in COUNTERPART and prev_metric.startswith(COUNTERPART[metric]):
                 metric += prev_metric[len(COUNTERPART[metric]):]  # 农村 after 城镇低保补差额…: 农村低保补差额
             if not metric:  # 人均地区生产总值突破5万关口、达到5.28万元: the words of its clause, links and all
@@ -329,7 +332,12 @@ def _values(sentence: str) -> list[tuple[int, int, str, float | None, str]]:
         if nxt and nxt in "月日号级":
             continue  # a date; 3000吨级: a size class, not an amount
         value, family = _family(_number(m), unit)
-        out.append((m.start(), m.end(), sentence[m.start():m.end()], value, family))
+        a = m.start() - (sentence[m.start() - 1:m.start()] == "第")  # 第7届: an ordinal, its 第 part of it
+        out.append((a, m.end(), sentence[a:m.end()], value, family))
+    for m in WORD_COUNT.finditer(sentence):
+        value = parse_chinese_number(m.group(2))
+        if value is not None and not any(a <= m.start(2) < b for a, b, *_ in out):
+            out.append((m.start(), m.end(), m.group(0), value, m.group(3)))
     for m in RATIO.finditer(sentence):
         if not any(a <= m.start() < b for a, b, *_ in out):
             out.append((m.start(), m.end(), m.group(0), float(m.group(1)), "比"))
@@ -413,6 +421,10 @@ LEVELS = frozenset({"%", "比", "倍", "百分点"})
 
 # Measure words: the thing counted is named after the value (5500座菇棚), not before it.
 COUNTERS = frozenset("座 个 条 家 辆 头 只 羽 棒 项 次 件 所 批 类 种 套 张 台 栋 间 处 株 棵 箱 支 名".split())
+# A count in Chinese numerals, two to ninety-nine, and its measure word (四条干渠, 第七届): reports write small counts so;
+# 一 is left alone, being mostly no count (一条龙, 一个中心).
+WORD_COUNT = re.compile(r"(?<![一二两三四五六七八九十百千万零〇])(第)?([两二三四五六七八九]|[二三四五六七八九]?十[一二三四五六七八九]?)"
+                        r"(" + "|".join(sorted(COUNTERS | {"届", "期", "户", "人"}, key=len, reverse=True)) + r")")
 
 
 def noun_after(sentence: str, b: int) -> str:

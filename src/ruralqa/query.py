@@ -163,8 +163,7 @@ def content_terms(normalized: str, places: tuple[str, ...], tokenize) -> tuple[s
         q = q.replace(short_name(p), " ")
     q = words.FILLER.sub(" ", q)
     # the measure word asked and the one character it counts are two words, however jieba joins them (多少株树: 株树)
-    tokens = [p for t in tokenize(q) for p in ((t[0], t[1]) if len(t) == 2 and t[0] in UNITS
-                                               and _counted(t[1], normalized) else (t,))]
+    tokens = [p for t in tokenize(q) for p in _unjoined(t, normalized)]
     content = [t for t in tokens if not _NOT_A_TERM.fullmatch(t) and (not _grammar(t) or _counted(t, normalized))]
     terms = []
     for t in tokens:
@@ -174,11 +173,19 @@ def content_terms(normalized: str, places: tuple[str, ...], tokenize) -> tuple[s
     return tuple(t for t in terms if not any(o != t and o in t for o in terms)) or tuple(terms)
 
 
+def _unjoined(token: str, normalized: str) -> tuple[str, ...]:
+    """A measure word asked and the one character it counts, as two words (多少株树 → 株, 树); after 哪 the measure
+    word is none (哪条河 → 河)."""
+    if len(token) == 2 and token[0] in UNITS and _counted(token[1], normalized):
+        return (token[1],) if re.search("哪" + re.escape(token), normalized) else (token[0], token[1])
+    return (token,)
+
+
 def _counted(token: str, normalized: str) -> bool:
     """Whether a one-character word is what the measure word asked counts, standing whole after it (树 of 多少亩树,
     not 好 of 多少亩好田): a noun, however jieba tags it."""
-    return len(token) == 1 and bool(re.search(_EXPLICIT_UNIT.pattern + re.escape(token) + r"(?![\u4e00-\u9fff])",
-                                              normalized))
+    return len(token) == 1 and bool(re.search(r"(?:多少|几|哪)" + UNIT_AFTER + re.escape(token) + r"(?![\u4e00-\u9fff])",
+                                              normalized))  # 哪条河: 河
 
 
 def _attributive(token: str, q: str, content: list[str]) -> bool:

@@ -31,6 +31,7 @@ CHANGE_ASKED = re.compile(r"增长|增加|提高|涨了|上涨|增速|增幅|增
                           r"[多少][用产收花卖挣]了|比以前|比过去|比上年|比去年|较上年|同比")
 MOVED_TO = re.compile(r"(?:" + MOVES + r")(?:到|至)")  # 提高到多少 asks the level reached, not the change
 AVERAGE_ASKED = re.compile(r"年均|平均每年|每年平均")
+ORDINAL_ASKED = re.compile(r"第(?:几|多少)")
 FARMERS = re.compile(r"农民|村民|农户")  # everyday names of the rural population (农村居民)
 PER_PERSON = re.compile(r"人均|户均|每人|每户|一年到手")
 NOT_CUMULATIVE, CUMULATIVE_UNASKED = 0.5, 0.8  # a level where 累计 is asked; a running total where it is not
@@ -438,6 +439,8 @@ def why_not(query: Query, figure: Figure, chunk: Chunk | None = None,
         return "level"  # 播种面积4440万亩、新增202.9万亩: the change asked is stated beside the level
     if figure.qualifier == "average" and not AVERAGE_ASKED.search(q):
         return "average"
+    if (figure.qualifier == "ordinal") != bool(ORDINAL_ASKED.search(q)):
+        return "ordinal"  # 第七届 says which one, not how many; 第几届 asks which
     if figure.unit == "元" and PER_PERSON.search(q) and (figure.value or 0) > PER_PERSON_MAX:
         return "impossible"
     if figure.unit not in ("元", "%", "百分点", "倍", "比") and PER_PERSON.search(q) \

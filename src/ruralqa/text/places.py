@@ -82,6 +82,8 @@ def places_in_question(normalized: str, regions: list[str], known: list[str]) ->
     names += [leading.group(0)] if leading and leading.group(0)[-1] in "区市村镇乡" and len(rest) >= 3 else []
     for name in names:
         lead = leading is not None and name == leading.group(0)  # 新丝路村… at the question's start is a name
+        # …or ends in one the corpus names (流经石桥村: 石桥村), what is before it being the asker's words
+        name = max((k for k in known if name.endswith(k) and len(k) >= 3), key=len, default=name)
         if (len(name) <= 5 and (name[0] not in NOT_PLACE_START or (lead and name[0] not in _NEVER_FIRST))
                 and not QUESTION_CHARS.search(name)
                 and not any(name in p or p in name for p in places)):
@@ -131,3 +133,43 @@ def _related(place: str, region: str) -> bool:
     """Whether one of the two divisions contains the other (True when either is no division the gazetteer knows)."""
     a, b = gazetteer.find(normalize(place)), gazetteer.find(normalize(region)) if region else []
     return not a or not b or gazetteer.related(a[0], b[0])
+
+
+# The levels of divisions by the suffix a name ends in, highest first; below the county's the gazetteer has none.
+LEVELS = (("省", "自治区", "特别行政区"), ("市", "自治州", "地区", "盟", "州"), ("区", "县", "旗", "自治县"),
+          ("镇", "乡", "街道", "苏木"), ("村", "社区", "嘎查"))
+SUFFIXES = frozenset(s for suffixes in LEVELS for s in suffixes)
+
+
+def level(name: str) -> int | None:
+    """The level of a place by its suffix (0 province … 4 village), None for no division's suffix."""
+    return next((i for i, suffixes in enumerate(LEVELS) if name.endswith(suffixes)), None)
+
+
+def address(text: str, place: str) -> list[tuple[int, int]]:
+    """The divisions an address written in full says `place` lies in, as offsets in `text`, highest first: 天津市宁河区
+    苗庄镇后江石沽村 → 天津市, 宁河区, 苗庄镇. The divisions before the place are the gazetteer's, and at most one below
+    the county's, its name right after the last of them (苗庄镇 after 宁河区): a run that names no known division
+    before (走进苗庄镇) is no address."""
+    out: list[tuple[int, int]] = []
+    for m in re.finditer(re.escape(place), text):
+        start = m.start()
+        while start and "\u4e00" <= text[start - 1] <= "\u9fff" and m.start() - start < 24:
+            start -= 1
+        run = text[start:m.start()]
+        chain, end = [], 0
+        for i, d in gazetteer.mentions(run):
+            name = d.name if run.startswith(d.name, i) else d.short
+            if i != end and chain:
+                break  # the chain is broken by other words
+            chain.append((start + i, start + i + len(name)))
+            end = i + len(name)
+        if not chain:
+            continue
+        rest = run[end:]
+        if rest and not (level(rest) == 3 and 2 <= len(rest) <= 5 and not set(rest[:-1]) & _NOT_IN_PLACE):
+            continue  # words between the divisions and the place: no address
+        out = chain + ([(start + end, m.start())] if rest else [])
+        if len(out) > 1 or rest:
+            break  # the fullest form first found will do
+    return out
