@@ -89,11 +89,12 @@ def _residues(text: str, covered: list[bool], head: str, kind: str = "") -> list
                 a -= 1  # back over the kind's word and the name before it
                 while a - 1 >= pos and not covered[a - 1] and _is_word_char(text[a - 1]):
                     a -= 1
-            noun = head or kind
+            noun, named = head or kind, False
             if noun and text.startswith(noun, b):
-                b += len(noun)  # …and a name before it stands after its 的 (清澈的蓟运河 → 蓟运河)
-                a = max(a, text.rfind("的", a, b - len(noun) - 1) + 1)
-            out.append(Candidate(a, b, "clause" if not n else "part"))
+                b += len(noun)  # …and a name before it stands after its 的 (清澈的蓟运河 → 蓟运河); so named, it is
+                a = max(a, text.rfind("的", a, b - len(noun) - 1) + 1)  # no mere part of its clause (庆丰镇的田间地头)
+                named = True
+            out.append(Candidate(a, b, "clause" if not n or named else "part"))
         pos += len(piece)
     return out
 
@@ -734,13 +735,10 @@ def whole_name(query: Query, s: Scored) -> bool:
     if "who" in words_asked(query.normalized):
         return _named_after_title(query, text, c)
     head = _name_head(query)
-    asked = _KIND_ASKED.search(query.normalized)
-    # the words right after the question word that name a kind (社会力量 of 哪家社会力量), not a verb (被评 of 哪个村被评为)
-    kind = [t for t in query.terms if asked and query.normalized.find(t, asked.end()) in range(asked.end(),
-                                                                                          asked.end() + 5)
-            and grammar_tag(t)[:1] not in ("v", "p", "d", "c")]
-    if any(normalize(text[max(0, c.start - 8):c.start]).endswith(t) for t in kind if len(t) >= 2):
-        return True  # the name right after the kind of thing asked for (哪家社会力量 → 社会力量中航环卫)
+    # the name right after the words for the kind of thing asked (哪家社会力量 → 社会力量中航环卫), not after a word the
+    # question says after them (插秧 of 哪个镇驾驶插秧机)
+    if any(normalize(text[max(0, c.start - 8):c.start]).endswith(t) for t in kind_words(query) if len(t) >= 2):
+        return True
     if head:
         if _one_asked_of_many(query, text[c.start:c.end]):
             return False

@@ -235,10 +235,21 @@ def in_everyday_words(query: Query, figure: Figure, chunk: Chunk | None = None,
     if not query.unknown or not known:
         return False
     metric = normalize(figure.metric + figure.subgroup)
+    if _names_another(query, metric, [t for t, _ in known]):
+        return False  # 种植沙棘 for 种植枸杞多少亩: the word no report uses is the thing, and the metric names another
     asking = asking_unit(query, dict(known)) | set(UNIT_WORDS)
     if not any(len(t) >= 2 and t not in asking and t in metric for t, _ in known):
         return False
     return metric_cover(replace(query, weights=known), figure, chunk) >= params.everyday_cover
+
+
+def _names_another(query: Query, metric: str, known: list[str]) -> bool:
+    """Whether the metric, less the question's places and the words it shares with the question, names a thing of
+    two characters or more none of whose characters the question has (沙棘 of 幻彩园村沙棘种植 for 种植枸杞; not 畜禽 of
+    处理畜禽粪便量 for 牲口和家禽的粪便, nor 使用 of 化肥使用量 for 化肥少用了多少)."""
+    for word in (*query.places, *known):
+        metric = metric.replace(word, " ")
+    return any(not set(run) & set(query.normalized) for run in re.findall(r"[\u4e00-\u9fff]{2,}", metric))
 
 
 def _level(figure: Figure) -> bool:
