@@ -737,8 +737,11 @@ def whole_name(query: Query, s: Scored) -> bool:
     head = _name_head(query)
     # the name right after the words for the kind of thing asked (哪家社会力量 → 社会力量中航环卫), not after a word the
     # question says after them (插秧 of 哪个镇驾驶插秧机)
-    if any(normalize(text[max(0, c.start - 8):c.start]).endswith(t) for t in kind_words(query) if len(t) >= 2):
-        return True
+    asked = _KIND_ASKED.search(query.normalized)
+    after = query.normalized[asked.end():] if asked else ""
+    if any(normalize(text[max(0, c.start - 8):c.start]).endswith(t) for t in kind_words(query) if len(t) >= 2
+           and t in after):
+        return True  # (not after the thing named before 叫什么: 研学中心 of …研学中心叫什么名字)
     if head:
         if _one_asked_of_many(query, text[c.start:c.end]):
             return False
