@@ -31,6 +31,7 @@ SETS = [("eval/questions.jsonl", 0), ("eval/realworld/county.jsonl", 1), ("eval/
         ("eval/realworld/provincial_new6.jsonl", 2), ("eval/realworld/provincial_new7.jsonl", 2),
         ("eval/realworld/provincial_new8.jsonl", 2), ("eval/realworld/provincial_new9.jsonl", 2),
         ("eval/realworld/village.jsonl", 1), ("eval/realworld/village2.jsonl", 1), ("eval/realworld/village3.jsonl", 1),
+        ("eval/realworld/village4.jsonl", 1),
         ("eval/realworld/baoding.jsonl", 3),
         ("eval/realworld/baoding2.jsonl", 3), ("eval/realworld/baoding3.jsonl", 3),
         ("eval/realworld/baoding4.jsonl", 3), ("eval/realworld/baoding5.jsonl", 3),

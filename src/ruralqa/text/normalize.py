@@ -14,7 +14,7 @@ SMALL = {"十": 10, "百": 100, "千": 1000}
 LARGE = {"万": 10_000, "亿": 100_000_000}
 MULTIPLIERS = {"万亿": 10**12, "亿": 10**8, "万": 10**4, "千": 10**3, "百": 10**2}
 # Measure words and units after which a numeral is a quantity. Longest first so 平方米 wins over 米.
-UNITS = sorted("""元 万元 亿元 美元 座 个 人 人次 户 亩 万亩 吨 万吨 家 名 支 件 辆 头只 头 只 棒 万棒 项 次 倍 斤 公斤 千克 米 公里 平方米
+UNITS = sorted("""元 万元 亿元 美元 座 个 人 人次 户 亩 万亩 吨 万吨 家 名 支 件 辆 头只 头 只 棒 万棒 项 次 倍 斤 公斤 千克 米 厘米 毫米 公里 平方米
     平方公里 公顷 峰 眼 所 条 份 批 类 种 期 届 套 张 台 栋 间 处 株 棵 箱 年 周年 天 月 小时 岁 元/人 %""".split(), key=len, reverse=True)
 NUMERAL_RUN = re.compile(
     r"(百分之)?([零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+[万亿]*)?)([余多]?)"
