@@ -235,7 +235,7 @@ def in_everyday_words(query: Query, figure: Figure, chunk: Chunk | None = None,
     if not query.unknown or not known:
         return False
     metric = normalize(figure.metric + figure.subgroup)
-    if _names_another(query, metric, [t for t, _ in known]):
+    if _names_another(query, figure, metric, [t for t, _ in known]):
         return False  # 种植沙棘 for 种植枸杞多少亩: the word no report uses is the thing, and the metric names another
     asking = asking_unit(query, dict(known)) | set(UNIT_WORDS)
     if not any(len(t) >= 2 and t not in asking and t in metric for t, _ in known):
@@ -243,12 +243,16 @@ def in_everyday_words(query: Query, figure: Figure, chunk: Chunk | None = None,
     return metric_cover(replace(query, weights=known), figure, chunk) >= params.everyday_cover
 
 
-def _names_another(query: Query, metric: str, known: list[str]) -> bool:
-    """Whether the metric, less the question's places and the words it shares with the question, names a thing of
-    two characters or more none of whose characters the question has (沙棘 of 幻彩园村沙棘种植 for 种植枸杞; not 畜禽 of
-    处理畜禽粪便量 for 牲口和家禽的粪便, nor 使用 of 化肥使用量 for 化肥少用了多少)."""
+def _names_another(query: Query, figure: Figure, metric: str, known: list[str]) -> bool:
+    """Whether the metric, less the question's places, the words it shares with the question, the measure its unit
+    says (产量 of 粮食总产量 in 吨) and where and when (全省, 全年), names a thing of two characters or more none of whose
+    characters the question has (沙棘 of 幻彩园村沙棘种植 for 种植枸杞; not 畜禽 of 处理畜禽粪便量 for 牲口和家禽的粪便,
+    nor 使用 of 化肥使用量 for 化肥少用了多少)."""
     for word in (*query.places, *known):
         metric = metric.replace(word, " ")
+    for pattern, units in EXPECTED_UNITS:
+        metric = pattern.sub(" ", metric) if figure.unit in units else metric
+    metric = _SCOPE_WORDS.sub(" ", metric)
     return any(not set(run) & set(query.normalized) for run in re.findall(r"[\u4e00-\u9fff]{2,}", metric))
 
 
@@ -339,6 +343,7 @@ CUMULATIVE_ASKED = re.compile(r"累计|总共|一共|共计|合计")
 # done (目前已建成), and a value the question states (50万元以上村; _values_asked removes it first, and a value it does
 # not state names other things).
 _BARE_MODIFIER = re.compile(r"^(?:全年|年|全省|全市|全县|全区|目前|当前|现在|现已|已经|已|共|累计)+")
+_SCOPE_WORDS = re.compile(_BARE_MODIFIER.pattern[1:])
 # A question word with no unit after it: an amount of what follows (多少粮食), or of the measure named right before
 # it (人均消费支出是多少; not 人员有多少名)
 AMOUNT_OF = re.compile(r"(?:多少|几)(?!" + UNIT_AFTER + ")")

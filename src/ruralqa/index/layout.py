@@ -14,14 +14,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from ruralqa import faults
-from ruralqa.corpus.ingest import sha256_file
 from ruralqa.errors import ForeignIndexDir, IndexCorrupt, IndexLocked, IndexMissing, IndexUnwritable
 from ruralqa.index.manifest import FIX_REPAIR, FileRecord
 from ruralqa.index.manifest import NAME as MANIFEST_NAME
@@ -118,7 +115,7 @@ def checksums(folder: Path, skip: set[str] = frozenset()) -> dict[str, FileRecor
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder).as_posix()
         if path.is_file() and rel not in skip:
-            out[rel] = FileRecord(path.stat().st_size, sha256_file(path))
+            out[rel] = FileRecord(path.stat().st_size, _sha256(path))
     return out
 
 
@@ -139,11 +136,17 @@ def verify_files(gen: Path, files: dict[str, FileRecord], full: bool | None = No
         states[rel] = [st.st_size, st.st_mtime_ns]
         if st.st_size != meta.size:
             problems.append(f"{rel} is truncated or altered (size {st.st_size}, expected {meta.size})")
-        elif full and known.get(rel) != states[rel] and sha256_file(path) != meta.sha256:
+        elif full and known.get(rel) != states[rel] and _sha256(path) != meta.sha256:
             problems.append(f"{rel} is altered (checksum differs)")
     if loading and full and not problems and states != known:
         _write_verified(gen, states)
     return problems
+
+
+def _sha256(path: Path) -> str:
+    from ruralqa.corpus.ingest import sha256_file  # imported when a file is hashed: a reader's load seldom hashes
+
+    return sha256_file(path)
 
 
 def _verified(gen: Path) -> dict:
@@ -167,6 +170,9 @@ def _write_verified(gen: Path, states: dict) -> None:
 def staging(root: Path) -> Iterator[Path]:
     """A fresh temporary folder in `root` for a new generation; removed if the block fails.
     Must be used under writer_lock: folders left by a killed update are removed first."""
+    import shutil
+    import tempfile
+
     check_root(root)
     root.mkdir(parents=True, exist_ok=True)
     for stale in root.glob(".tmp-*"):
@@ -202,6 +208,8 @@ def _size(folder: Path) -> int:
 def _full_message(root: Path, written: int) -> str:
     """What a full disk needs: a new generation is about the size of the live one (or, on a first build, at least
     twice what was written before the disk filled)."""
+    import shutil
+
     live = max((_size(g) for g in root.glob("gen-*")), default=0)
     needed = max(live, 2 * written, 1 << 20)
     free = shutil.disk_usage(root).free
@@ -254,6 +262,8 @@ def _next_generation(root: Path) -> str:
 
 def _prune(root: Path, keep: set[str]) -> None:
     """Keep the live generation and the one before it, for readers that opened it just before the swap."""
+    import shutil
+
     gens = sorted((p for p in root.glob("gen-*") if p.is_dir()), key=lambda p: p.name)
     for old in gens[:-2]:
         if old.name not in keep:

@@ -11,7 +11,6 @@ adding one report to a large index writes only that report's passages. The only 
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -75,6 +74,8 @@ def link_file(src: Path, dst: Path) -> None:
     try:
         os.link(src, dst)
     except OSError:
+        import shutil  # writers only
+
         shutil.copy2(src, dst)
 
 
