@@ -252,6 +252,18 @@ def test_the_division_a_place_lies_in_comes_from_an_address_written_in_full(tmp_
     assert _answers(ws2, "石桥村位于哪个镇") == [None]  # 走进牛家牌镇: no division the gazetteer knows begins it
 
 
+def test_an_address_is_written_before_the_place_or_after_a_word_that_places_it():
+    from ruralqa.text.places import addresses
+
+    def said(text, place):
+        return [[text[a:b] for a, b in found] for found in addresses(text, place)]
+
+    assert said("行政区划：金田村隶属广东省梅州市平远县泗水镇，下辖12个自然村。金田村位于泗水镇最北端。", "金田村") == [
+        ["广东省", "梅州市", "平远县", "泗水镇"], ["泗水镇"]]
+    assert said("山西省运城市万荣县香菇", "万荣县") == [["山西省", "运城市"]]
+    assert said("金田村位于全镇最北端，走进苗庄镇金田村", "金田村") == []
+
+
 LIXIAN = """# 2022年蠡县政府工作报告
 
 农业产业增量提质。实施高标准农田建设3.12万亩。麻山药获评2021年中国农产品区域公用品牌、市场竞争力品牌，成功举办麻山药产业发展大会。培育农民专业合作社981家，全县农产品加工产值超65亿元。

@@ -448,7 +448,7 @@ def _in_address(query: Query, hits: list[Hit], params: AnswerParams, asked: int,
               for named in [gazetteer.named(t) or gazetteer.find(normalize(t))[:1]] if named]
     for hit in _looked_at(query, hits, params):
         text = hit.chunk.text
-        for a, b in places.address(text, place):
+        for a, b in (span for found in places.addresses(text, place) for span in found):
             name = text[a:b]
             if places.level(name) != asked:
                 continue

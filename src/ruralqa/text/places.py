@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from ruralqa.text import gazetteer
@@ -146,30 +147,43 @@ def level(name: str) -> int | None:
     return next((i for i, suffixes in enumerate(LEVELS) if name.endswith(suffixes)), None)
 
 
-def address(text: str, place: str) -> list[tuple[int, int]]:
-    """The divisions an address written in full says `place` lies in, as offsets in `text`, highest first: 天津市宁河区
-    苗庄镇后江石沽村 → 天津市, 宁河区, 苗庄镇. The divisions before the place are the gazetteer's, and at most one below
-    the county's, its name right after the last of them (苗庄镇 after 宁河区): a run that names no known division
-    before (走进苗庄镇) is no address."""
-    out: list[tuple[int, int]] = []
+def addresses(text: str, place: str) -> Iterator[list[tuple[int, int]]]:
+    """For each address written in full of `place`, the divisions it says the place lies in, as offsets in `text`,
+    highest first: 天津市宁河区
+    苗庄镇后江石沽村 → 天津市, 宁河区, 苗庄镇; 金田村隶属广东省梅州市平远县泗水镇 → 广东省 … 泗水镇. Before the place, the
+    divisions are the gazetteer's, and at most one below the county's right after them (苗庄镇 after 宁河区): a run that
+    names no known division before (走进苗庄镇) is no address; after it, a word that places it (位于, 隶属) comes first."""
     for m in re.finditer(re.escape(place), text):
         start = m.start()
         while start and "\u4e00" <= text[start - 1] <= "\u9fff" and m.start() - start < 24:
             start -= 1
-        run = text[start:m.start()]
-        chain, end = [], 0
-        for i, d in gazetteer.mentions(run):
-            name = d.name if run.startswith(d.name, i) else d.short
-            if i != end and chain:
-                break  # the chain is broken by other words
-            chain.append((start + i, start + i + len(name)))
-            end = i + len(name)
-        if not chain:
-            continue
-        rest = run[end:]
-        if rest and not (level(rest) == 3 and 2 <= len(rest) <= 5 and not set(rest[:-1]) & _NOT_IN_PLACE):
-            continue  # words between the divisions and the place: no address
-        out = chain + ([(start + end, m.start())] if rest else [])
-        if len(out) > 1 or rest:
-            break  # the fullest form first found will do
-    return out
+        found = _chain(text, start, m.start(), anchored=False)
+        if not found and (link := _PLACED.match(text, m.end())):
+            found = _chain(text, link.end(), min(len(text), link.end() + 24), anchored=True)
+        if found:
+            yield found
+
+
+_PLACED = re.compile(r"位于|隶属于?|属于|地处|坐落于|坐落在")
+_TOWN = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:镇|乡|街道)")
+
+
+def _chain(text: str, a: int, b: int, anchored: bool) -> list[tuple[int, int]]:
+    """The divisions named one after another in text[a:b], and a town right after the last of them: ending at b (the
+    place follows), or, `anchored`, beginning at a (a word that places it comes before)."""
+    run = text[a:b]
+    chain, end = [], 0
+    for i, d in gazetteer.mentions(run):
+        name = d.name if run.startswith(d.name, i) else d.short
+        if (chain and i != end) or (anchored and not chain and i):
+            break  # the chain is broken by other words
+        chain.append((a + i, a + i + len(name)))
+        end = i + len(name)
+    if anchored:
+        town = _TOWN.match(run, end)
+        return chain + [(a + town.start(), a + town.end())] if town and not set(town.group(0)) & _NOT_IN_PLACE \
+            else chain
+    rest = run[end:]
+    if not chain or (rest and not (level(rest) == 3 and 2 <= len(rest) <= 5 and not set(rest[:-1]) & _NOT_IN_PLACE)):
+        return []  # no known division, or words between the divisions and the place: no address
+    return chain + ([(a + end, b)] if rest else [])
