@@ -19,7 +19,7 @@ from ruralqa.corpus.chunk import SENTENCE_END
 from ruralqa.figures import COUNTERS, Figure
 from ruralqa.query import PEOPLE, Query
 from ruralqa.records import AVERAGE_ASKED, CHANGE_ASKED, asked_subgroups, asking_unit, counted, figure_at, figures_of
-from ruralqa.text.normalize import normalize
+from ruralqa.text.normalize import is_han, normalize
 from ruralqa.text import gazetteer
 from ruralqa.text import places
 from ruralqa.text.places import passage_is_about
@@ -702,7 +702,7 @@ def _named_after_title(query: Query, text: str, c: Candidate) -> bool:
     title = normalize(text[left:c.start]).strip(" -*•·\t\n")
     name = text[c.start:c.end]
     return (len(title) >= 2 and title in query.normalized and PERSONAL_NAME[0] <= len(name) <= PERSONAL_NAME[1]
-            and all("\u4e00" <= ch <= "\u9fff" for ch in name) and not text[c.end:right].strip(" *”\"。；;"))
+            and all(map(is_han, name)) and not text[c.end:right].strip(" *”\"。；;"))
 
 
 _LIST_END = re.compile(r"[，,。；;：:！？\n]")
@@ -755,7 +755,7 @@ def _only_places(span: str) -> bool:
     """Whether a span is names of divisions and nothing else (宁德古田: 宁德市, 古田县), by the gazetteer."""
     covered = 0
     for i, d in gazetteer.mentions(span):
-        covered += len(next((n for n in (d.name, d.short) if span.startswith(n, i)), ""))
+        covered += len(gazetteer.written(span, i, d))
     return len(span) >= 2 and covered == len(span)
 
 

@@ -18,7 +18,7 @@ from ruralqa.config import AnswerParams
 from ruralqa.figures import COUNTERS as FIGURE_COUNTERS
 from ruralqa.figures import FIGURE, LINK, MOVES, SUBGROUP, UNIT_WORDS, Figure, figures, noun_after
 from ruralqa.query import PEOPLE, UNIT_AFTER, YEAR, Query
-from ruralqa.text.normalize import NUMERAL_RUN, UNITS, normalize, unit_family
+from ruralqa.text.normalize import NUMERAL_RUN, UNITS, is_han, normalize, unit_family
 from ruralqa.text.synonyms import names_a_thing
 from ruralqa.text.words import EXPECTED_UNITS, STOPWORDS, VARIANTS, grammar_tag, reworded, shortened
 from ruralqa.text.words import forms as word_forms
@@ -275,7 +275,7 @@ def _another_kind(term: str, words: str) -> bool:
     """The words before a measure end in another kind of the thing a two-character question word names: 耕地 or
     宅基地 (面积) for 草地 or 园地 (面积) — its head character after another character than its own."""
     return len(term) == 2 and len(words) >= 2 and words[-1] == term[1] and words[-2] != term[0] \
-        and "\u4e00" <= words[-2] <= "\u9fff"
+        and is_han(words[-2])
 
 
 def _parts_ways(query: Query, modifier: str, measure: str) -> bool:

@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ruralqa.errors import ReportError
+from ruralqa.text.normalize import is_han
 from ruralqa.types import Report
 
 TEXT_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md"}
@@ -99,7 +100,7 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if text.strip() and _plausible(text) and any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        if text.strip() and _plausible(text) and any(map(is_han, text)):
             return text, encoding
     return None
 

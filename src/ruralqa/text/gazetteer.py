@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ruralqa.text.normalize import is_han
 from ruralqa.text.words import grammar_tag
 
 LEVELS = {0: "province", 1: "city", 2: "county"}
@@ -158,8 +159,13 @@ def _stands_alone(text: str, i: int, ends: set[int]) -> bool:
     if i == 0 or i in ends:
         return True
     before = text[i - 1]
-    return (before in _BEFORE_A_PLACE or not ("\u4e00" <= before <= "\u9fff")
+    return (before in _BEFORE_A_PLACE or not is_han(before)
             or (before == "年" and i >= 2 and text[i - 2].isdigit()))
+
+
+def written(text: str, i: int, d: Division) -> str:
+    """The name of division `d` as `text` writes it at `i` (a mention: its full or short name), or ""."""
+    return next((n for n in (d.name, d.short) if text.startswith(n, i)), "")
 
 
 def contains(outer: Division, inner: Division) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from ruralqa.text import gazetteer
-from ruralqa.text.normalize import normalize
+from ruralqa.text.normalize import is_han, normalize
 from ruralqa.text.words import QUESTION_CHARS, is_function_word
 
 # A place name: two to six Chinese characters ending in an administrative suffix.
@@ -108,7 +108,7 @@ def _stands_alone(text: str, i: int, after: list[str] = ()) -> bool:
     if i == 0:
         return True
     before = text[i - 1]
-    return (before in "在和与及同跟对、，,;；:：（(“\" " or not ("\u4e00" <= before <= "\u9fff")
+    return (before in "在和与及同跟对、，,;；:：（(“\" " or not is_han(before)
             or (before == "年" and i >= 2 and text[i - 2].isdigit())
             or any(text[:i].endswith(p) or text[:i].endswith(short_name(p)) for p in after))
 
@@ -137,14 +137,14 @@ def _related(place: str, region: str) -> bool:
 
 
 # The levels of divisions by the suffix a name ends in, highest first; below the county's the gazetteer has none.
-LEVELS = (("省", "自治区", "特别行政区"), ("市", "自治州", "地区", "盟", "州"), ("区", "县", "旗", "自治县"),
+DIVISION_LEVELS = (("省", "自治区", "特别行政区"), ("市", "自治州", "地区", "盟", "州"), ("区", "县", "旗", "自治县"),
           ("镇", "乡", "街道", "苏木"), ("村", "社区", "嘎查"))
-SUFFIXES = frozenset(s for suffixes in LEVELS for s in suffixes)
+SUFFIXES = frozenset(s for suffixes in DIVISION_LEVELS for s in suffixes)
 
 
 def level(name: str) -> int | None:
     """The level of a place by its suffix (0 province … 4 village), None for no division's suffix."""
-    return next((i for i, suffixes in enumerate(LEVELS) if name.endswith(suffixes)), None)
+    return next((i for i, suffixes in enumerate(DIVISION_LEVELS) if name.endswith(suffixes)), None)
 
 
 def addresses(text: str, place: str) -> Iterator[list[tuple[int, int]]]:
@@ -155,7 +155,7 @@ def addresses(text: str, place: str) -> Iterator[list[tuple[int, int]]]:
     names no known division before (走进苗庄镇) is no address; after it, a word that places it (位于, 隶属) comes first."""
     for m in re.finditer(re.escape(place), text):
         start = m.start()
-        while start and "\u4e00" <= text[start - 1] <= "\u9fff" and m.start() - start < 24:
+        while start and is_han(text[start - 1]) and m.start() - start < 24:
             start -= 1
         found = _chain(text, start, m.start(), anchored=False)
         if not found and (link := _PLACED.match(text, m.end())):
@@ -174,7 +174,7 @@ def _chain(text: str, a: int, b: int, anchored: bool) -> list[tuple[int, int]]:
     run = text[a:b]
     chain, end = [], 0
     for i, d in gazetteer.mentions(run):
-        name = d.name if run.startswith(d.name, i) else d.short
+        name = gazetteer.written(run, i, d)
         if (chain and i != end) or (anchored and not chain and i):
             break  # the chain is broken by other words
         chain.append((a + i, a + i + len(name)))
